@@ -1,0 +1,1 @@
+"""Townhall: the open-source platform for the digital municipality."""

@@ -1,0 +1,1 @@
+"""Sign-in, assurance levels, representation mandates, staff and their roles."""

@@ -1,0 +1,1 @@
+"""The demo profile: a synthetic, deterministic municipality to try Townhall on."""

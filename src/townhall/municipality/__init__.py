@@ -1,0 +1,1 @@
+"""The municipality's profile: name, NIS code, departments, opening hours, branding."""

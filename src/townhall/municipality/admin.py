@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from townhall.municipality.models import Department, Municipality, OpeningHours, Postcode
+
+
+class PostcodeInline(admin.TabularInline):
+    model = Postcode
+    extra = 0
+
+
+class DepartmentInline(admin.TabularInline):
+    model = Department
+    extra = 0
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "nis_code", "is_active"]
+    inlines = [PostcodeInline, DepartmentInline, OpeningHoursInline]
+    fieldsets = [
+        (None, {"fields": ["name", "name_fr", "name_en", "nis_code", "is_active"]}),
+        ("Contact", {"fields": ["street", "house_number", "postcode", "email", "phone",
+                                "website", "enterprise_number"]}),
+        ("Branding", {"fields": ["logo", "primary_colour", "accent_colour", "languages"]}),
+    ]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "email", "phone"]
+    search_fields = ["name", "code"]

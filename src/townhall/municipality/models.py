@@ -1,0 +1,186 @@
+"""The municipality that runs this Townhall, and its departments.
+
+Every page reads the name, contact details and branding from the one active
+:class:`Municipality`; nothing about a particular municipality is hard-coded.
+"""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+nis_code_validator = RegexValidator(
+    r"^\d{5}$", _("A NIS code has exactly five digits (for example 36007).")
+)
+postcode_validator = RegexValidator(
+    r"^[1-9]\d{3}$", _("A Belgian postcode has four digits and does not start with 0.")
+)
+colour_validator = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Write a colour as # followed by six hexadecimal digits.")
+)
+
+INTERFACE_LANGUAGES = [("nl", "Nederlands"), ("fr", "Français"), ("en", "English")]
+
+
+class Municipality(models.Model):
+    """A municipality's profile (gemeente); exactly one is active at a time."""
+
+    name = models.CharField(_("name"), max_length=100)
+    name_fr = models.CharField(_("name in French"), max_length=100, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
+    nis_code = models.CharField(_("NIS code"), max_length=5, validators=[nis_code_validator])
+    is_active = models.BooleanField(_("active"), default=False)
+
+    street = models.CharField(_("street"), max_length=100)
+    house_number = models.CharField(_("house number"), max_length=10)
+    postcode = models.CharField(_("postcode"), max_length=4, validators=[postcode_validator])
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("telephone"), max_length=20)
+    website = models.URLField(_("website"), blank=True)
+    enterprise_number = models.CharField(_("enterprise number"), max_length=10, blank=True)
+
+    logo = models.FileField(_("logo"), upload_to="municipality/", blank=True)
+    primary_colour = models.CharField(
+        _("primary colour"), max_length=7, default="#1d4f91", validators=[colour_validator]
+    )
+    accent_colour = models.CharField(
+        _("accent colour"), max_length=7, default="#ffc515", validators=[colour_validator]
+    )
+    languages = models.JSONField(
+        _("interface languages"),
+        default=list,
+        help_text=_("Language codes offered to residents, Dutch first: nl, fr, en."),
+    )
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=models.Q(is_active=True),
+                name="one_active_municipality",
+                violation_error_message=_("Only one municipality can be active."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from townhall.municipality.branding import contrast_ratio
+
+        unknown = [code for code in self.languages if code not in dict(INTERFACE_LANGUAGES)]
+        if unknown:
+            raise ValidationError(
+                {"languages": _("Unknown language codes: %s.") % ", ".join(unknown)}
+            )
+        if self.primary_colour and contrast_ratio(self.primary_colour, "#ffffff") < 4.5:
+            raise ValidationError(
+                {
+                    "primary_colour": _(
+                        "White text on this colour has a contrast below 4.5:1 (WCAG 2.1 AA); "
+                        "choose a darker colour."
+                    )
+                }
+            )
+
+    def localized_name(self, language: str) -> str:
+        return {"fr": self.name_fr, "en": self.name_en}.get(language) or self.name
+
+    @property
+    def address_line(self) -> str:
+        return f"{self.street} {self.house_number}, {self.postcode} {self.name}"
+
+
+class Postcode(models.Model):
+    """A postcode that lies (partly) in the municipality, with its place name."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="postcodes"
+    )
+    code = models.CharField(_("postcode"), max_length=4, validators=[postcode_validator])
+    place_name = models.CharField(_("place name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("postcode")
+        verbose_name_plural = _("postcodes")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="unique_postcode")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.place_name}"
+
+
+class Department(models.Model):
+    """A department of the administration (dienst), e.g. citizens' affairs."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="departments"
+    )
+    code = models.SlugField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=100)
+    name_fr = models.CharField(_("name in French"), max_length=100, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="unique_department")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def localized_name(self, language: str) -> str:
+        return {"fr": self.name_fr, "en": self.name_en}.get(language) or self.name
+
+
+class OpeningHours(models.Model):
+    """A period in the week when the counter (or one department) is open."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="opening_hours"
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="opening_hours",
+        help_text=_("Leave empty for the general counter."),
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+    by_appointment = models.BooleanField(_("by appointment only"), default=False)
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")),
+                name="opening_hours_closes_after_opens",
+                violation_error_message=_("Closing time must be after opening time."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"

@@ -1,0 +1,1 @@
+"""The once-only core: persons, households, addresses, organisations, access log."""

@@ -1,0 +1,131 @@
+"""Belgian identifiers: national register, bis and enterprise numbers, vCodes.
+
+python-stdnum does the arithmetic (both century rules of the check digits, the
+bis month offsets, unknown day or month); this module turns its verdicts into
+messages a person can act on and refuses dates that cannot exist.
+"""
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum import exceptions as stdnum_errors
+from stdnum.be import bis, nn, ssn, vat
+
+NATIONAL_REGISTER = "national_register"
+BIS = "bis"
+
+
+@dataclass(frozen=True)
+class PersonNumber:
+    """A validated national register number (rijksregisternummer) or bis number."""
+
+    number: str
+    kind: str
+    birth_year: int | None
+    birth_month: int | None
+    birth_day: int | None
+    sex: str | None  # "m", "f" or None when a bis number leaves it unknown
+
+    @property
+    def formatted(self) -> str:
+        return nn.format(self.number)
+
+    @property
+    def masked(self) -> str:
+        """Only the two check digits show: enough to tell numbers apart at a glance."""
+        return f"**.**.**-***.{self.number[-2:]}"
+
+    @property
+    def birth_date(self) -> datetime.date | None:
+        if self.birth_year and self.birth_month and self.birth_day:
+            return datetime.date(self.birth_year, self.birth_month, self.birth_day)
+        return None
+
+
+def compact_person_number(value: str) -> str:
+    return nn.compact(str(value or ""))
+
+
+def parse_person_number(value: str, *, field: str = "national_number") -> PersonNumber:
+    """Validate a national register or bis number; raise ValidationError naming ``field``."""
+    number = compact_person_number(value)
+
+    def fail(message):
+        raise ValidationError({field: message})
+
+    if not number.isdigit():
+        fail(_("A national register or bis number has only digits (dots and dashes allowed)."))
+    if len(number) != 11:
+        fail(_("A national register or bis number has 11 digits; this one has %(n)d.")
+             % {"n": len(number)})
+    try:
+        kind = ssn.guess_type(number)
+        ssn.validate(number)
+    except stdnum_errors.InvalidChecksum:
+        fail(_("The check digits do not match: 97 minus the first nine digits modulo 97 "
+               "(with a 2 in front for people born in 2000 or later) must give the last two."))
+    except stdnum_errors.ValidationError:
+        fail(_("The first six digits do not form a possible birth date (YYMMDD, month 00-12, "
+               "plus 20 or 40 for a bis number)."))
+    module = nn if kind == "nn" else bis
+    year, month, day = module._get_birth_date_parts(number)
+    raw_day = int(number[4:6])
+    if month and raw_day and raw_day > calendar.monthrange(year, month)[1]:
+        fail(_("The birth date in this number does not exist: day %(day)d of month %(month)d.")
+             % {"day": raw_day, "month": month})
+    if year and year > datetime.date.today().year:
+        fail(_("The birth date in this number lies in the future."))
+    sex = None
+    raw_month = int(number[2:4])
+    if kind == "nn" or raw_month >= 40:
+        sex = "m" if int(number[6:9]) % 2 else "f"
+    return PersonNumber(
+        number=number,
+        kind=NATIONAL_REGISTER if kind == "nn" else BIS,
+        birth_year=year,
+        birth_month=month,
+        birth_day=day,
+        sex=sex,
+    )
+
+
+def parse_enterprise_number(value: str, *, field: str = "enterprise_number") -> str:
+    """Validate an enterprise number (KBO/BCE) and return its ten digits."""
+    number = vat.compact(str(value or ""))
+    try:
+        return vat.validate(number)
+    except stdnum_errors.InvalidLength:
+        raise ValidationError(
+            {field: _("An enterprise number has 10 digits (9 digits get a leading 0).")}
+        ) from None
+    except stdnum_errors.InvalidChecksum:
+        raise ValidationError(
+            {field: _("The check digits of this enterprise number do not match "
+                      "(first 8 digits plus last 2 must be divisible by 97).")}
+        ) from None
+    except stdnum_errors.ValidationError:
+        raise ValidationError(
+            {field: _("An enterprise number starts with 0 or 1 and has only digits.")}
+        ) from None
+
+
+def format_enterprise_number(number: str) -> str:
+    """``0403019261`` -> ``0403.019.261``, as the KBO writes it."""
+    return f"{number[:4]}.{number[4:7]}.{number[7:]}"
+
+
+VCODE_PATTERN = re.compile(r"^V\d{7}$")
+
+
+def parse_vcode(value: str, *, field: str = "vcode") -> str:
+    """Validate a vCode of the Flemish association register (V + 7 digits)."""
+    code = str(value or "").strip().upper()
+    if not VCODE_PATTERN.match(code):
+        raise ValidationError(
+            {field: _("A vCode is the letter V followed by seven digits, e.g. V0001060.")}
+        )
+    return code

@@ -1,0 +1,42 @@
+"""Protection of national register numbers: keyed hash, encryption at rest, masking.
+
+A number is stored twice: as an HMAC-SHA256 keyed hash (to look it up without
+knowing it) and encrypted with Fernet (to show it to someone entitled to, which
+is logged). It never goes into a URL, a log line or an unmasked list.
+"""
+
+import base64
+import hashlib
+import hmac
+from functools import cache
+
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
+
+from townhall.registry.identifiers import compact_person_number
+
+
+def national_number_hash(number: str) -> str:
+    """The keyed hash under which a national register or bis number is looked up."""
+    key = settings.NATIONAL_NUMBER_HASH_KEY.encode()
+    return hmac.new(key, compact_person_number(number).encode(), hashlib.sha256).hexdigest()
+
+
+@cache
+def _fernet(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
+    if not keys:
+        derived = hashlib.sha256(b"townhall-field-encryption:" + secret_key.encode()).digest()
+        keys = (base64.urlsafe_b64encode(derived).decode(),)
+    return MultiFernet([Fernet(key) for key in keys])
+
+
+def _cipher() -> MultiFernet:
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS), settings.SECRET_KEY)
+
+
+def encrypt(value: str) -> str:
+    return _cipher().encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    return _cipher().decrypt(token.encode()).decode()

@@ -1,0 +1,330 @@
+"""Writes to the base registers. Every rule about persons and households lives here.
+
+Each service validates fully before it writes and runs in one transaction, so a
+rejected change leaves nothing half-saved. Errors are Django ``ValidationError``
+with a message per field, readable by a person.
+"""
+
+import datetime
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from townhall.registry import protection
+from townhall.registry.identifiers import parse_person_number
+from townhall.registry.models import (
+    AccessLogEntry,
+    Address,
+    Household,
+    HouseholdMembership,
+    Organisation,
+    Person,
+)
+
+Relation = HouseholdMembership.Relation
+
+
+def mobile_normalise(value: str, *, field: str = "mobile") -> str:
+    """A phone number in E.164 (+32470123456); Belgian numbers may omit the country code."""
+    if not value:
+        return ""
+    try:
+        parsed = phonenumbers.parse(value, "BE")
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        raise ValidationError({field: _("This is not a valid telephone number.")})
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def address_get_or_create(
+    *,
+    street_name: str,
+    house_number: str,
+    postcode: str,
+    municipality_name: str,
+    box_number: str = "",
+    nis_code: str = "",
+    register_uri: str = "",
+) -> Address:
+    """The one address row for this place, created when it is new."""
+    address = Address(
+        street_name=street_name,
+        house_number=house_number,
+        box_number=box_number,
+        postcode=postcode,
+        municipality_name=municipality_name,
+        nis_code=nis_code,
+        register_uri=register_uri,
+    )
+    address.full_clean(exclude=["key"])
+    existing = Address.objects.filter(key=address.key).first()
+    if existing:
+        return existing
+    address.save()
+    return address
+
+
+def person_apply_national_number(person: Person, number: str | None) -> None:
+    """Set the number fields of an unsaved or changed person; derive birth date and sex.
+
+    A number whose birth date or sex disagrees with what was given is refused.
+    """
+    if not number:
+        person.number_kind = Person.NumberKind.NONE
+        person.national_number_hash = None
+        person.national_number_encrypted = ""
+        person.national_number_masked = ""
+        return
+    parsed = parse_person_number(number)
+    if person.birth_date and parsed.birth_year and (
+        person.birth_date.year != parsed.birth_year
+        or (parsed.birth_month and person.birth_date.month != parsed.birth_month)
+        or (parsed.birth_day and person.birth_date.day != parsed.birth_day)
+    ):
+        raise ValidationError(
+            {"birth_date": _("The birth date does not match the national register number.")}
+        )
+    if parsed.birth_date and not person.birth_date:
+        person.birth_date = parsed.birth_date
+    if not parsed.birth_day and parsed.birth_year:
+        person.birth_date_precision = (
+            Person.DatePrecision.MONTH if parsed.birth_month else Person.DatePrecision.YEAR
+        )
+        if not person.birth_date:
+            person.birth_date = datetime.date(parsed.birth_year, parsed.birth_month or 1, 1)
+    if parsed.sex and person.sex == Person.Sex.UNKNOWN:
+        person.sex = parsed.sex
+    person.number_kind = parsed.kind
+    person.national_number_hash = protection.national_number_hash(parsed.number)
+    person.national_number_encrypted = protection.encrypt(parsed.number)
+    person.national_number_masked = parsed.masked
+
+
+def person_check_number_unique(person: Person) -> None:
+    if person.national_number_hash and (
+        Person.objects.filter(national_number_hash=person.national_number_hash)
+        .exclude(pk=person.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"national_number": _("A person with this national register number already exists.")}
+        )
+
+
+@transaction.atomic
+def person_create(
+    *,
+    given_names: str,
+    family_name: str,
+    national_number: str | None = None,
+    birth_date: datetime.date | None = None,
+    sex: str = Person.Sex.UNKNOWN,
+    nationality: str = "BE",
+    language: str = "nl",
+    domicile: Address | None = None,
+    email: str = "",
+    mobile: str = "",
+    state: str | None = None,
+) -> Person:
+    """Register a person. Without a Belgian number the person is a visitor."""
+    person = Person(
+        given_names=" ".join(given_names.split()),
+        family_name=" ".join(family_name.split()),
+        birth_date=birth_date,
+        sex=sex,
+        nationality=nationality.upper(),
+        language=language,
+        domicile=domicile,
+        email=email.strip(),
+        mobile=mobile_normalise(mobile),
+    )
+    person_apply_national_number(person, national_number)
+    if state is None:
+        state = Person.State.RESIDENT if person.has_belgian_number else Person.State.NOT_RESIDENT
+    person.state = state
+    if birth_date and birth_date > datetime.date.today():
+        raise ValidationError({"birth_date": _("A birth date cannot lie in the future.")})
+    person.full_clean(exclude=["national_number_hash"])
+    person_check_number_unique(person)
+    person.save()
+    return person
+
+
+def person_find_by_national_number(number: str) -> Person | None:
+    """Look a person up by number through the keyed hash (the number itself is not stored
+    in a searchable form). Raises ValidationError when the number is not valid."""
+    parsed = parse_person_number(number)
+    return Person.objects.filter(
+        national_number_hash=protection.national_number_hash(parsed.number)
+    ).first()
+
+
+def access_log_record(*, actor, person: Person, action: str, purpose: str) -> AccessLogEntry:
+    """Write one access-log row for a staff read of ``person``."""
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise ValidationError({"purpose": _("Say why you open this record.")})
+    department = getattr(actor, "department", None)
+    return AccessLogEntry.objects.create(
+        person=person,
+        actor=actor,
+        actor_name=actor.get_full_name() or actor.get_username(),
+        actor_department=str(department) if department else "",
+        action=action,
+        purpose=purpose[:200],
+    )
+
+
+def person_reveal_national_number(*, actor, person: Person, purpose: str) -> str:
+    """The national number in clear, for a staff member who gives a purpose; logged."""
+    access_log_record(
+        actor=actor, person=person, action=AccessLogEntry.Action.REVEAL_NUMBER, purpose=purpose
+    )
+    return person.reveal_national_number()
+
+
+# --- Households (gezinnen) --------------------------------------------------
+
+
+def _current_membership_elsewhere(person: Person, household: Household | None):
+    qs = HouseholdMembership.objects.filter(person=person, end_date__isnull=True)
+    if household is not None and household.pk:
+        qs = qs.exclude(household=household)
+    return qs.select_related("household__address").first()
+
+
+def _save_membership(membership: HouseholdMembership) -> HouseholdMembership:
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as error:
+        # A concurrent writer got there first; report the same rule as the checks.
+        raise ValidationError(
+            {"person": _("A person belongs to at most one household at a time, "
+                         "and a household has exactly one reference person.")}
+        ) from error
+    return membership
+
+
+@transaction.atomic
+def household_create(
+    *,
+    address: Address,
+    reference_person: Person,
+    start_date: datetime.date,
+    register_number: str = "",
+) -> Household:
+    """Create a household with its reference person (referentiepersoon)."""
+    other = _current_membership_elsewhere(reference_person, None)
+    if other:
+        raise ValidationError(
+            {"reference_person": _("%(person)s already belongs to the household at %(address)s; "
+                                   "end that membership first.")
+             % {"person": reference_person, "address": other.household.address}}
+        )
+    household = Household.objects.create(address=address, register_number=register_number)
+    _save_membership(
+        HouseholdMembership(
+            household=household,
+            person=reference_person,
+            relation=Relation.REFERENCE_PERSON,
+            start_date=start_date,
+        )
+    )
+    return household
+
+
+@transaction.atomic
+def household_add_member(
+    *, household: Household, person: Person, relation: str, start_date: datetime.date
+) -> HouseholdMembership:
+    """Add a person to a household. A second reference person, or a person who still
+    belongs to another household, is refused."""
+    if relation == Relation.REFERENCE_PERSON:
+        raise ValidationError(
+            {"relation": _("This household already has a reference person; "
+                           "use 'change reference person' instead.")}
+        )
+    if relation not in Relation.values:
+        raise ValidationError({"relation": _("Unknown relation to the reference person.")})
+    if HouseholdMembership.objects.filter(
+        household=household, person=person, end_date__isnull=True
+    ).exists():
+        raise ValidationError({"person": _("%(person)s is already a member of this household.")
+                               % {"person": person}})
+    other = _current_membership_elsewhere(person, household)
+    if other:
+        raise ValidationError(
+            {"person": _("%(person)s still belongs to the household at %(address)s; "
+                         "a person belongs to one household at a time.")
+             % {"person": person, "address": other.household.address}}
+        )
+    membership = HouseholdMembership(
+        household=household, person=person, relation=relation, start_date=start_date
+    )
+    membership.full_clean(validate_constraints=False)
+    return _save_membership(membership)
+
+
+@transaction.atomic
+def household_end_membership(
+    *, membership: HouseholdMembership, end_date: datetime.date
+) -> HouseholdMembership:
+    """End a membership (move-out, death). The reference person can leave only as the last
+    member; otherwise name a new reference person first."""
+    if membership.end_date is not None:
+        raise ValidationError({"end_date": _("This membership has already ended.")})
+    if end_date < membership.start_date:
+        raise ValidationError({"end_date": _("A membership cannot end before it starts.")})
+    if membership.relation == Relation.REFERENCE_PERSON and (
+        HouseholdMembership.objects.filter(household=membership.household, end_date__isnull=True)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"person": _("The reference person cannot leave while others remain; "
+                         "name a new reference person first.")}
+        )
+    membership.end_date = end_date
+    membership.save(update_fields=["end_date"])
+    return membership
+
+
+@transaction.atomic
+def household_change_reference_person(
+    *, household: Household, new_reference: Person, date: datetime.date, former_relation: str
+) -> None:
+    """Make another current member the reference person; the former one stays as
+    ``former_relation`` and the new one's old relation ends on ``date``."""
+    current = {m.person_id: m for m in household.memberships.filter(end_date__isnull=True)}
+    if new_reference.pk not in current:
+        raise ValidationError(
+            {"reference_person": _("The new reference person must be a current member.")}
+        )
+    old = next(m for m in current.values() if m.relation == Relation.REFERENCE_PERSON)
+    if old.person_id == new_reference.pk:
+        return
+    for membership, relation in ((old, former_relation), (current[new_reference.pk], None)):
+        membership.end_date = date
+        membership.save(update_fields=["end_date"])
+        _save_membership(
+            HouseholdMembership(
+                household=household,
+                person=membership.person,
+                relation=relation or Relation.REFERENCE_PERSON,
+                start_date=date,
+            )
+        )
+
+
+def organisation_create(**fields) -> Organisation:
+    """Register an organisation; the enterprise number or vCode is validated."""
+    organisation = Organisation(**fields)
+    if organisation.phone:
+        organisation.phone = mobile_normalise(organisation.phone, field="phone")
+    organisation.full_clean()
+    organisation.save()
+    return organisation
