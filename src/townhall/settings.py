@@ -22,10 +22,11 @@ environ.Env.read_env(PROJECT_DIR / ".env", overwrite=False)
 MODE = env.str("TOWNHALL_MODE", default="demo")
 DEMO_MODE = MODE == "demo"
 VAR_DIR = Path(env.str("TOWNHALL_VAR_DIR", default=str(PROJECT_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # A fixed key keeps demo sessions and keyed hashes stable across restarts; the
 # production checks refuse it.
-DEMO_SECRET_KEY = "demo-only-insecure-key-do-not-use-in-production-0123456789"
+DEMO_SECRET_KEY = "demo-only-insecure-key-do-not-use-in-production-0123456789"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=DEMO_SECRET_KEY if DEMO_MODE else "")
 DEBUG = env.bool("DEBUG", default=DEMO_MODE)
 ALLOWED_HOSTS = env.list(
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "townhall.municipality",
     "townhall.registry",
     "townhall.accounts",
@@ -52,7 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "townhall.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -83,9 +86,7 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'townhall.sqlite3'}"
-    ),
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'townhall.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the task worker writes; the timeout
@@ -115,15 +116,16 @@ _TASK_BACKENDS = {
     "rq": "django_tasks_rq.RQBackend",
 }
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUEUES}}
-if TASKS_BACKEND == "rq":
-    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {name: {"URL": REDIS_URL} for name in TASK_QUEUES}
+# Every queue must exist for RQ too, so the backend can be switched by setting alone.
+RQ_QUEUES = {name: {"URL": REDIS_URL} for name in TASK_QUEUES}
 
 # --- Authentication -------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -134,6 +136,9 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+LANGUAGE_COOKIE_NAME = "townhall_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Brussels")
 USE_TZ = True
 

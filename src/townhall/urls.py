@@ -1,7 +1,6 @@
-"""Top-level URLs. Resident pages are translated by language prefix (nl has none)."""
+"""Top-level URLs. One URL per page in every language (the language is a cookie)."""
 
 from django.conf import settings
-from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -12,10 +11,7 @@ admin.site.site_title = "Townhall"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
-    *i18n_patterns(
-        path("", include("townhall.portal.urls")),
-        prefix_default_language=False,
-    ),
+    path("", include("townhall.portal.urls")),
 ]
 
 if settings.DEBUG:

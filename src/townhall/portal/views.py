@@ -10,8 +10,11 @@ from townhall.municipality.context_processors import municipality_for
 def home(request):
     """The municipality's start page: who we are, how to reach us, when we are open."""
     municipality = municipality_for(request)
-    counter_hours = [h for h in municipality.opening_hours.all() if h.department_id is None] \
-        if municipality else []
+    counter_hours = (
+        [h for h in municipality.opening_hours.all() if h.department_id is None]
+        if municipality
+        else []
+    )
     return render(request, "portal/home.html", {"counter_hours": counter_hours})
 
 

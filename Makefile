@@ -1,0 +1,68 @@
+# Townhall: `make demo` runs the platform with demo data, `make test` runs the tests.
+# Needs only Python 3.11 and make; everything else is installed into .venv.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python -m townhall
+ADDR ?= 127.0.0.1:8000
+
+.PHONY: demo test lint format e2e bench migrations messages clean help
+
+help:
+	@echo "make demo   run Townhall with demo data at http://$(ADDR)/"
+	@echo "make test   run the whole test suite (lint, migrations check, tests)"
+	@echo "make lint   ruff and the import-layer contract"
+	@echo "make e2e    only the browser tests (needs Debian's chromium)"
+	@echo "make bench  the benchmarks in bench/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.base-installed: $(BIN)/python requirements/base.txt pyproject.toml
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.base-installed requirements/dev.txt
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $@
+
+var:
+	mkdir -p var
+
+demo: $(VENV)/.base-installed var
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) compilemessages -v 0 --ignore '.venv/*'
+	$(MANAGE) seed_demo --if-empty
+	$(MANAGE) run_demo --addr $(ADDR)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
+	$(BIN)/lint-imports
+
+test: lint var
+	$(MANAGE) makemigrations --check --dry-run -v 1
+	$(MANAGE) compilemessages -v 0 --ignore '.venv/*'
+	$(BIN)/pytest
+
+e2e: $(VENV)/.dev-installed var
+	$(BIN)/pytest -m browser
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix src bench
+	$(BIN)/ruff format src bench
+
+migrations: $(VENV)/.base-installed
+	$(MANAGE) makemigrations
+
+messages: $(VENV)/.base-installed
+	cd src/townhall && ../../$(BIN)/python -m townhall makemessages -l fr -l en -l nl --ignore 'demo/*'
+
+bench: $(VENV)/.dev-installed
+	@echo "Benchmarks: see bench/README.md"
+
+clean:
+	rm -rf var/townhall.sqlite3* var/test.sqlite3*

@@ -1,0 +1,26 @@
+"""The start page in a real browser, at phone and desktop width, checked with axe-core."""
+
+import pytest
+
+from townhall.tests.accessibility import assert_no_axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_home_is_accessible(page, live_server, municipality, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + "/")
+    assert page.locator("h1").inner_text() == "Welkom bij Testdorp"
+    assert_no_axe_violations(page)
+
+
+def test_language_switch_works_without_javascript(browser, live_server, municipality):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Français").click()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.get_by_role("button", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    context.close()
