@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from townhall.municipality.models import Department, Municipality, OpeningHours, Postcode
 
@@ -24,9 +25,21 @@ class MunicipalityAdmin(admin.ModelAdmin):
     inlines = [PostcodeInline, DepartmentInline, OpeningHoursInline]
     fieldsets = [
         (None, {"fields": ["name", "name_fr", "name_en", "nis_code", "is_active"]}),
-        ("Contact", {"fields": ["street", "house_number", "postcode", "email", "phone",
-                                "website", "enterprise_number"]}),
-        ("Branding", {"fields": ["logo", "primary_colour", "accent_colour", "languages"]}),
+        (
+            _("Contact"),
+            {
+                "fields": [
+                    "street",
+                    "house_number",
+                    "postcode",
+                    "email",
+                    "phone",
+                    "website",
+                    "enterprise_number",
+                ]
+            },
+        ),
+        (_("Branding"), {"fields": ["logo", "primary_colour", "accent_colour", "languages"]}),
     ]
 
 

@@ -12,4 +12,10 @@ def municipality_for(request) -> Municipality | None:
 
 
 def municipality(request):
-    return {"municipality": municipality_for(request)}
+    active = municipality_for(request)
+    counter_hours = (
+        [hours for hours in active.opening_hours.all() if hours.department_id is None]
+        if active
+        else []
+    )
+    return {"municipality": active, "counter_hours": counter_hours}

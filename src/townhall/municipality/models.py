@@ -4,9 +4,15 @@ Every page reads the name, contact details and branding from the one active
 :class:`Municipality`; nothing about a particular municipality is hard-coded.
 """
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from stdnum.be import vat
+
+from townhall.municipality.branding import contrast_ratio
 
 nis_code_validator = RegexValidator(
     r"^\d{5}$", _("A NIS code has exactly five digits (for example 36007).")
@@ -17,8 +23,19 @@ postcode_validator = RegexValidator(
 colour_validator = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Write a colour as # followed by six hexadecimal digits.")
 )
-
+COLOUR_PATTERN = re.compile(colour_validator.regex.pattern)
 INTERFACE_LANGUAGES = [("nl", "Nederlands"), ("fr", "Français"), ("en", "English")]
+# WCAG 2.1 AA: 4.5:1 for normal text; the primary colour carries white text.
+MINIMUM_CONTRAST = 4.5
+
+
+def validate_enterprise_number(value: str) -> None:
+    """The municipality's own enterprise number (KBO), ten digits."""
+    if not vat.is_valid(value) or vat.compact(value) != value:
+        raise ValidationError(
+            _("An enterprise number has ten digits, written without dots, and valid check digits."),
+            code="invalid",
+        )
 
 
 class Municipality(models.Model):
@@ -36,7 +53,12 @@ class Municipality(models.Model):
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("telephone"), max_length=20)
     website = models.URLField(_("website"), blank=True)
-    enterprise_number = models.CharField(_("enterprise number"), max_length=10, blank=True)
+    enterprise_number = models.CharField(
+        _("enterprise number"),
+        max_length=10,
+        blank=True,
+        validators=[validate_enterprise_number],
+    )
 
     logo = models.FileField(_("logo"), upload_to="municipality/", blank=True)
     primary_colour = models.CharField(
@@ -67,24 +89,36 @@ class Municipality(models.Model):
         return self.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
+        errors = {}
+        language_error = self._languages_error()
+        if language_error:
+            errors["languages"] = language_error
+        if (
+            self.primary_colour
+            and COLOUR_PATTERN.match(self.primary_colour)
+            and contrast_ratio(self.primary_colour, "#ffffff") < MINIMUM_CONTRAST
+        ):
+            errors["primary_colour"] = _(
+                "White text on this colour has a contrast below 4.5:1 (WCAG 2.1 AA); "
+                "choose a darker colour."
+            )
+        if errors:
+            raise ValidationError(errors)
 
-        from townhall.municipality.branding import contrast_ratio
-
-        unknown = [code for code in self.languages if code not in dict(INTERFACE_LANGUAGES)]
+    def _languages_error(self):
+        languages = self.languages
+        if not isinstance(languages, list) or not all(isinstance(c, str) for c in languages):
+            return _('Write the languages as a list of codes, for example ["nl", "fr", "en"].')
+        unknown = [code for code in languages if code not in dict(INTERFACE_LANGUAGES)]
         if unknown:
-            raise ValidationError(
-                {"languages": _("Unknown language codes: %s.") % ", ".join(unknown)}
-            )
-        if self.primary_colour and contrast_ratio(self.primary_colour, "#ffffff") < 4.5:
-            raise ValidationError(
-                {
-                    "primary_colour": _(
-                        "White text on this colour has a contrast below 4.5:1 (WCAG 2.1 AA); "
-                        "choose a darker colour."
-                    )
-                }
-            )
+            return _("Unknown language codes: %(codes)s. Known are nl, fr and en.") % {
+                "codes": ", ".join(unknown)
+            }
+        if len(set(languages)) != len(languages):
+            return _("Each language is listed once.")
+        if languages and languages[0] != "nl":
+            return _("Dutch (nl) comes first: it is the language of a Flemish municipality.")
+        return None
 
     def localized_name(self, language: str) -> str:
         return {"fr": self.name_fr, "en": self.name_en}.get(language) or self.name

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from townhall.registry import protection
 from townhall.registry.identifiers import (
+    compact_enterprise_number,
+    compact_vcode,
     format_enterprise_number,
     parse_enterprise_number,
     parse_vcode,
@@ -59,7 +61,13 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         box = f" {_('box')} {self.box_number}" if self.box_number else ""
-        return f"{self.street_name} {self.house_number}{box}, {self.postcode} {self.municipality_name}"
+        return (
+            f"{self.street_name} {self.house_number}{box}, {self.postcode} {self.municipality_name}"
+        )
+
+    def save(self, *args, **kwargs):
+        self.normalise()
+        super().save(*args, **kwargs)
 
     def normalise(self) -> None:
         """Tidy spacing and case so one place has one row (and one ``key``)."""
@@ -68,7 +76,7 @@ class Address(models.Model):
         box = _squash(self.box_number)
         for prefix in ("bus ", "bte ", "box ", "b "):
             if box.casefold().startswith(prefix):
-                box = box[len(prefix):]
+                box = box[len(prefix) :]
         self.box_number = box.upper()
         self.postcode = _squash(self.postcode)
         self.municipality_name = _squash(self.municipality_name)
@@ -79,14 +87,13 @@ class Address(models.Model):
 
     def clean(self):
         self.normalise()
-        if not self.postcode.isdigit() or len(self.postcode) != 4:
-            raise ValidationError({"postcode": _("A Belgian postcode has four digits.")})
+        errors = {}
+        if not self.postcode.isdigit() or len(self.postcode) != 4 or self.postcode[0] == "0":
+            errors["postcode"] = _("A Belgian postcode has four digits and does not start with 0.")
         if not self.house_number or not self.house_number[0].isdigit():
-            raise ValidationError({"house_number": _("A house number starts with a digit.")})
-
-    def save(self, *args, **kwargs):
-        self.normalise()
-        super().save(*args, **kwargs)
+            errors["house_number"] = _("A house number starts with a digit.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Person(models.Model):
@@ -117,7 +124,10 @@ class Person(models.Model):
     number_kind = models.CharField(
         _("kind of number"), max_length=20, choices=NumberKind.choices, default=NumberKind.NONE
     )
-    national_number_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
+    # NULL, not "", for "no number": unique allows many NULLs but only one "".
+    national_number_hash = models.CharField(  # noqa: DJ001
+        max_length=64, unique=True, null=True, editable=False
+    )
     national_number_encrypted = models.TextField(blank=True, editable=False)
     national_number_masked = models.CharField(
         _("national number"), max_length=16, blank=True, editable=False
@@ -127,7 +137,9 @@ class Person(models.Model):
     family_name = models.CharField(_("family name"), max_length=150)  # foaf:familyName
     birth_date = models.DateField(_("birth date"), null=True, blank=True)  # persoon:heeftGeboorte
     birth_date_precision = models.CharField(
-        _("birth date precision"), max_length=5, choices=DatePrecision.choices,
+        _("birth date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
         default=DatePrecision.DAY,
     )
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
@@ -136,7 +148,11 @@ class Person(models.Model):
     )
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGES, default="nl")
     domicile = models.ForeignKey(  # persoon:Domicilie
-        Address, on_delete=models.PROTECT, null=True, blank=True, related_name="residents",
+        Address,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
         verbose_name=_("domicile address"),
     )
     email = models.EmailField(_("e-mail"), blank=True)  # schema:email
@@ -299,6 +315,14 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean_fields(self, exclude=None):
+        # The written forms (0403.019.261, BE0403019261) are longer than the ten digits kept.
+        if self.enterprise_number:
+            self.enterprise_number = compact_enterprise_number(self.enterprise_number)
+        if self.vcode:
+            self.vcode = compact_vcode(self.vcode)
+        super().clean_fields(exclude)
 
     def clean(self):
         errors = {}

@@ -70,7 +70,8 @@ def address_get_or_create(
 def person_apply_national_number(person: Person, number: str | None) -> None:
     """Set the number fields of an unsaved or changed person; derive birth date and sex.
 
-    A number whose birth date or sex disagrees with what was given is refused.
+    A number whose birth date or sex disagrees with what was given is refused;
+    the person is left untouched then.
     """
     if not number:
         person.number_kind = Person.NumberKind.NONE
@@ -79,23 +80,37 @@ def person_apply_national_number(person: Person, number: str | None) -> None:
         person.national_number_masked = ""
         return
     parsed = parse_person_number(number)
-    if person.birth_date and parsed.birth_year and (
-        person.birth_date.year != parsed.birth_year
-        or (parsed.birth_month and person.birth_date.month != parsed.birth_month)
-        or (parsed.birth_day and person.birth_date.day != parsed.birth_day)
+    errors = {}
+    if (
+        person.birth_date
+        and parsed.birth_year
+        and (
+            person.birth_date.year != parsed.birth_year
+            or (parsed.birth_month and person.birth_date.month != parsed.birth_month)
+            or (parsed.birth_day and person.birth_date.day != parsed.birth_day)
+        )
     ):
-        raise ValidationError(
-            {"birth_date": _("The birth date does not match the national register number.")}
+        errors["birth_date"] = _("The birth date does not match the national register number.")
+    if parsed.sex and person.sex not in (Person.Sex.UNKNOWN, parsed.sex):
+        errors["sex"] = _(
+            "The sex does not match the national register number "
+            "(its counter is odd for men, even for women)."
         )
-    if parsed.birth_date and not person.birth_date:
-        person.birth_date = parsed.birth_date
-    if not parsed.birth_day and parsed.birth_year:
+    if errors:
+        raise ValidationError(errors)
+    if parsed.birth_year and not person.birth_date:
+        # With day or month unknown (00), keep the first day of the known period.
+        person.birth_date = datetime.date(
+            parsed.birth_year, parsed.birth_month or 1, parsed.birth_day or 1
+        )
         person.birth_date_precision = (
-            Person.DatePrecision.MONTH if parsed.birth_month else Person.DatePrecision.YEAR
+            Person.DatePrecision.DAY
+            if parsed.birth_day
+            else Person.DatePrecision.MONTH
+            if parsed.birth_month
+            else Person.DatePrecision.YEAR
         )
-        if not person.birth_date:
-            person.birth_date = datetime.date(parsed.birth_year, parsed.birth_month or 1, 1)
-    if parsed.sex and person.sex == Person.Sex.UNKNOWN:
+    if parsed.sex:
         person.sex = parsed.sex
     person.number_kind = parsed.kind
     person.national_number_hash = protection.national_number_hash(parsed.number)
@@ -149,7 +164,13 @@ def person_create(
         raise ValidationError({"birth_date": _("A birth date cannot lie in the future.")})
     person.full_clean(exclude=["national_number_hash"])
     person_check_number_unique(person)
-    person.save()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # Registered by someone else between the check and the save.
+        person_check_number_unique(person)
+        raise
     return person
 
 
@@ -203,8 +224,12 @@ def _save_membership(membership: HouseholdMembership) -> HouseholdMembership:
     except IntegrityError as error:
         # A concurrent writer got there first; report the same rule as the checks.
         raise ValidationError(
-            {"person": _("A person belongs to at most one household at a time, "
-                         "and a household has exactly one reference person.")}
+            {
+                "person": _(
+                    "A person belongs to at most one household at a time, "
+                    "and a household has exactly one reference person."
+                )
+            }
         ) from error
     return membership
 
@@ -221,9 +246,13 @@ def household_create(
     other = _current_membership_elsewhere(reference_person, None)
     if other:
         raise ValidationError(
-            {"reference_person": _("%(person)s already belongs to the household at %(address)s; "
-                                   "end that membership first.")
-             % {"person": reference_person, "address": other.household.address}}
+            {
+                "reference_person": _(
+                    "%(person)s already belongs to the household at %(address)s; "
+                    "end that membership first."
+                )
+                % {"person": reference_person, "address": other.household.address}
+            }
         )
     household = Household.objects.create(address=address, register_number=register_number)
     _save_membership(
@@ -245,22 +274,31 @@ def household_add_member(
     belongs to another household, is refused."""
     if relation == Relation.REFERENCE_PERSON:
         raise ValidationError(
-            {"relation": _("This household already has a reference person; "
-                           "use 'change reference person' instead.")}
+            {
+                "relation": _(
+                    "This household already has a reference person; "
+                    "use 'change reference person' instead."
+                )
+            }
         )
     if relation not in Relation.values:
         raise ValidationError({"relation": _("Unknown relation to the reference person.")})
     if HouseholdMembership.objects.filter(
         household=household, person=person, end_date__isnull=True
     ).exists():
-        raise ValidationError({"person": _("%(person)s is already a member of this household.")
-                               % {"person": person}})
+        raise ValidationError(
+            {"person": _("%(person)s is already a member of this household.") % {"person": person}}
+        )
     other = _current_membership_elsewhere(person, household)
     if other:
         raise ValidationError(
-            {"person": _("%(person)s still belongs to the household at %(address)s; "
-                         "a person belongs to one household at a time.")
-             % {"person": person, "address": other.household.address}}
+            {
+                "person": _(
+                    "%(person)s still belongs to the household at %(address)s; "
+                    "a person belongs to one household at a time."
+                )
+                % {"person": person, "address": other.household.address}
+            }
         )
     membership = HouseholdMembership(
         household=household, person=person, relation=relation, start_date=start_date
@@ -285,8 +323,12 @@ def household_end_membership(
         .exists()
     ):
         raise ValidationError(
-            {"person": _("The reference person cannot leave while others remain; "
-                         "name a new reference person first.")}
+            {
+                "person": _(
+                    "The reference person cannot leave while others remain; "
+                    "name a new reference person first."
+                )
+            }
         )
     membership.end_date = end_date
     membership.save(update_fields=["end_date"])
@@ -298,23 +340,50 @@ def household_change_reference_person(
     *, household: Household, new_reference: Person, date: datetime.date, former_relation: str
 ) -> None:
     """Make another current member the reference person; the former one stays as
-    ``former_relation`` and the new one's old relation ends on ``date``."""
-    current = {m.person_id: m for m in household.memberships.filter(end_date__isnull=True)}
+    ``former_relation`` and the new one's old relation ends on ``date``.
+
+    The memberships are ended and new ones begun on ``date``, so the history
+    shows who was reference person when.
+    """
+    if former_relation == Relation.REFERENCE_PERSON or former_relation not in Relation.values:
+        raise ValidationError(
+            {
+                "former_relation": _(
+                    "Choose the former reference person's new relation to the new reference person."
+                )
+            }
+        )
+    current = {
+        m.person_id: m
+        for m in household.memberships.select_for_update().filter(end_date__isnull=True)
+    }
     if new_reference.pk not in current:
         raise ValidationError(
             {"reference_person": _("The new reference person must be a current member.")}
         )
-    old = next(m for m in current.values() if m.relation == Relation.REFERENCE_PERSON)
-    if old.person_id == new_reference.pk:
+    old = next((m for m in current.values() if m.relation == Relation.REFERENCE_PERSON), None)
+    if old is not None and old.person_id == new_reference.pk:
         return
-    for membership, relation in ((old, former_relation), (current[new_reference.pk], None)):
+    changed = [current[new_reference.pk]] + ([old] if old is not None else [])
+    if any(date < membership.start_date for membership in changed):
+        raise ValidationError(
+            {
+                "date": _("The change cannot take effect before %(person)s joined the household.")
+                % {"person": max(changed, key=lambda m: m.start_date).person}
+            }
+        )
+    # End the former reference person's membership first: the database allows
+    # one current reference person per household.
+    for membership, relation in ((old, former_relation), (changed[0], Relation.REFERENCE_PERSON)):
+        if membership is None:
+            continue
         membership.end_date = date
         membership.save(update_fields=["end_date"])
         _save_membership(
             HouseholdMembership(
                 household=household,
                 person=membership.person,
-                relation=relation or Relation.REFERENCE_PERSON,
+                relation=relation,
                 start_date=date,
             )
         )

@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import townhall.municipality.models
 from django.db import migrations, models
 
 
@@ -28,7 +29,7 @@ class Migration(migrations.Migration):
                 ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
                 ('phone', models.CharField(max_length=20, verbose_name='telephone')),
                 ('website', models.URLField(blank=True, verbose_name='website')),
-                ('enterprise_number', models.CharField(blank=True, max_length=10, verbose_name='enterprise number')),
+                ('enterprise_number', models.CharField(blank=True, max_length=10, validators=[townhall.municipality.models.validate_enterprise_number], verbose_name='enterprise number')),
                 ('logo', models.FileField(blank=True, upload_to='municipality/', verbose_name='logo')),
                 ('primary_colour', models.CharField(default='#1d4f91', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Write a colour as # followed by six hexadecimal digits.')], verbose_name='primary colour')),
                 ('accent_colour', models.CharField(default='#ffc515', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Write a colour as # followed by six hexadecimal digits.')], verbose_name='accent colour')),

@@ -1,0 +1,30 @@
+"""Admin pages of the registers, with the data-protection rules built in.
+
+- Opening a person's record first asks why; every open writes the access log.
+- The national number shows masked; revealing it asks a purpose and is logged.
+- A look-up by national number is a POST through the keyed hash, never a URL.
+
+Persons live in :mod:`.persons`, addresses and households in :mod:`.households`,
+organisations in :mod:`.organisations`; importing them registers their pages.
+"""
+
+from townhall.registry.admin.households import AddressAdmin, HouseholdAdmin
+from townhall.registry.admin.organisations import OrganisationAdmin
+from townhall.registry.admin.persons import (
+    AccessLogEntryAdmin,
+    NumberLookupForm,
+    PersonAdmin,
+    PersonAdminForm,
+    PurposeForm,
+)
+
+__all__ = [
+    "AccessLogEntryAdmin",
+    "AddressAdmin",
+    "HouseholdAdmin",
+    "NumberLookupForm",
+    "OrganisationAdmin",
+    "PersonAdmin",
+    "PersonAdminForm",
+    "PurposeForm",
+]

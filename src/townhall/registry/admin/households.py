@@ -1,0 +1,110 @@
+"""Admin pages of addresses and households (gezinnen).
+
+The rules over a whole household (exactly one current reference person, one
+household per person at a time) are checked by the inline formset on the rows
+as they will be, and the rows are saved in an order the database accepts.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from townhall.registry.models import Address, Household, HouseholdMembership
+
+Relation = HouseholdMembership.Relation
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    # A web address typed without a scheme is https (Django 6 default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["__str__", "nis_code"]
+    search_fields = ["street_name", "postcode", "municipality_name"]
+    list_filter = ["postcode"]
+    exclude = ["key"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = HouseholdMembership
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["person", "relation", "start_date", "end_date"]
+
+
+class HouseholdMembershipForm(forms.ModelForm):
+    def _get_validation_exclusions(self):
+        # The rules over the whole household (one reference person) are checked by the
+        # formset on the rows as they will be, not row by row against the rows as they are.
+        return super()._get_validation_exclusions() | {"household"}
+
+
+class HouseholdMembershipFormSet(BaseInlineFormSet):
+    """The members of one household, checked together: exactly one current reference
+    person, nobody listed twice, nobody who still belongs to another household."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        current = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and not form.cleaned_data.get("end_date")
+        ]
+        references = [d for d in current if d.get("relation") == Relation.REFERENCE_PERSON]
+        if (current or self.instance.pk is None) and len(references) != 1:
+            raise ValidationError(
+                _("A household has exactly one reference person; this one would have %(n)d.")
+                % {"n": len(references)}
+            )
+        people = [d["person"] for d in current if d.get("person")]
+        if len({person.pk for person in people}) != len(people):
+            raise ValidationError(_("A person is listed twice as a current member."))
+        elsewhere = (
+            HouseholdMembership.objects.filter(person__in=people, end_date__isnull=True)
+            .exclude(household_id=self.instance.pk)
+            .select_related("person", "household__address")
+        )
+        errors = [
+            _(
+                "%(person)s still belongs to the household at %(address)s; "
+                "a person belongs to one household at a time."
+            )
+            % {"person": membership.person, "address": membership.household.address}
+            for membership in elsewhere
+        ]
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def initial_forms(self):
+        # Save the rows that stop being the current reference person first: the
+        # database allows one current reference person per household at any moment.
+        def becomes_current_reference(form) -> bool:
+            data = getattr(form, "cleaned_data", None) or {}
+            return (
+                data.get("relation") == Relation.REFERENCE_PERSON
+                and not data.get("end_date")
+                and not data.get("DELETE")
+            )
+
+        return sorted(super().initial_forms, key=becomes_current_reference)
+
+
+class HouseholdMembershipInline(MembershipInline):
+    form = HouseholdMembershipForm
+    formset = HouseholdMembershipFormSet
+
+
+@admin.register(Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "register_number"]
+    search_fields = ["address__street_name", "register_number", "memberships__person__family_name"]
+    autocomplete_fields = ["address"]
+    inlines = [HouseholdMembershipInline]
+    list_select_related = ["address"]

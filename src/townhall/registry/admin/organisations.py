@@ -1,0 +1,80 @@
+"""Admin pages of organisations, with enterprise numbers in their written forms."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from townhall.registry import services
+from townhall.registry.identifiers import compact_enterprise_number, parse_enterprise_number
+from townhall.registry.models import Organisation, OrganisationAddress, Representative
+
+
+class OrganisationAddressInline(admin.TabularInline):
+    model = OrganisationAddress
+    extra = 0
+    autocomplete_fields = ["address"]
+
+
+class RepresentativeInline(admin.TabularInline):
+    model = Representative
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    # Wider than the ten digits kept, so the written form 0403.019.261 can be typed.
+    enterprise_number = forms.CharField(
+        label=_("enterprise number"),
+        required=False,
+        max_length=20,
+        help_text=_("For example 0403.019.261."),
+    )
+    # A web address typed without a scheme is https (Django 6's default).
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "alternative_name",
+            "kind",
+            "status",
+            "enterprise_number",
+            "vcode",
+            "legal_form",
+            "email",
+            "phone",
+            "website",
+        ]
+
+    def clean_enterprise_number(self):
+        value = self.cleaned_data["enterprise_number"]
+        if not value:
+            return None
+        try:
+            return parse_enterprise_number(value)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["enterprise_number"]) from None
+
+    def clean_phone(self):
+        try:
+            return services.mobile_normalise(self.cleaned_data["phone"], field="phone")
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["phone"]) from None
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationAdminForm
+    list_display = ["name", "enterprise_number_display", "vcode", "kind", "status"]
+    list_filter = ["kind", "status"]
+    search_fields = ["name", "alternative_name", "enterprise_number", "vcode"]
+    inlines = [OrganisationAddressInline, RepresentativeInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Enterprise numbers are public; accept 0403.019.261, BE0403019261, 403019261.
+        compact = compact_enterprise_number(search_term)
+        if compact.isdigit() and len(compact) == 10:
+            return queryset.filter(enterprise_number=compact), False
+        return super().get_search_results(request, queryset, search_term)
