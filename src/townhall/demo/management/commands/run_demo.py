@@ -26,9 +26,10 @@ class Command(BaseCommand):
         if not settings.DEMO_MODE:
             raise CommandError("run_demo is for the demo mode only; use gunicorn in production.")
         manage = [sys.executable, "-m", "townhall"]
+        # Our own interpreter with an argument list and no shell: --addr stays one argument.
         processes = {
-            "web server": subprocess.Popen([*manage, "runserver", addr, "--noreload"]),
-            "task worker": subprocess.Popen(
+            "web server": subprocess.Popen([*manage, "runserver", addr, "--noreload"]),  # noqa: S603
+            "task worker": subprocess.Popen(  # noqa: S603
                 [*manage, "db_worker", "--queue-name", "*", "--interval", "0.5", "--no-reload"]
             ),
         }
@@ -79,5 +80,9 @@ class Command(BaseCommand):
         self.stdout.write("  Demo staff sign-ins (username / password, department):")
         for sign_in in demo_sign_ins():
             self.stdout.write(f"    {sign_in}")
+        self.stdout.write("  Second factor for staff: the current code of a demo staff member is")
+        self.stdout.write("    .venv/bin/python -m townhall demo-otp-code <username>")
+        self.stdout.write(f"  Residents: sign in at http://{addr}/aanmelden/ (demo personas)")
+        self.stdout.write(f"  E-mail sent by the demo: http://{addr}/demo/mailbox/")
         self.stdout.write("  Press Ctrl-C to stop the web server and the task worker.")
         self.stdout.write(line)

@@ -1,0 +1,64 @@
+"""What the demo tests share: a fingerprint of the seeded register, and wiping the seed again."""
+
+import hashlib
+
+from townhall.accounts.models import User
+from townhall.municipality.models import Municipality
+from townhall.registry.models import (
+    AccessLogEntry,
+    Address,
+    Household,
+    HouseholdMembership,
+    Organisation,
+    OrganisationAddress,
+    Person,
+    Representative,
+)
+
+
+def register_digest() -> str:
+    """A SHA-256 over everything the seed decides, leaving out ids, timestamps and ciphertext.
+
+    Fernet ciphertext differs on every encryption; the keyed hash and the masked
+    number stand for the number instead.
+    """
+    digest = hashlib.sha256()
+    persons = Person.objects.order_by("national_number_hash", "family_name", "given_names")
+    for row in persons.values_list(
+        "given_names",
+        "family_name",
+        "birth_date",
+        "sex",
+        "nationality",
+        "language",
+        "national_number_masked",
+        "national_number_hash",
+        "email",
+        "mobile",
+        "domicile__street_name",
+        "domicile__house_number",
+        "domicile__box_number",
+    ):
+        digest.update(repr(row).encode())
+    for row in Organisation.objects.order_by("name").values_list(
+        "name", "kind", "legal_form", "enterprise_number", "vcode", "email"
+    ):
+        digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def demo_erase() -> None:
+    """Delete what the seed wrote, children first, so another seed can run on the same database."""
+    for model in (
+        AccessLogEntry,
+        Representative,
+        OrganisationAddress,
+        Organisation,
+        HouseholdMembership,
+        Household,
+        Person,
+        Address,
+        User,
+        Municipality,  # its postcodes, departments and opening hours go with it
+    ):
+        model.objects.all().delete()

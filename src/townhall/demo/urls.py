@@ -1,0 +1,11 @@
+"""Demo-only URLs, included by townhall.urls in demo mode only."""
+
+from django.urls import path
+
+from townhall.demo import views
+
+app_name = "demo"
+urlpatterns = [
+    path("mailbox/", views.mailbox, name="mailbox"),
+    path("mailbox/<str:name>/", views.mailbox_detail, name="mailbox_detail"),
+]
