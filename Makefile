@@ -34,7 +34,6 @@ var:
 
 demo: $(VENV)/.base-installed var
 	$(MANAGE) migrate --no-input -v 0
-	$(MANAGE) compilemessages -v 0 --ignore '.venv/*'
 	$(MANAGE) seed_demo --if-empty
 	$(MANAGE) run_demo --addr $(ADDR)
 
@@ -45,7 +44,6 @@ lint: $(VENV)/.dev-installed
 
 test: lint var
 	$(MANAGE) makemigrations --check --dry-run -v 1
-	$(MANAGE) compilemessages -v 0 --ignore '.venv/*'
 	$(BIN)/pytest
 
 e2e: $(VENV)/.dev-installed var
@@ -58,8 +56,10 @@ format: $(VENV)/.dev-installed
 migrations: $(VENV)/.base-installed
 	$(MANAGE) makemigrations
 
+# Needs GNU gettext. The compiled .mo files are committed, so `make demo` does not.
 messages: $(VENV)/.base-installed
-	cd src/townhall && ../../$(BIN)/python -m townhall makemessages -l fr -l en -l nl --ignore 'demo/*'
+	cd src/townhall && ../../$(BIN)/python -m townhall makemessages -l nl -l fr --ignore 'tests/*' --ignore '*/tests/*' --no-obsolete
+	cd src/townhall && ../../$(BIN)/python -m townhall compilemessages
 
 bench: $(VENV)/.dev-installed
 	@echo "Benchmarks: see bench/README.md"

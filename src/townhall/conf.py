@@ -36,6 +36,8 @@ def production_problems(settings: Mapping) -> list[str]:
     for name, enabled in sorted((settings.get("DEMO_FEATURES") or {}).items()):
         if enabled:
             problems.append(f"The demo-only feature '{name}' is enabled: turn it off.")
+    if (settings.get("OIDC") or {}).get("PRESET") == "demo":
+        problems.append("OIDC_PRESET=demo signs in demo personas: use fas or acmidm.")
     if settings.get("NATIONAL_NUMBER_HASH_KEY") == settings.get("DEMO_SECRET_KEY"):
         problems.append("TOWNHALL_NATIONAL_NUMBER_HASH_KEY is the demo key: set a secret one.")
     return problems

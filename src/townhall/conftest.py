@@ -39,6 +39,16 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(NO_CHROMIUM, yellow=True)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Full-strength hashing costs about a second per user; tests do not need it."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        # Still checks hashes made outside a test (e.g. a module-scoped seed).
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}

@@ -6,6 +6,7 @@ the checks in :mod:`townhall.conf` on: the process refuses to start while a
 setting is unsafe. Every variable is documented in ``docs/configuration.md``.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -35,32 +36,45 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, with a site that demands the staff sign-in and second factor.
+    "townhall.accounts.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "django_rq",
     "django_tasks_rq",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "townhall.municipality",
     "townhall.registry",
     "townhall.accounts",
     "townhall.portal",
+    "townhall.backoffice",
     "townhall.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "townhall.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "townhall.accounts.assisted.AssistedSessionMiddleware",
+    "townhall.accounts.second_factor.StaffSecondFactorMiddleware",
+    "townhall.accounts.acting.ActingMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "townhall.urls"
@@ -79,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "townhall.municipality.context_processors.municipality",
+                "townhall.context_processors.platform",
             ],
         },
     },
@@ -99,7 +114,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     # A file, not memory, so a worker started by a test sees the test data.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # One file per test process, so two test runs on one machine never collide.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -129,7 +145,68 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "portal:my_page"
+# Axes first: it refuses every password check while the username or address is locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sessions end after this much inactivity (every request renews them).
+SESSION_COOKIE_AGE = env.int("TOWNHALL_SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+
+# --- Staff sign-in: password, then a second factor (docs/authentication.md) --
+# TOTP from an authenticator app, or a single-use backup code (django-otp).
+# django-otp's throttling stays on: after n wrong codes a device waits 2^(n-1) s.
+OTP_TOTP_ISSUER = env.str("TOWNHALL_TOTP_ISSUER", default="")  # empty: "Townhall <municipality>"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows TOTP keys or backup codes
+# An assisted session at the counter (staff act for a resident) ends after this.
+ASSISTED_SESSION_MINUTES = env.int("TOWNHALL_ASSISTED_SESSION_MINUTES", default=30)
+
+# --- Throttling of failed password sign-ins (django-axes) --------------------
+# Staff and resident e-mail sign-ins alike: after AXES_FAILURE_LIMIT failures
+# for one username, or from one client address, each within the cool-off of
+# the previous one, that username or address is locked for AXES_COOLOFF_TIME.
+# Tries during a lockout do not extend it; a success does not reset the count
+# (else signing in to one's own account would reset an address's failures).
+# The lockout page (HTTP 429) says until when: townhall.accounts.throttling.
+AXES_VERBOSE = False
+AXES_FAILURE_LIMIT = env.int("TOWNHALL_SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.int("TOWNHALL_SIGN_IN_LOCKOUT_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "townhall.accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "townhall.accounts.throttling.client_ip_address"
+# Behind the reverse proxy the client address is the last X-Forwarded-For entry.
+SIGN_IN_CLIENT_IP_FROM_FORWARDED_FOR = env.bool("TOWNHALL_BEHIND_PROXY", default=False)
+
+# --- Resident sign-in through OpenID Connect (docs/authentication.md) -------
+# PRESET is fas, acmidm or demo. A DISCOVERY_URL starting with "/" is on this
+# site (the demo identity provider).
+OIDC = {
+    "PRESET": env.str("OIDC_PRESET", default="demo" if DEMO_MODE else ""),
+    "DISCOVERY_URL": env.str(
+        "OIDC_DISCOVERY_URL",
+        default="/demo-idp/o/.well-known/openid-configuration" if DEMO_MODE else "",
+    ),
+    "CLIENT_ID": env.str("OIDC_CLIENT_ID", default="townhall-demo" if DEMO_MODE else ""),
+    "CLIENT_SECRET": env.str(
+        "OIDC_CLIENT_SECRET", default="townhall-demo-client-secret" if DEMO_MODE else ""
+    ),
+    "TIMEOUT": env.int("OIDC_TIMEOUT_SECONDS", default=10),
+    "OVERRIDES": {
+        "SCOPE": env.str("OIDC_SCOPES", default=""),
+        "NATIONAL_NUMBER_CLAIM": env.str("OIDC_NATIONAL_NUMBER_CLAIM", default=""),
+        "GIVEN_NAME_CLAIM": env.str("OIDC_GIVEN_NAME_CLAIM", default=""),
+        "FAMILY_NAME_CLAIM": env.str("OIDC_FAMILY_NAME_CLAIM", default=""),
+        "EMAIL_CLAIM": env.str("OIDC_EMAIL_CLAIM", default=""),
+        "ACR_VALUES": env.str("OIDC_ACR_VALUES", default=""),
+    },
+}
 
 # --- Languages: Dutch first, then French and English ----------------------
 LANGUAGE_CODE = "nl"
@@ -144,6 +221,7 @@ USE_TZ = True
 
 # --- Files ----------------------------------------------------------------
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
@@ -153,8 +231,12 @@ _EMAIL_BACKENDS = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "console": "django.core.mail.backends.console.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    # Demo only: kept in var/demo-mailbox/ and shown at /demo/mailbox/.
+    "demo-mailbox": "townhall.demo.mailbox.DemoMailboxBackend",
 }
-EMAIL_BACKEND = _EMAIL_BACKENDS[env.str("TOWNHALL_EMAIL_BACKEND", default="smtp")]
+EMAIL_BACKEND = _EMAIL_BACKENDS[
+    env.str("TOWNHALL_EMAIL_BACKEND", default="demo-mailbox" if DEMO_MODE else "smtp")
+]
 EMAIL_HOST = env.str("EMAIL_HOST", default="127.0.0.1")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
@@ -172,6 +254,21 @@ NATIONAL_NUMBER_HASH_KEY = env.str("TOWNHALL_NATIONAL_NUMBER_HASH_KEY", default=
 FIELD_ENCRYPTION_KEYS = env.list("TOWNHALL_FIELD_ENCRYPTION_KEYS", default=[])
 
 # --- Security -------------------------------------------------------------
+# Content-Security-Policy (django-csp): only this site's own scripts, styles
+# and images; no inline code, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "form-action": ["'self'", *env.list("TOWNHALL_CSP_FORM_ACTION", default=[])],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEMO_MODE
@@ -206,6 +303,14 @@ LOGGING = {
 # Each is refused in production mode by townhall.conf.
 DEMO_FEATURES = {
     "seed_demo": env.bool("TOWNHALL_DEMO_SEED", default=DEMO_MODE),
+    # A real OpenID provider with demo personas at /demo-idp/ (townhall.demo_idp).
+    "identity_provider": env.bool("TOWNHALL_DEMO_IDP", default=DEMO_MODE),
+    "mailbox": EMAIL_BACKEND.endswith("DemoMailboxBackend"),
 }
+if DEMO_FEATURES["identity_provider"] and MODE == "demo":
+    from townhall.demo_idp.conf import demo_idp_settings
+
+    INSTALLED_APPS += ["oauth2_provider", "townhall.demo_idp"]
+    OAUTH2_PROVIDER = demo_idp_settings(VAR_DIR)
 
 enforce_production_rules(globals())

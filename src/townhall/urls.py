@@ -10,9 +10,18 @@ admin.site.site_title = "Townhall"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("backoffice/", include("townhall.backoffice.urls")),
+    path("medewerker/", include("townhall.accounts.staff_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("townhall.accounts.urls")),
     path("", include("townhall.portal.urls")),
 ]
+
+if settings.MODE == "demo" and settings.DEMO_FEATURES["identity_provider"]:
+    urlpatterns += [path("demo-idp/", include("townhall.demo_idp.urls"))]
+
+if settings.MODE == "demo":
+    urlpatterns += [path("demo/", include("townhall.demo.urls"))]
 
 if settings.DEBUG:
     from django.conf.urls.static import static

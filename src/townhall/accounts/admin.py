@@ -13,3 +13,20 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (_("Department"), {"fields": ["department"]}),
     ]
+
+    # Who may change users (ICT) must not be able to make anyone, themselves
+    # included, a superuser or hand out single permissions: roles are groups.
+    PRIVILEGED_FIELDS = ["is_superuser", "user_permissions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += self.PRIVILEGED_FIELDS
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        # Nor change a superuser's account or password (then remove their second
+        # factor and sign in as them).
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)

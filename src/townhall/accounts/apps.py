@@ -1,7 +1,30 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
+    default = True  # this module holds two configs; "townhall.accounts" means this one
     name = "townhall.accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from townhall.accounts import assisted, roles
+
+        # Every installation gets the roles per department after each migrate.
+        post_migrate.connect(
+            roles.roles_sync_after_migrate, sender=self, dispatch_uid="townhall_roles_sync"
+        )
+        assisted.connect_signals()
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """The Django admin, whose site demands the staff sign-in with a second factor.
+
+    Listed in ``INSTALLED_APPS`` instead of ``django.contrib.admin``; ``admin.site``
+    and ``@admin.register`` work as before.
+    """
+
+    default = False
+    default_site = "townhall.accounts.second_factor.StaffAdminSite"

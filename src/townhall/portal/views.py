@@ -1,7 +1,7 @@
 """Resident-facing pages."""
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from townhall.municipality.context_processors import municipality_for
@@ -16,6 +16,26 @@ def home(request):
         else []
     )
     return render(request, "portal/home.html", {"counter_hours": counter_hours})
+
+
+def branding_css(request):
+    """The municipality's colours as CSS custom properties (a file, so the
+    Content-Security-Policy needs no inline styles)."""
+    municipality = municipality_for(request)
+    css = ""
+    if municipality:
+        css = (
+            f":root {{ --brand: {municipality.primary_colour}; "
+            f"--accent: {municipality.accent_colour}; }}\n"
+        )
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def accessibility_statement(request):
+    """The accessibility statement (toegankelijkheidsverklaring), Bestuursdecreet art. II.16."""
+    return render(request, "portal/accessibility.html")
 
 
 def health(request):

@@ -1,0 +1,194 @@
+"""Roles per department: one Django group per department, with its model permissions.
+
+1. :data:`ROLES` says, per department code, the group's (Dutch) name and the
+   permissions ``app_label.codename`` its members get.
+2. :func:`roles_sync` creates or updates the groups so that they hold exactly
+   those permissions. It runs after every ``migrate`` (see ``AccountsConfig``),
+   so every installation has the roles, and running it twice changes nothing.
+3. :func:`staff_role_assign` puts a staff member in the group of their
+   department (and out of the other role groups).
+
+A permission only opens a page to a staff member whose session passed the
+second factor (:mod:`townhall.accounts.second_factor`). Groups that are not
+roles (made by hand in the admin) are left alone. Changing a role's
+permissions by hand in the admin does not last: the next ``migrate`` puts
+this table back.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, transaction
+
+from townhall.accounts.models import User
+
+VIEW_CHANGE = ("view", "change")
+MANAGE = ("view", "add", "change")
+
+
+def _perms(app_label: str, model: str, actions=("view",)) -> tuple[str, ...]:
+    return tuple(f"{app_label}.{action}_{model}" for action in actions)
+
+
+@dataclass(frozen=True)
+class Role:
+    """A department's role: the group's name and the permissions of its members."""
+
+    department_code: str
+    group_name: str
+    permissions: tuple[str, ...]
+
+
+ROLES: dict[str, Role] = {
+    role.department_code: role
+    for role in (
+        Role(
+            "citizens_affairs",
+            "Burgerzaken",  # population register, civil status, the counter
+            (
+                *_perms("registry", "person", VIEW_CHANGE),
+                *_perms("registry", "household", VIEW_CHANGE),
+                *_perms("registry", "householdmembership", VIEW_CHANGE),
+                *_perms("registry", "address", VIEW_CHANGE),
+                *_perms("registry", "accesslogentry"),
+                *_perms("registry", "organisation"),
+                *_perms("registry", "representative"),
+                *_perms("accounts", "mandate"),
+            ),
+        ),
+        Role(
+            "communication",
+            "Communicatie",  # website, news, opening hours; reads the register, never changes it
+            (
+                *_perms("registry", "person"),
+                *_perms("registry", "organisation"),
+                *_perms("registry", "address"),
+                *_perms("municipality", "municipality", VIEW_CHANGE),
+                *_perms("municipality", "openinghours", (*MANAGE, "delete")),
+                *_perms("municipality", "department"),
+            ),
+        ),
+        Role(
+            "leisure_library",
+            "Vrije tijd en bibliotheek",  # associations, courses, the library
+            (
+                *_perms("registry", "organisation", MANAGE),
+                *_perms("registry", "organisationaddress", MANAGE),
+                *_perms("registry", "representative", MANAGE),
+                *_perms("registry", "address"),
+            ),
+        ),
+        Role(
+            "environment",
+            "Omgeving",  # permits, public domain, environment
+            (
+                *_perms("registry", "address"),
+                *_perms("registry", "organisation"),
+            ),
+        ),
+        Role(
+            "finance",
+            "Financiën",  # invoices, taxes, payments
+            (
+                *_perms("registry", "organisation"),
+                *_perms("registry", "address"),
+            ),
+        ),
+        Role(
+            "secretariat",
+            "Secretariaat",  # general director, council, data protection officer
+            (
+                *_perms("registry", "organisation"),
+                *_perms("registry", "accesslogentry"),
+                *_perms("accounts", "activityrecord"),
+                *_perms("municipality", "municipality"),
+                *_perms("municipality", "department"),
+            ),
+        ),
+        Role(
+            "ict",
+            "ICT",  # staff accounts, departments, second factors, sign-in lockouts
+            (
+                *_perms("accounts", "user", MANAGE),
+                *_perms("auth", "group"),
+                *_perms("municipality", "department", MANAGE),
+                *_perms("otp_totp", "totpdevice", ("view", "delete")),
+                *_perms("otp_static", "staticdevice", ("view", "delete")),
+                *_perms("axes", "accessattempt", ("view", "delete")),
+                *_perms("axes", "accesslog"),
+            ),
+        ),
+    )
+}
+
+
+def role_for_department(code: str | None) -> Role | None:
+    return ROLES.get(code or "")
+
+
+def _permission_objects(role: Role, *, using: str) -> list[Permission]:
+    wanted = {tuple(name.split(".", 1)) for name in role.permissions}
+    found = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.using(using)
+        .filter(content_type__app_label__in={label for label, _c in wanted})
+        .select_related("content_type")
+    }
+    missing = sorted(f"{label}.{code}" for label, code in wanted - found.keys())
+    if missing:
+        raise ImproperlyConfigured(
+            f"The role {role.group_name!r} names permissions that do not exist: "
+            f"{', '.join(missing)}."
+        )
+    return [found[key] for key in sorted(wanted)]
+
+
+def _ensure_permissions(*, using: str) -> None:
+    # post_migrate runs app by app; apps listed after accounts may not have
+    # their permissions yet when this runs, so make them now (idempotent).
+    labels = {name.split(".", 1)[0] for role in ROLES.values() for name in role.permissions}
+    for label in labels:
+        create_permissions(
+            global_apps.get_app_config(label), verbosity=0, using=using, apps=global_apps
+        )
+
+
+@transaction.atomic
+def roles_sync(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, Group]:
+    """Create or update every role's group with exactly its permissions. Idempotent."""
+    _ensure_permissions(using=using)
+    groups = {}
+    for code, role in ROLES.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role.group_name)
+        group.permissions.set(_permission_objects(role, using=using))
+        groups[code] = group
+    return groups
+
+
+def roles_sync_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """``post_migrate`` receiver of the accounts app."""
+    roles_sync(using=using)
+
+
+@transaction.atomic
+def staff_role_assign(*, user: User) -> Group | None:
+    """Give a staff member the group of their department, and no other role's group.
+
+    Groups that are not roles stay. A resident account never gets a role.
+    Returns the role's group, or None when the department has no role.
+    """
+    role_names = {role.group_name for role in ROLES.values()}
+    user.groups.remove(*Group.objects.filter(name__in=role_names))
+    if user.is_resident or user.department is None:
+        return None
+    role = role_for_department(user.department.code)
+    if role is None:
+        return None
+    group, _created = Group.objects.get_or_create(name=role.group_name)
+    if not group.permissions.exists():
+        group = roles_sync()[role.department_code]
+    user.groups.add(group)
+    return group

@@ -1,0 +1,61 @@
+"""Back-office pages: the start page and the start of an assisted session."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from townhall.accounts import assisted
+from townhall.accounts.second_factor import backup_codes_left, staff_required
+from townhall.backoffice.forms import AssistedSessionForm
+
+
+@staff_required
+def home(request):
+    """Who you are, your department and role, and where to go."""
+    user = request.user
+    department = user.department
+    language = getattr(request, "LANGUAGE_CODE", "nl")
+    return render(
+        request,
+        "backoffice/home.html",
+        {
+            "department_name": department.localized_name(language) if department else "",
+            "roles": [group.name for group in user.groups.order_by("name")],
+            "backup_codes_left": backup_codes_left(user),
+            "assisted_minutes": assisted.max_minutes(),
+        },
+    )
+
+
+@staff_required
+def assisted_session_start(request):
+    """Start a session on behalf of the resident at the counter (begeleide sessie)."""
+    form = AssistedSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resident = assisted.assisted_session_start(
+                request,
+                national_number=form.cleaned_data["national_number"],
+                document=form.cleaned_data["document"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)  # a number error lands on its field
+        else:
+            messages.info(
+                request,
+                _(
+                    "Assisted session for %(name)s started. End it with the button at the top of "
+                    "the page; it ends by itself after %(minutes)d minutes."
+                )
+                % {"name": resident.display_name, "minutes": assisted.max_minutes()},
+            )
+            return redirect("portal:my_page")
+    return render(
+        request,
+        "backoffice/assisted_start.html",
+        {
+            "form": form,
+            "minutes": assisted.max_minutes(),
+        },
+    )
