@@ -33,6 +33,7 @@ class Command(BaseCommand):
                 [*manage, "db_worker", "--queue-name", "*", "--interval", "0.5", "--no-reload"]
             ),
         }
+        time.sleep(1.5)  # let the server's own start-up lines pass first
         self._print_banner(addr)
         stopping = False
 
@@ -40,7 +41,10 @@ class Command(BaseCommand):
             nonlocal stopping
             stopping = True
 
+        # Also SIGINT explicitly: a process started in the background may inherit
+        # an ignored SIGINT, and Ctrl-C must still stop both children.
         signal.signal(signal.SIGTERM, request_stop)
+        signal.signal(signal.SIGINT, request_stop)
         exit_code = 0
         try:
             while not stopping:
