@@ -100,3 +100,19 @@ def test_unknown_mode_is_refused():
     completed = _run_check(TOWNHALL_MODE="staging")
     assert completed.returncode == 2
     assert "TOWNHALL_MODE='staging' is unknown" in completed.stderr
+
+
+def test_production_mode_refuses_the_demo_identity_provider_and_mailbox():
+    completed = _run_check(
+        TOWNHALL_MODE="production",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="townhall.example.org",
+        TOWNHALL_NATIONAL_NUMBER_HASH_KEY=STRONG_KEY[::-1],
+        TOWNHALL_DEMO_IDP="true",
+        OIDC_PRESET="demo",
+        TOWNHALL_EMAIL_BACKEND="demo-mailbox",
+    )
+    assert completed.returncode == 2
+    assert "identity_provider" in completed.stderr
+    assert "OIDC_PRESET=demo" in completed.stderr
+    assert "mailbox" in completed.stderr

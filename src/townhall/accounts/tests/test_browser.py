@@ -1,0 +1,58 @@
+"""The sign-in pages, My page and the mandates page in a real browser, checked with axe-core."""
+
+import pytest
+
+from townhall.accounts.oidc import oidc_clients_reset
+from townhall.demo_idp.clients import application_ensure
+from townhall.demo_idp.tests.register import persona_people
+from townhall.tests.accessibility import assert_no_axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ANONYMOUS_PAGES = [
+    "/aanmelden/",
+    "/aanmelden/?level=high&next=/mijn/volmachten/",
+    "/registreren/",
+    "/medewerker/aanmelden/",
+    "/toegankelijkheid/",
+]
+
+
+@pytest.fixture
+def people():
+    oidc_clients_reset()
+    application_ensure()
+    yield persona_people()
+    oidc_clients_reset()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_sign_in_pages_are_accessible(page, live_server, people, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    for path in ANONYMOUS_PAGES:
+        page.goto(live_server.url + path)
+        assert page.locator("h1").count() == 1, path
+        assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_my_page_and_mandates_are_accessible(page, live_server, people, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/aanmelden/eid/?next=/mijn/")
+    page.wait_for_url("**/demo-idp/aanmelden/**")
+    page.get_by_role("button", name=people.resident.full_name).click()
+    page.wait_for_url(f"{live_server.url}/mijn/")
+    assert_no_axe_violations(page)
+    page.goto(f"{live_server.url}/mijn/volmachten/")
+    assert_no_axe_violations(page)
+    # A form with an error keeps its accessibility too.
+    page.locator("main form.form button[type=submit]").click()
+    assert page.locator(".field__error").count() >= 1
+    assert_no_axe_violations(page)
+
+
+def test_email_registration_form_shows_errors_accessibly(page, live_server, people):
+    page.goto(live_server.url + "/registreren/")
+    page.locator("main form button[type=submit]").click()
+    assert page.locator(".field__error").count() >= 3
+    assert_no_axe_violations(page)
