@@ -8,26 +8,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from townhall.accounts.assurance import SESSION_KEY as ASSURANCE_KEY
 from townhall.accounts.models import User
-from townhall.municipality.models import Department, Municipality
+from townhall.municipality.models import Department
+from townhall.municipality.tests.factories import municipality_for_tests
 from townhall.registry.services import person_create
 
 PASSWORD = "correct-horse-battery-staple"
 
 
 def department(code: str = "citizens_affairs", name: str = "Burgerzaken") -> Department:
-    municipality = Municipality.objects.filter(is_active=True).first()
-    if municipality is None:
-        municipality = Municipality.objects.create(
-            name="Testdorp",
-            nis_code="99999",
-            is_active=True,
-            street="Dorpsplein",
-            house_number="1",
-            postcode="9999",
-            email="info@testdorp.example.org",
-            phone="+32 50 00 00 00",
-            languages=["nl", "fr", "en"],
-        )
+    municipality = municipality_for_tests()
     return Department.objects.get_or_create(
         municipality=municipality, code=code, defaults={"name": name}
     )[0]

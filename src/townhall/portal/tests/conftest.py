@@ -1,40 +1,9 @@
-import datetime
-
 import pytest
 
-from townhall.municipality.models import Department, Municipality, OpeningHours, Postcode
+from townhall.municipality.tests.factories import municipality_for_tests
 
 
 @pytest.fixture
 def municipality(db):
     """A small active municipality, unlike the demo one, so nothing leans on demo data."""
-    municipality = Municipality.objects.create(
-        name="Testdorp",
-        name_fr="Village-Test",
-        name_en="Testville",
-        nis_code="99999",
-        is_active=True,
-        street="Dorpsplein",
-        house_number="1",
-        postcode="9999",
-        email="info@testdorp.example.org",
-        phone="+32 50 00 00 00",
-        languages=["nl", "fr", "en"],
-    )
-    Postcode.objects.create(municipality=municipality, code="9999", place_name="Testdorp")
-    Department.objects.create(
-        municipality=municipality,
-        code="citizens_affairs",
-        name="Burgerzaken",
-        name_fr="Population",
-        name_en="Citizens' affairs",
-        email="burgerzaken@example.org",
-    )
-    for weekday in range(5):
-        OpeningHours.objects.create(
-            municipality=municipality,
-            weekday=weekday,
-            opens=datetime.time(9),
-            closes=datetime.time(12),
-        )
-    return municipality
+    return municipality_for_tests()
