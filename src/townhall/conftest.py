@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 CHROMIUM = Path(os.environ.get("TOWNHALL_CHROMIUM", "/usr/lib/chromium/chromium"))
 CHROMIUM_ARGS = [
@@ -37,6 +38,23 @@ def pytest_collection_modifyitems(config, items):
 def pytest_terminal_summary(terminalreporter):
     if not CHROMIUM.exists():
         terminalreporter.write_line(NO_CHROMIUM, yellow=True)
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(settings):
+    """Tests assert the English source strings. The interface's default is Dutch;
+    tests about that default ask for the ``dutch`` fixture."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def dutch(settings):
+    """The real default: Dutch unless the person chose another language."""
+    settings.LANGUAGE_CODE = "nl"
+    with translation.override("nl"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -34,7 +34,7 @@ from townhall.demo_idp.tests.browser import (
 from townhall.demo_idp.tests.register import persona_people
 from townhall.registry.models import Organisation
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("dutch")]
 
 PERSONAS = ["resident", "senior", "visitor", "chair", "manager"]
 

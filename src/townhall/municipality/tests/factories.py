@@ -28,8 +28,6 @@ def municipality_for_tests() -> Municipality:
         municipality=municipality,
         code="citizens_affairs",
         name="Burgerzaken",
-        name_fr="Population",
-        name_en="Citizens' affairs",
         email="burgerzaken@example.org",
     )
     for weekday in range(5):

@@ -8,10 +8,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_home_is_accessible(page, live_server, municipality, width):
+def test_home_is_accessible(page, live_server, municipality, width, dutch):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_server.url + "/")
-    assert page.locator("h1").inner_text() == "Welkom bij Testdorp"
+    assert page.locator("h1").inner_text() == "Welkom in Testdorp"
     assert_no_axe_violations(page)
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 
 @pytest.mark.django_db
-def test_home_shows_the_active_municipality(client, municipality):
+def test_home_shows_the_active_municipality(client, municipality, dutch):
     response = client.get(reverse("portal:home"))
     html = response.content.decode()
     assert response.status_code == 200
