@@ -252,6 +252,11 @@ NATIONAL_NUMBER_HASH_KEY = env.str("TOWNHALL_NATIONAL_NUMBER_HASH_KEY", default=
 # Fernet key(s) for encrypting national register numbers at rest; the first
 # encrypts, all decrypt (rotation). Derived from SECRET_KEY when unset.
 FIELD_ENCRYPTION_KEYS = env.list("TOWNHALL_FIELD_ENCRYPTION_KEYS", default=[])
+# Residents read their access log on My data; by default it names the staff
+# member's department only, not the staff member.
+TOWNHALL_ACCESS_LOG_SHOW_STAFF_NAMES = env.bool(
+    "TOWNHALL_ACCESS_LOG_SHOW_STAFF_NAMES", default=False
+)
 
 # --- Security -------------------------------------------------------------
 # Content-Security-Policy (django-csp): only this site's own scripts, styles

@@ -54,6 +54,7 @@ ROLES: dict[str, Role] = {
                 *_perms("registry", "householdmembership", VIEW_CHANGE),
                 *_perms("registry", "address", VIEW_CHANGE),
                 *_perms("registry", "accesslogentry"),
+                *_perms("registry", "correctionrequest", VIEW_CHANGE),
                 *_perms("registry", "organisation"),
                 *_perms("registry", "representative"),
                 *_perms("accounts", "mandate"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from townhall.accounts import assisted
 from townhall.accounts.second_factor import backup_codes_left, staff_required
 from townhall.backoffice.forms import AssistedSessionForm
+from townhall.registry.corrections import open_correction_count
 
 
 @staff_required
@@ -24,6 +25,9 @@ def home(request):
             "roles": [group.name for group in user.groups.order_by("name")],
             "backup_codes_left": backup_codes_left(user),
             "assisted_minutes": assisted.max_minutes(),
+            "open_corrections": open_correction_count()
+            if user.has_perm("registry.view_correctionrequest")
+            else None,
         },
     )
 

@@ -7,8 +7,9 @@
    :data:`~townhall.demo.timeline.REFERENCE_DATE`.
 2. :func:`demo_seed` refuses a database that already holds data, then writes
    the plan in one transaction (bulk inserts in batches): the municipality,
-   addresses, persons and households, organisations, staff accounts and a few
-   access-log entries. A failure leaves nothing behind.
+   addresses, persons and households, organisations, where each came from
+   (record sources), staff accounts and a few access-log entries. A failure
+   leaves nothing behind.
 """
 
 import random
@@ -32,6 +33,7 @@ from townhall.demo.organisations import (
 )
 from townhall.demo.people import numbers_assign, population_write
 from townhall.demo.population import Population
+from townhall.demo.sources import sources_write
 from townhall.demo.staff import SIGN_INS, staff_create
 from townhall.demo.streets import StreetMap, addresses_write
 from townhall.municipality.models import Municipality
@@ -172,6 +174,11 @@ def demo_seed(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> SeedReport:
     addresses_write(plan.addresses, batch_size=BATCH_SIZE)
     persons = population_write(plan.population, batch_size=BATCH_SIZE)
     organisations_write(plan.organisations, persons, batch_size=BATCH_SIZE)
+    sources_write(
+        list(persons.values()),
+        [planned.organisation for planned in plan.organisations],
+        batch_size=BATCH_SIZE,
+    )
     users = staff_create(departments=departments)
     entries = access_log_create(
         rng=_stream(seed, "access-log"),

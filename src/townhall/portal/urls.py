@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townhall.portal import my_page, views
+from townhall.portal import my_data, my_page, views
 
 app_name = "portal"
 urlpatterns = [
@@ -9,4 +9,12 @@ urlpatterns = [
     path("branding.css", views.branding_css, name="branding_css"),
     path("toegankelijkheid/", views.accessibility_statement, name="accessibility"),
     path("mijn/", my_page.my_page, name="my_page"),
+    path("mijn/gegevens/", my_data.my_data, name="my_data"),
+    path("mijn/gegevens/download/", my_data.my_data_download, name="my_data_download"),
+    path(
+        "mijn/gegevens/melden/<slug:item_key>/",
+        my_data.correction_report,
+        name="correction_report",
+    ),
+    path("mijn/contact/", my_data.contact_preferences, name="contact_preferences"),
 ]

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class RegistryConfig(AppConfig):
     name = "townhall.registry"
     verbose_name = _("Registers")
+
+    def ready(self):
+        # The source connectors of the prefill register themselves by name (connectors/).
+        from townhall.registry.connectors import local  # noqa: F401
+
+        # The importers register themselves by name (see importers/registry.py).
+        from townhall.registry.importers import best, kbo, population  # noqa: F401

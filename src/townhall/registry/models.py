@@ -25,12 +25,43 @@ LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("en", _("English")), ("de
 
 def _fold(text: str) -> str:
     """Case- and accent-insensitive form, for the uniqueness key of addresses."""
+    if text.isascii():  # no accents to strip; much faster for the importers' millions of rows
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _squash(text: str) -> str:
     return " ".join(str(text or "").split())
+
+
+def normalise_address(
+    street_name: str, house_number: str, box_number: str, postcode: str, municipality_name: str
+) -> tuple[str, str, str, str, str, str]:
+    """Tidy spacing and case so one place has one row: the five parts, then the ``key``.
+
+    :meth:`Address.normalise` uses it; the importers call it without building a model.
+    """
+    street_name = _squash(street_name)
+    house_number = _squash(house_number).replace(" ", "").upper()
+    box = _squash(box_number)
+    for prefix in ("bus ", "bte ", "box ", "b "):
+        if box.casefold().startswith(prefix):
+            box = box[len(prefix) :]
+    box = box.upper()
+    postcode = _squash(postcode)
+    key = "|".join(_fold(part) for part in (postcode, street_name, house_number, box))
+    return street_name, house_number, box, postcode, _squash(municipality_name), key
+
+
+def address_errors(postcode: str, house_number: str) -> dict[str, str]:
+    """What is wrong with a normalised postcode and house number (empty when nothing)."""
+    errors = {}
+    if not postcode.isdigit() or len(postcode) != 4 or postcode[0] == "0":
+        errors["postcode"] = _("A Belgian postcode has four digits and does not start with 0.")
+    if not house_number or not house_number[0].isdigit():
+        errors["house_number"] = _("A house number starts with a digit.")
+    return errors
 
 
 class Address(models.Model):
@@ -58,6 +89,14 @@ class Address(models.Model):
         verbose_name_plural = _("addresses")
         ordering = ["postcode", "street_name", "house_number", "box_number"]
         indexes = [models.Index(fields=["street_name", "postcode"])]
+        constraints = [
+            # The address register's identifier is the natural key of the BeST import.
+            models.UniqueConstraint(
+                fields=["register_uri"],
+                condition=~models.Q(register_uri=""),
+                name="unique_address_register_uri",
+            )
+        ]
 
     def __str__(self) -> str:
         box = f" {_('box')} {self.box_number}" if self.box_number else ""
@@ -71,27 +110,24 @@ class Address(models.Model):
 
     def normalise(self) -> None:
         """Tidy spacing and case so one place has one row (and one ``key``)."""
-        self.street_name = _squash(self.street_name)
-        self.house_number = _squash(self.house_number).replace(" ", "").upper()
-        box = _squash(self.box_number)
-        for prefix in ("bus ", "bte ", "box ", "b "):
-            if box.casefold().startswith(prefix):
-                box = box[len(prefix) :]
-        self.box_number = box.upper()
-        self.postcode = _squash(self.postcode)
-        self.municipality_name = _squash(self.municipality_name)
-        self.key = "|".join(
-            _fold(part)
-            for part in (self.postcode, self.street_name, self.house_number, self.box_number)
+        (
+            self.street_name,
+            self.house_number,
+            self.box_number,
+            self.postcode,
+            self.municipality_name,
+            self.key,
+        ) = normalise_address(
+            self.street_name,
+            self.house_number,
+            self.box_number,
+            self.postcode,
+            self.municipality_name,
         )
 
     def clean(self):
         self.normalise()
-        errors = {}
-        if not self.postcode.isdigit() or len(self.postcode) != 4 or self.postcode[0] == "0":
-            errors["postcode"] = _("A Belgian postcode has four digits and does not start with 0.")
-        if not self.house_number or not self.house_number[0].isdigit():
-            errors["house_number"] = _("A house number starts with a digit.")
+        errors = address_errors(self.postcode, self.house_number)
         if errors:
             raise ValidationError(errors)
 
@@ -437,3 +473,10 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"
+
+
+# Once-only: provenance, contact preferences, correction requests (each in its own module).
+from townhall.registry import corrections, preferences, provenance  # noqa: E402, F401
+
+# The importers' bookkeeping lives beside them; importing it here registers the models.
+from townhall.registry.importers.models import ImportRejection, ImportRun  # noqa: E402, F401

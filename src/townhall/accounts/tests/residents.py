@@ -15,10 +15,14 @@ def check_digits(nine: str, *, born_2000_or_later: bool) -> str:
 def resident(given: str, family: str, nine: str, *, born_2000_or_later=False, **extra):
     """A Person with a valid national number built from nine digits, and an account."""
     number = check_digits(nine, born_2000_or_later=born_2000_or_later)
-    person = person_create(given_names=given, family_name=family, national_number=number,
-                           **extra)
-    user = User.objects.create(username=f"eid-{person.pk}", kind=User.Kind.RESIDENT,
-                               person=person, first_name=given, last_name=family)
+    person = person_create(given_names=given, family_name=family, national_number=number, **extra)
+    user = User.objects.create(
+        username=f"eid-{person.pk}",
+        kind=User.Kind.RESIDENT,
+        person=person,
+        first_name=given,
+        last_name=family,
+    )
     return person, user, number
 
 

@@ -57,6 +57,19 @@ def test_citizens_affairs_changes_persons_communication_only_reads_them():
     assert not writer.has_perm("accounts.change_user")
 
 
+def test_citizens_affairs_handles_correction_requests():
+    clerk = staff_user("katrien", department_code="citizens_affairs")
+    writer = staff_user("pieter", department_code="communication")
+    staff_role_assign(user=clerk)
+    staff_role_assign(user=writer)
+    clerk = type(clerk).objects.get(pk=clerk.pk)
+    writer = type(writer).objects.get(pk=writer.pk)
+    assert clerk.has_perm("registry.view_correctionrequest")
+    assert clerk.has_perm("registry.change_correctionrequest")
+    assert not clerk.has_perm("registry.delete_correctionrequest")
+    assert not writer.has_perm("registry.view_correctionrequest")
+
+
 def test_assign_follows_the_department_and_keeps_other_groups():
     user = staff_user("jens", department_code="communication")
     own = Group.objects.create(name="Werkgroep website")

@@ -5,9 +5,11 @@
 - A look-up by national number is a POST through the keyed hash, never a URL.
 
 Persons live in :mod:`.persons`, addresses and households in :mod:`.households`,
-organisations in :mod:`.organisations`; importing them registers their pages.
+organisations in :mod:`.organisations`, correction requests in :mod:`.corrections`;
+importing them registers their pages.
 """
 
+from townhall.registry.admin.corrections import CorrectionRequestAdmin
 from townhall.registry.admin.households import AddressAdmin, HouseholdAdmin
 from townhall.registry.admin.organisations import OrganisationAdmin
 from townhall.registry.admin.persons import (
@@ -21,6 +23,7 @@ from townhall.registry.admin.persons import (
 __all__ = [
     "AccessLogEntryAdmin",
     "AddressAdmin",
+    "CorrectionRequestAdmin",
     "HouseholdAdmin",
     "NumberLookupForm",
     "OrganisationAdmin",

@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import nn
 
-from townhall.registry import services
+from townhall.registry import provenance, services
 from townhall.registry.models import AccessLogEntry, Person
 
 PURPOSE_SESSION_KEY = "registry_access_purposes"
@@ -290,6 +290,13 @@ class PersonAdmin(admin.ModelAdmin):
                     purpose=purpose,
                 )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # My data says where each value came from; a change here is its new source.
+        provenance.record_sources_after_staff_change(
+            person=obj, changed_fields=form.changed_data, actor=request.user
+        )
 
     def reveal_view(self, request, object_id):
         person = self.get_object(request, str(object_id))

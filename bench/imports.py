@@ -1,0 +1,298 @@
+"""Benchmark of the open-data importers against PostgreSQL COPY of the same files.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/imports.py
+    ... bench/imports.py --rows-scale 0.05     # a quick check at 5 % of the size
+
+1. Generates, streaming to temporary files, 500,000 BeST address rows and a KBO
+   full extract of 1,000,000 enterprises with their denominations (one legal
+   name each, a commercial name for every third) and registered-office
+   addresses (times ``--rows-scale``), in the published formats.
+2. Creates the database ``townhall_bench`` on the server of ``DATABASE_URL``
+   (dropping a leftover one first) and migrates it. No other database is used.
+3. Loads each file with ``COPY ... FROM STDIN (FORMAT csv, HEADER)`` into a bare
+   table of text columns: the baseline.
+4. Imports the same files with the real importers (``--all``) into the real
+   tables, and prints rows per second for each, the ratio to COPY, and the
+   process's peak resident memory after each phase (constant memory shows as a
+   peak that does not grow with ``--rows-scale``).
+5. As a second baseline, COPYs the rows the importer wrote back into the real
+   tables (after deleting them): the cost of those tables' indexes and
+   constraints, which no importer can avoid.
+6. Drops ``townhall_bench`` (``--keep`` leaves it and the files for a look).
+"""
+
+import argparse
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BENCH_DATABASE = "townhall_bench"
+BEST_ROWS = 500_000
+KBO_ENTERPRISES = 1_000_000
+BEST_HEADER = (
+    "EPSG:31370_x,EPSG:31370_y,EPSG:4326_lat,EPSG:4326_lon,address_id,box_number,"
+    "house_number,municipality_id,municipality_name_de,municipality_name_fr,"
+    "municipality_name_nl,postcode,postname_fr,postname_nl,street_id,streetname_de,"
+    "streetname_fr,streetname_nl,region_code,status"
+)
+KBO_HEADERS = {
+    "enterprise.csv": "EnterpriseNumber,Status,JuridicalSituation,TypeOfEnterprise,"
+    "JuridicalForm,JuridicalFormCAC,StartDate",
+    "denomination.csv": "EntityNumber,Language,TypeOfDenomination,Denomination",
+    "address.csv": "EntityNumber,TypeOfAddress,CountryNL,CountryFR,Zipcode,MunicipalityNL,"
+    "MunicipalityFR,StreetNL,StreetFR,HouseNumber,Box,ExtraAddressInfo,DateStrikingOff",
+}
+STREET_WORDS = [
+    "Kerk", "Molen", "Stations", "Brugge", "Kortrijkse", "Meulebeke", "Izegemse", "Beek",
+    "Linde", "Kapel", "Veld", "Hoog", "School", "Markt", "Wind", "Ooste", "Weste", "Noord",
+    "Zuid", "Sint-Amands", "Abdij", "Bos", "Dorp", "Heide", "Kasteel", "Leie", "Mandel",
+]  # fmt: skip
+STREET_KINDS = ["straat", "laan", "weg", "dreef", "plein", "steenweg"]
+PLACES = [(f"3{index:04d}", str(8000 + index * 3), f"Gemeente {index}") for index in range(300)]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def streets(rng: random.Random) -> list[str]:
+    return [f"{a}{b}" for a in STREET_WORDS for b in STREET_KINDS] + [
+        f"{rng.choice(STREET_WORDS)}{rng.choice(STREET_KINDS)} {n}" for n in range(2000)
+    ]
+
+
+def write_best(path: Path, rows: int, rng: random.Random) -> int:
+    """Rows grouped by municipality and street, as the published file is."""
+    names = streets(rng)
+    per_place = -(-rows // len(PLACES))
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        out.write(BEST_HEADER + "\n")
+        for index in range(rows):
+            nis, postcode, place = PLACES[index // per_place]
+            street = names[(index // 40) % len(names)]
+            status = "retired" if index % 50 == 0 else "current"
+            box = str(index % 4) if index % 7 == 0 else ""
+            out.write(
+                f"{rng.uniform(20000, 260000):.2f},{rng.uniform(150000, 250000):.2f},"
+                f"{rng.uniform(50.7, 51.5):.6f},{rng.uniform(2.6, 5.9):.6f},{1_000_000 + index},"
+                f"{box},{index % 40 + 1},{nis},,{place},{place},{postcode},{place},{place},"
+                f"{index // 40},,,{street},BE-VLG,{status}\n"
+            )
+    return rows
+
+
+def enterprise_number(prefix: int) -> str:
+    digits = f"{prefix:08d}{(97 - prefix % 97) % 97:02d}"
+    return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
+
+
+def write_kbo(folder: Path, enterprises: int, rng: random.Random) -> int:
+    names = streets(rng)
+    folder.mkdir()
+    files = {name: open(folder / name, "w", encoding="utf-8", newline="") for name in KBO_HEADERS}  # noqa: SIM115
+    rows = 0
+    try:
+        for name, header in KBO_HEADERS.items():
+            files[name].write(",".join(f'"{column}"' for column in header.split(",")) + "\n")
+        for index in range(enterprises):
+            number = enterprise_number(2_000_000 + index)
+            form = "017" if index % 10 == 0 else "610"
+            files["enterprise.csv"].write(f'"{number}","AC","000","2","{form}","","01-01-2001"\n')
+            files["denomination.csv"].write(f'"{number}","2","001","Onderneming {index}"\n')
+            rows += 2
+            if index % 3 == 0:
+                files["denomination.csv"].write(f'"{number}","2","003","Handelsnaam {index}"\n')
+                rows += 1
+            _, postcode, place = PLACES[index % len(PLACES)]
+            street = names[rng.randrange(len(names))]
+            files["address.csv"].write(
+                f'"{number}","REGO","","","{postcode}","{place}","{place}","{street}",'
+                f'"{street}","{rng.randrange(1, 300)}","","",""\n'
+            )
+            rows += 1
+    finally:
+        for stream in files.values():
+            stream.close()
+    return rows
+
+
+def copy_baseline(connection, path: Path, table: str) -> float:
+    """Seconds to COPY the file into a bare table of text columns."""
+    with open(path, encoding="utf-8") as stream:
+        columns = stream.readline().strip().replace('"', "").split(",")
+    with connection.cursor() as cursor:  # autocommit: each statement commits
+        cursor.execute(f'DROP TABLE IF EXISTS "{table}"')
+        cursor.execute(
+            f'CREATE TABLE "{table}" ({", ".join(f"c{i} text" for i in range(len(columns)))})'
+        )
+    sql = f'COPY "{table}" FROM STDIN (FORMAT csv, HEADER true)'
+    started = time.perf_counter()
+    with connection.cursor() as cursor, cursor.copy(sql) as copy, open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            copy.write(chunk)
+    return time.perf_counter() - started
+
+
+def copy_ceiling(connection, workdir: Path, parts: list[tuple[str, str]]) -> float:
+    """Seconds to COPY the rows an importer wrote back into the real tables.
+
+    ``parts`` are (table, condition) in insertion order. The rows are dumped,
+    deleted (and the tables vacuumed), then loaded again with COPY: what any
+    importer must at least spend on those tables' indexes and constraints.
+    """
+    from django.db import transaction
+
+    dumps = []
+    with connection.cursor() as cursor:
+        for table, condition in parts:
+            path = workdir / f"{table}.copy"
+            select = f"COPY (SELECT * FROM {table} WHERE {condition}) TO STDOUT"
+            with open(path, "wb") as out, cursor.copy(select) as copy:
+                for data in copy:
+                    out.write(data)
+            dumps.append((table, condition, path))
+        with transaction.atomic():
+            for table, condition, _ in reversed(dumps):
+                cursor.execute(f"DELETE FROM {table} WHERE {condition}")
+        for table, _, _ in dumps:
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, _, path in dumps:
+            with cursor.copy(f"COPY {table} FROM STDIN") as copy, open(path, "rb") as stream:
+                while chunk := stream.read(1 << 20):
+                    copy.write(chunk)
+    return time.perf_counter() - started
+
+
+def database_urls(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        sys.exit("DATABASE_URL must point to PostgreSQL (postgres://...).")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    return admin, urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows-scale", type=float, default=1.0)
+    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--keep", action="store_true", help="keep the database and the files")
+    options = parser.parse_args()
+    if "DATABASE_URL" not in os.environ:
+        sys.exit("Set DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/bench")
+    admin_url, bench_url = database_urls(os.environ["DATABASE_URL"])
+
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
+        admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+    workdir = Path(tempfile.mkdtemp(prefix="townhall-bench-"))
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ.setdefault("TOWNHALL_VAR_DIR", str(workdir / "var"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "townhall.settings")
+    try:
+        run(options, workdir)
+    finally:
+        if not options.keep:
+            from django.db import connections
+
+            connections.close_all()
+            with psycopg.connect(admin_url, autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
+            for path in sorted(workdir.rglob("*"), reverse=True):
+                path.rmdir() if path.is_dir() else path.unlink()
+            workdir.rmdir()
+        else:
+            print(f"Kept the database {BENCH_DATABASE} and the files in {workdir}.")
+
+
+def run(options, workdir: Path) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from townhall.registry.importers.best import BestImporter
+    from townhall.registry.importers.kbo import KboImporter
+
+    rng = random.Random(20261129)
+    best_rows = int(BEST_ROWS * options.rows_scale)
+    enterprises = int(KBO_ENTERPRISES * options.rows_scale)
+    started = time.perf_counter()
+    best_file = workdir / "openaddress-bevlg.csv"
+    best_rows = write_best(best_file, best_rows, rng)
+    kbo_folder = workdir / "kbo"
+    kbo_rows = write_kbo(kbo_folder, enterprises, rng)
+    print(
+        f"Generated {best_rows:,} BeST rows and {kbo_rows:,} KBO rows "
+        f"({enterprises:,} enterprises) in {time.perf_counter() - started:.1f} s; "
+        f"peak RSS {peak_rss_mb():.0f} MB"
+    )
+    call_command("migrate", verbosity=0)
+    print(f"Migrated {BENCH_DATABASE}; peak RSS {peak_rss_mb():.0f} MB")
+
+    copy_best = copy_baseline(connection, best_file, "bench_copy_best")
+    copy_kbo = sum(
+        copy_baseline(connection, kbo_folder / name, f"bench_copy_{name[:-4]}")
+        for name in KBO_HEADERS
+    )
+
+    results = []
+    for label, importer, path, rows, copy_seconds, written in (
+        (
+            "BeST addresses",
+            BestImporter,
+            best_file,
+            best_rows,
+            copy_best,
+            [("registry_address", "register_uri <> ''")],
+        ),
+        (
+            "KBO enterprises",
+            KboImporter,
+            kbo_folder,
+            kbo_rows,
+            copy_kbo,
+            [
+                ("registry_address", "register_uri = ''"),
+                ("registry_organisation", "true"),
+                ("registry_organisationaddress", "true"),
+                ("registry_recordsource", "organisation_id IS NOT NULL"),
+            ],
+        ),
+    ):
+        started = time.perf_counter()
+        run = importer(path, everything=True, batch_size=options.batch_size).run()
+        seconds = time.perf_counter() - started
+        print(f"{label}: {run.counts} ; peak RSS {peak_rss_mb():.0f} MB")
+        ceiling = copy_ceiling(connection, workdir, written)
+        results.append((label, rows, seconds, copy_seconds, ceiling))
+
+    print()
+    print("rows per second (CSV rows of the input):")
+    print(
+        f"{'':16} {'rows':>10} {'importer':>10} {'COPY bare':>10} {'ratio':>6} "
+        f"{'COPY real':>10} {'ratio':>6}"
+    )
+    for label, rows, seconds, copy_seconds, ceiling in results:
+        print(
+            f"{label:16} {rows:>10,} {rows / seconds:>10,.0f} {rows / copy_seconds:>10,.0f} "
+            f"{copy_seconds / seconds:>6.2f} {rows / ceiling:>10,.0f} {ceiling / seconds:>6.2f}"
+        )
+    print(
+        "COPY bare: the files into tables of text columns without indexes; COPY real: the "
+        "importer's own output rows into the real tables, with their indexes and constraints."
+    )
+    print(f"peak RSS of the whole run: {peak_rss_mb():.0f} MB (scale {options.rows_scale})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""Correction requests: "this is not right" about an item of a person's own data.
+
+1. On My data the person (or someone with a mandate for everything) presses
+   "This is not right" beside an item and writes what is wrong.
+2. :func:`correction_request_create` finds the item again by its key among
+   that person's own items only, keeps a snapshot of the value as shown (the
+   national number masked), and refuses a second open request for the item.
+3. Citizens' affairs sees the open requests in the admin (and their number on
+   the back-office start page), corrects the register where needed and marks
+   the request handled with :func:`correction_request_handle`.
+4. My data shows "reported on <date>, being handled" beside the item until then.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from townhall.registry.models import Person
+
+REMARK_MAX_LENGTH = 2000
+
+
+class CorrectionRequest(models.Model):
+    """A person's report that an item of their data in the register is wrong.
+
+    Routed to citizens' affairs (burgerzaken). Once the Case handling work
+    lands, a correction request becomes a case of its own (with a deadline and
+    an answer to the person); until then it is handled from this table.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", gettext_lazy("being handled")
+        HANDLED = "handled", gettext_lazy("handled")
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="correction_requests",
+        verbose_name=gettext_lazy("person"),
+    )
+    item_key = models.CharField(gettext_lazy("item"), max_length=60)
+    item_label = models.CharField(gettext_lazy("item, as shown"), max_length=100)
+    current_value = models.TextField(gettext_lazy("value when reported"), blank=True)
+    remark = models.TextField(gettext_lazy("what is wrong"), max_length=REMARK_MAX_LENGTH)
+    status = models.CharField(
+        gettext_lazy("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    department_code = models.SlugField(  # who handles it: citizens' affairs
+        gettext_lazy("department"), max_length=50, default="citizens_affairs"
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("reported by"),
+    )
+    created_at = models.DateTimeField(gettext_lazy("reported at"), auto_now_add=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("handled by"),
+    )
+    handled_at = models.DateTimeField(gettext_lazy("handled at"), null=True, blank=True)
+    handling_note = models.TextField(gettext_lazy("note on the handling"), blank=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("correction request")
+        verbose_name_plural = gettext_lazy("correction requests")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "department_code"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "item_key"],
+                condition=models.Q(status="open"),
+                name="one_open_correction_per_item",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.item_label} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+@transaction.atomic
+def correction_request_create(
+    *, person: Person, item_key: str, remark: str, reported_by
+) -> CorrectionRequest:
+    """Register that ``person`` reports the item ``item_key`` of their own data as wrong."""
+    from townhall.registry.my_data import item_for  # my_data shows these requests too
+
+    item = item_for(person, item_key)
+    if item is None or not item.correctable:
+        raise ValidationError({"item_key": _("This item is not part of your data.")})
+    remark = (remark or "").strip()
+    if not remark:
+        raise ValidationError({"remark": _("Tell us what is not right.")})
+    if len(remark) > REMARK_MAX_LENGTH:
+        raise ValidationError(
+            {"remark": _("Keep it under %(n)d characters.") % {"n": REMARK_MAX_LENGTH}}
+        )
+    earlier = (
+        CorrectionRequest.objects.select_for_update()
+        .filter(person=person, item_key=item_key, status=CorrectionRequest.Status.OPEN)
+        .first()
+    )
+    if earlier is not None:
+        raise ValidationError(
+            {
+                "remark": _("You reported this on %(date)s; we are handling it.")
+                % {"date": formats.date_format(timezone.localtime(earlier.created_at))}
+            }
+        )
+    return CorrectionRequest.objects.create(
+        person=person,
+        item_key=item_key,
+        item_label=str(item.label)[:100],
+        current_value=item.value,
+        remark=remark,
+        reported_by=reported_by,
+    )
+
+
+@transaction.atomic
+def correction_request_handle(
+    *, correction: CorrectionRequest, actor, note: str = ""
+) -> CorrectionRequest:
+    """Mark a correction request handled, by ``actor`` (a staff member of citizens' affairs)."""
+    if not correction.is_open:
+        raise ValidationError({"status": _("This request has already been handled.")})
+    correction.status = CorrectionRequest.Status.HANDLED
+    correction.handled_by = actor
+    correction.handled_at = timezone.now()
+    correction.handling_note = (note or correction.handling_note).strip()
+    correction.save(update_fields=["status", "handled_by", "handled_at", "handling_note"])
+    return correction
+
+
+def open_correction_count(*, department_code: str = "citizens_affairs") -> int:
+    """How many correction requests wait for ``department_code``."""
+    return CorrectionRequest.objects.filter(
+        status=CorrectionRequest.Status.OPEN, department_code=department_code
+    ).count()

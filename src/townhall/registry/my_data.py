@@ -1,0 +1,210 @@
+"""Everything the municipality holds about one person, as "My data" and its download show it.
+
+1. :func:`person_items` reads the person's record through the prefill service
+   (one fetch through the source connector, with the source of each group of
+   fields) and turns it into items: a key (``family_name``, ``domicile``,
+   ``representation-12``), a label, the value as shown, and its provenance.
+2. :func:`person_data` adds what the register keeps beside the record:
+   contact settings and consents, the person's correction requests, and the
+   access log (staff names only when the municipality chooses to show them).
+3. :func:`item_for` finds one item again by its key, only among that person's
+   own items: a key never reaches someone else's data.
+
+Members of the household are shown by name and relation only. The national
+number appears masked; the download adds it in clear for the person alone
+(:mod:`townhall.registry.jsonld`).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from townhall.registry.connectors import HouseholdMemberRecord, PersonRecord
+from townhall.registry.contact import ContactSettings, contact_settings_for
+from townhall.registry.corrections import CorrectionRequest
+from townhall.registry.models import LANGUAGES, AccessLogEntry, Person
+from townhall.registry.prefill import fetch_record
+from townhall.registry.provenance import FieldGroup, Provenance
+
+ACCESS_LOG_LIMIT = 200
+IDENTITY_KEYS = (
+    "given_names",
+    "family_name",
+    "birth_date",
+    "sex",
+    "nationality",
+    "language",
+    "national_number",
+)
+
+
+@dataclass(frozen=True)
+class DataItem:
+    """One thing the municipality holds about the person, as shown to them."""
+
+    key: str
+    label: str
+    value: str
+    provenance: Provenance | None
+    correctable: bool = True
+
+
+@dataclass(frozen=True)
+class AccessLogLine:
+    """One staff read of the person's record, as the person sees it."""
+
+    at: datetime.datetime
+    department: str
+    staff_name: str  # empty unless the municipality shows staff names
+    action: str
+    action_label: str
+    purpose: str
+
+
+@dataclass
+class PersonData:
+    """Everything on My data for one person."""
+
+    person: Person
+    record: PersonRecord
+    identity: list[DataItem]
+    domicile: DataItem | None
+    household: DataItem | None
+    household_members: tuple[HouseholdMemberRecord, ...]
+    representations: list[DataItem]
+    contact: list[DataItem]
+    contact_settings: ContactSettings
+    corrections: list[CorrectionRequest]
+    access_log: list[AccessLogLine]
+
+    @property
+    def open_corrections(self) -> dict[str, CorrectionRequest]:
+        return {c.item_key: c for c in self.corrections if c.is_open}
+
+    def items(self) -> list[DataItem]:
+        single = [item for item in (self.domicile, self.household) if item is not None]
+        return [*self.identity, *single, *self.representations, *self.contact]
+
+
+def birth_date_display(record: PersonRecord) -> str:
+    """The birth date as precisely as the register knows it."""
+    if record.birth_date is None:
+        return ""
+    precision = record.birth_date_precision
+    if precision == Person.DatePrecision.YEAR:
+        return str(record.birth_date.year)
+    if precision == Person.DatePrecision.MONTH:
+        return formats.date_format(record.birth_date, "YEAR_MONTH_FORMAT")
+    return formats.date_format(record.birth_date, "DATE_FORMAT")
+
+
+def _identity(record: PersonRecord) -> list[DataItem]:
+    source = record.provenance.get(FieldGroup.IDENTITY)
+    rows = [
+        ("given_names", _("Given names"), record.given_names, source),
+        ("family_name", _("Family name"), record.family_name, source),
+        ("birth_date", _("Birth date"), birth_date_display(record), source),
+        ("sex", _("Sex"), str(Person.Sex(record.sex).label) if record.sex else "", source),
+        ("nationality", _("Nationality (country code)"), record.nationality, source),
+        (
+            "language",
+            _("Language"),
+            str(dict(LANGUAGES).get(record.language, record.language)),
+            record.provenance.get(FieldGroup.PREFERENCES),
+        ),
+        ("national_number", _("National number"), record.national_number_masked, source),
+    ]
+    # The language is the person's own choice, changed on the contact page, not reported.
+    return [
+        DataItem(key, label, value, prov, correctable=key != "language")
+        for key, label, value, prov in rows
+        if value
+    ]
+
+
+def person_items(person: Person) -> tuple[PersonRecord, dict[str, DataItem]]:
+    """The person's record and their items by key, read through the local register connector."""
+    record = fetch_record(person)
+    if record is None:
+        raise Person.DoesNotExist("This person is no longer in the register.")
+    items = {item.key: item for item in _identity(record)}
+    if record.domicile:
+        items["domicile"] = DataItem(
+            "domicile",
+            _("Domicile address"),
+            str(record.domicile),
+            record.provenance.get(FieldGroup.DOMICILE),
+        )
+    if record.household:
+        members = ", ".join(
+            f"{member.full_name} ({member.relation_label})" for member in record.household
+        )
+        items["household"] = DataItem(
+            "household",
+            _("Household composition"),
+            members,
+            record.provenance.get(FieldGroup.HOUSEHOLD),
+        )
+    for representation in record.representations:
+        key = f"representation-{representation.reference}"
+        items[key] = DataItem(
+            key,
+            representation.organisation_name,
+            representation.role_label,
+            record.provenance.get(FieldGroup.REPRESENTATION),
+        )
+    contact = record.provenance.get(FieldGroup.CONTACT)
+    for key, label, value in (
+        ("email", _("E-mail"), record.email),
+        ("mobile", _("Mobile number"), record.mobile),
+    ):
+        # Changed by the person on the contact page, not reported as wrong.
+        items[key] = DataItem(key, label, value, contact if value else None, correctable=False)
+    return record, items
+
+
+def item_for(person: Person, key: str) -> DataItem | None:
+    """The item ``key`` of ``person``'s own data, or None."""
+    _record, items = person_items(person)
+    return items.get(key)
+
+
+def access_log_for(person: Person, *, limit: int | None = ACCESS_LOG_LIMIT) -> list[AccessLogLine]:
+    """Staff reads of the person's record, newest first; staff named only if the setting says so."""
+    show_names = settings.TOWNHALL_ACCESS_LOG_SHOW_STAFF_NAMES
+    entries = AccessLogEntry.objects.filter(person=person).order_by("-at")[:limit]
+    return [
+        AccessLogLine(
+            at=entry.at,
+            department=entry.actor_department or _("the municipality"),
+            staff_name=entry.actor_name if show_names else "",
+            action=entry.action,
+            action_label=str(entry.get_action_display()),
+            purpose=entry.purpose,
+        )
+        for entry in entries
+    ]
+
+
+def person_data(person: Person, *, access_log_limit: int | None = ACCESS_LOG_LIMIT) -> PersonData:
+    """Everything My data shows about ``person``, in a fixed number of queries.
+
+    The page shows the latest ``access_log_limit`` reads; the download passes None for all.
+    """
+    record, items = person_items(person)
+    return PersonData(
+        person=person,
+        record=record,
+        identity=[item for key, item in items.items() if key in IDENTITY_KEYS],
+        domicile=items.get("domicile"),
+        household=items.get("household"),
+        household_members=record.household,
+        representations=[item for key, item in items.items() if key.startswith("representation-")],
+        contact=[items["email"], items["mobile"]],
+        contact_settings=contact_settings_for(person),
+        corrections=list(CorrectionRequest.objects.filter(person=person).order_by("-created_at")),
+        access_log=access_log_for(person, limit=access_log_limit),
+    )
