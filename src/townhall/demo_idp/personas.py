@@ -26,7 +26,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from townhall.accounts.models import User
 from townhall.demo_idp.models import DemoIdentity
-from townhall.registry.models import HouseholdMembership, Organisation, Person, Representative
+from townhall.registry.models import (
+    AccessLogEntry,
+    HouseholdMembership,
+    Organisation,
+    Person,
+    Representative,
+)
 
 # The provider's own session key; the site's sign-in (``_auth_user_id``) is never set here.
 CHOICE_KEY = "demo_idp_persona_choice"
@@ -144,6 +150,9 @@ PERSONAS = [
             .filter(birth_date__lte=_years_before(today, 18))
             .exclude(email="")
             .filter(_lives_with_others())
+            # Someone whose record staff opened, so "who looked at my data" has rows.
+            .annotate(looked_at=Exists(AccessLogEntry.objects.filter(person=OuterRef("pk"))))
+            .order_by("-looked_at", "pk")
             .first()
         ),
         describe=_describe_resident,
