@@ -8,9 +8,9 @@ data: never open data, never in a log.
 1. ``check()`` reads the header: a file of another kind stops here, naming the
    missing columns.
 2. ``prepare()`` loads what depends on the municipality (postcodes, the streets of
-   the address register) and reads the file once through the same parser
-   (:class:`LaterRows`), so a row can know what the rows after it hold: that a
-   later row names a household's new reference person, or takes its members out.
+   the address register) and reads the file once quickly (:class:`LaterRows`), so
+   a row can know what the rows after it hold: that a later row names a
+   household's new reference person, or takes its members out.
 3. The step ``population`` parses each row (:class:`RowParser`: a bad row is
    rejected with a reason that never holds the national number) and applies the
    rows batch by batch, in file order (:class:`Register`): persons are upserted by
@@ -30,15 +30,16 @@ from townhall.municipality.selectors import municipality_get_active
 from townhall.registry.importers.base import Batch, CsvStep, Importer, Rejected
 from townhall.registry.importers.models import ImportRun
 from townhall.registry.importers.population_batch import Register
+from townhall.registry.importers.population_lookahead import LaterRows
 from townhall.registry.importers.population_rows import (
     HEADER,
     REFERENCE_PERSON,
     REQUIRED_COLUMNS,
-    LaterRows,
     PersonRow,
     PopulationRules,
     RowParser,
 )
+from townhall.registry.importers.population_writing import register_write
 from townhall.registry.importers.reading import ImportAbort, SourceFile, single_csv
 from townhall.registry.importers.registry import register
 from townhall.registry.models import Household, HouseholdMembership
@@ -72,7 +73,7 @@ class PopulationStep(CsvStep):
                 batch.reject(self.source.name, row.line, rejected.reason)
             else:
                 batch.count(outcome)
-        register.write()
+        register_write(register)
         for outcome, number in register.counts.items():
             batch.count(outcome, number)
 
@@ -110,7 +111,7 @@ class PopulationImporter(Importer):
                 f"The address register has no streets of {', '.join(without)} yet: street "
                 "names are not checked there. Import the addresses first (import_addresses)."
             )
-        self.later = LaterRows.read(PopulationStep.reader_for(self.source_file), self.rules)
+        self.later = LaterRows.read(PopulationStep.reader_for(self.source_file))
 
     def steps(self) -> list[PopulationStep]:
         return [PopulationStep(self.source_file, self.rules, self.later)]

@@ -1,18 +1,14 @@
 """Applying one batch of population register rows: persons, domiciles and households.
 
 1. :meth:`Register.load` reads what the batch's rows touch, in six queries: the
-   persons by the keyed hash of their national number, all their household
-   memberships (the ended ones too: the history tells a row applied before from
-   a row out of date order), the households named by number or holding those
-   persons, and the current members of those households.
+   persons by the keyed hash of their national number, the dates an import last
+   changed them, all their household memberships (the ended ones too: the history
+   tells a row applied before from a row out of date order), the households named
+   by number or holding those persons, and the current members of those households.
 2. :meth:`Register.apply` applies the rows one by one, in file order, to that
    picture in memory. A row that breaks a rule raises :class:`Rejected` before it
    changes anything, so the rows after it see the register as if it were absent.
-3. :meth:`Register.write` saves the outcome in bulk: new addresses, persons
-   (created, then updated), households, the memberships that ended, then the new
-   ones (in this order the database's "one current household per person" and
-   "one current reference person per household" hold after every statement), and
-   the source of each group of fields that changed (``registry.provenance``).
+3. :func:`.population_writing.register_write` saves the outcome in bulk.
 
 The household rules, as ``docs/imports.md`` gives them to operators:
 
@@ -32,21 +28,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils import timezone
 
-from townhall.registry.importers.addresses import KEY, addresses_get_or_create
+from townhall.registry.importers.addresses import KEY
 from townhall.registry.importers.base import Rejected
+from townhall.registry.importers.population_lookahead import LaterRows
 from townhall.registry.importers.population_rows import (
     HOUSEHOLD_CHANGE,
     JOINING,
     MOVE_OUT,
     PERSON,
     REFERENCE_PERSON,
-    LaterRows,
     PersonRow,
     person_key,
 )
-from townhall.registry.importers.writing import insert_rows, rows_matching, update_rows
 from townhall.registry.models import Household, HouseholdMembership, Person
 from townhall.registry.provenance import FieldGroup, RecordSource, Source
 
@@ -61,13 +55,7 @@ FIELDS = (
     "state",
     "state_since",
 )
-NUMBER_FIELDS = (
-    "number_kind",
-    "national_number_hash",
-    "national_number_encrypted",
-    "national_number_masked",
-)
-MEMBERSHIP_COLUMNS = ("household_id", "person_id", "relation", "start_date", "end_date")
+MEMBERSHIP_COLUMNS = ("household_id", "person_id", "relation", "start_date")
 RESIDENT, MOVED_OUT, DECEASED = Person.State.RESIDENT, Person.State.MOVED_OUT, Person.State.DECEASED
 UNKNOWN_PERSON = (
     "no person with this national number in the register: register the person first "
@@ -124,15 +112,12 @@ class Resident:
         return person_key(self.number_hash) if self.number_hash else None
 
     def latest(self) -> datetime.date | None:
-        """The date of the latest change the register holds for this person."""
+        """The date of the latest change the register holds for this person: a change of
+        state or household, or the row an import last changed them with (a domicile or a
+        name has no date of its own)."""
         dates = [self.fields.get("state_since"), self.current.start if self.current else None]
         dates += [end for *_, end in self.past]
-        return max((date for date in dates if date), default=None)
-
-    def newest(self) -> datetime.date | None:
-        """The latest change, or the date of the row an import last changed the person
-        with (a domicile has no date of its own)."""
-        dates = [self.latest(), self.recorded, *self.sources.values()]
+        dates += [self.recorded, *self.sources.values()]
         return max((date for date in dates if date), default=None)
 
     def has_had(self, number: str, relation: str, start: datetime.date) -> bool:
@@ -181,7 +166,7 @@ class Register:
         memberships = HouseholdMembership.objects.filter(person_id__in=self.by_pk)
         current_homes = set()
         for household, person, relation, start, end, number in memberships.values_list(
-            *MEMBERSHIP_COLUMNS[:4], "end_date", "household__register_number"
+            *MEMBERSHIP_COLUMNS, "end_date", "household__register_number"
         ):
             if end is None:
                 current_homes.add(household)
@@ -197,7 +182,7 @@ class Register:
         self.homes = list(homes.values())
         members = HouseholdMembership.objects.filter(household_id__in=homes, end_date__isnull=True)
         for pk, household, person, relation, start, number_hash in members.values_list(
-            "pk", *MEMBERSHIP_COLUMNS[:4], "person__national_number_hash"
+            "pk", *MEMBERSHIP_COLUMNS, "person__national_number_hash"
         ):
             resident = self.by_pk.get(person)
             if resident is None:  # a member the rows do not name: only the membership counts
@@ -218,6 +203,11 @@ class Register:
                 self.ambiguous[number] = len(lived_in)
             else:
                 self.by_number[number] = (lived_in or sorted(homes, key=lambda h: h.pk))[-1]
+
+    def residents(self) -> list[Resident]:
+        """Everyone the batch holds: the persons its rows name, then the other members."""
+        named = list(self.by_hash.values())
+        return named + [r for r in self.by_pk.values() if r.number_hash not in self.by_hash]
 
     # --- applying rows ----------------------------------------------------------
 
@@ -243,11 +233,11 @@ class Register:
         same = (
             current is not None and current.household is home and current.relation == row.relation
         )
-        newest = resident.newest() if same else resident.latest()
-        if newest is not None and row.date < newest:
+        latest = resident.latest()
+        if latest is not None and row.date < latest:
             if same or resident.has_had(row.household, row.relation, row.date):
                 return "unchanged"  # applied before, or older than what the register holds
-            raise Rejected(_out_of_order(newest))
+            raise Rejected(_out_of_order(latest))
         if resident.fields["state"] == DECEASED:
             raise Rejected(
                 f"the person is recorded as deceased on {resident.fields['state_since']}"
@@ -443,108 +433,6 @@ class Register:
         fields.update(identity)
         fields.update(others)
         return bool(identity or others)
-
-    # --- writing ----------------------------------------------------------------
-
-    def write(self) -> None:
-        residents = list(self.by_hash.values()) + [
-            r for r in self.by_pk.values() if r.number_hash not in self.by_hash
-        ]
-        created = [r for r in residents if r.saved is None]
-        updated = [r for r in residents if r.saved is not None and r.fields != r.saved]
-        new_homes = [home for home in self.homes if home.saved_address is None]
-        moved = [h for h in self.homes if h.saved_address and h.address != h.saved_address]
-        self._write_addresses(
-            [r.fields["domicile"] for r in created + updated]
-            + [home.address for home in new_homes + moved]
-        )
-        self._write_persons(created, updated)
-        self._write_homes(new_homes, moved)
-        update_rows(HouseholdMembership, ("end_date",), [(m.pk, m.end) for m in self.ended])
-        insert_rows(
-            HouseholdMembership,
-            MEMBERSHIP_COLUMNS,
-            [(m.household.pk, m.person.pk, m.relation, m.start, m.end) for m in self.started],
-        )
-        self._write_sources([r for r in residents if r.sources])
-
-    def _write_addresses(self, keys: list[str | None]) -> None:
-        missing = {key for key in keys if key and key not in self.address_pks}
-        self.address_pks.update(addresses_get_or_create(self.parts[key] for key in missing))
-
-    def _values(self, resident: Resident) -> tuple:
-        fields = resident.fields
-        domicile = fields["domicile"]
-        return (
-            *(fields[name] for name in FIELDS),
-            self.address_pks[domicile] if domicile else None,
-        )
-
-    def _write_persons(self, created: list[Resident], updated: list[Resident]) -> None:
-        insert_rows(
-            Person,
-            (*NUMBER_FIELDS, *FIELDS, "domicile_id"),
-            [(*(r.create[name] for name in NUMBER_FIELDS), *self._values(r)) for r in created],
-        )
-        if created:
-            pks = dict(
-                rows_matching(
-                    Person,
-                    ["national_number_hash", "id"],
-                    {"national_number_hash": [r.number_hash for r in created]},
-                )
-            )
-            for resident in created:
-                resident.pk = pks[resident.number_hash]
-        now = timezone.now()
-        update_rows(
-            Person,
-            (*FIELDS, "domicile_id", "updated_at"),
-            [(r.pk, *self._values(r), now) for r in updated],
-        )
-
-    def _write_homes(self, new_homes: list[Home], moved: list[Home]) -> None:
-        insert_rows(
-            Household,
-            ("register_number", "address_id"),
-            [(home.number, self.address_pks[home.address]) for home in new_homes],
-        )
-        if new_homes:
-            pks = dict(
-                rows_matching(
-                    Household,
-                    ["register_number", "id"],
-                    {"register_number": [home.number for home in new_homes]},
-                )
-            )
-            for home in new_homes:
-                home.pk = pks[home.number]
-        update_rows(
-            Household,
-            ("address_id",),
-            [(home.pk, self.address_pks[home.address]) for home in moved],
-        )
-
-    def _write_sources(self, residents: list[Resident]) -> None:
-        """The population register is now the source of each group of fields that changed."""
-        existing = {
-            (person, group): pk
-            for pk, person, group in rows_matching(
-                RecordSource,
-                ["id", "person_id", "group"],
-                {"person_id": [r.pk for r in residents]},
-            )
-        }
-        updates, inserts = [], []
-        for resident in residents:
-            for group, date in resident.sources.items():
-                pk = existing.get((resident.pk, group))
-                if pk is None:
-                    inserts.append((resident.pk, group, Source.POPULATION_REGISTER, date))
-                else:
-                    updates.append((pk, Source.POPULATION_REGISTER, "", date, None))
-        update_rows(RecordSource, ("source", "detail", "recorded_on", "recorded_by_id"), updates)
-        insert_rows(RecordSource, ("person_id", "group", "source", "recorded_on"), inserts)
 
 
 def _out_of_order(latest: datetime.date) -> str:

@@ -12,9 +12,7 @@ municipality's population software or a national register extract maps onto it.
    and against the rows before it (duplicates, two reference persons or two
    addresses for one household among the ``person`` rows). It raises
    :class:`Rejected` with a reason that never holds the national number.
-3. :class:`LaterRows` is filled by a first pass over the file; it answers what a
-   row needs to know about the rows after it: whether a later row names a new
-   reference person for a household, or takes a member out of it.
+3. What a row needs to know about the rows after it is in ``population_lookahead.py``.
 """
 
 import datetime
@@ -28,7 +26,6 @@ from django.core.exceptions import ValidationError
 
 from townhall.registry.importers.addresses import KEY, address_parts, address_text
 from townhall.registry.importers.base import Rejected
-from townhall.registry.importers.reading import BadRow, CsvReader
 from townhall.registry.models import Address, HouseholdMembership, Person
 from townhall.registry.services import person_apply_national_number
 
@@ -90,8 +87,9 @@ class PersonRow:
 
 
 def person_key(number_hash: str) -> int:
-    """A short key for a person, from the keyed hash of the number (for in-memory indexes)."""
-    return int(number_hash[:16], 16)
+    """A short key for a person, from the keyed hash of the number (for in-memory indexes:
+    60 bits, a signed 64-bit integer)."""
+    return int(number_hash[:15], 16)
 
 
 @dataclass
@@ -133,8 +131,10 @@ class RowParser:
         self._persons: dict[int, int] = {}  # person key -> line of its person row
         self._events: dict[bytes, int] = {}  # digest of an event row -> line
         self._references: dict[str, int] = {}  # household -> line of its reference person
-        self._addresses: dict[str, tuple[str, int, str]] = {}  # household -> key, line, text
+        # household -> line of its first person row, hash of that row's address key
+        self._addresses: dict[str, tuple[int, int]] = {}
         self._today = datetime.date.today()
+        self._person = Person()
 
     def parse(self, values: dict[str, str], line: int) -> PersonRow:
         kind = values["record_type"].strip().lower()
@@ -181,12 +181,9 @@ class RowParser:
             if required:
                 raise Rejected(f"{column} is empty")
             return None
-        try:
-            if not ISO_DATE.fullmatch(text):
-                raise ValueError
-            value = datetime.date.fromisoformat(text)
-        except ValueError:
-            raise Rejected(f"{column} {text!r} is not a date written YYYY-MM-DD") from None
+        value = date_or_none(text)
+        if value is None:
+            raise Rejected(f"{column} {text!r} is not a date written YYYY-MM-DD")
         if value > self._today:
             raise Rejected(f"{column} {text} lies in the future")
         return value
@@ -199,10 +196,12 @@ class RowParser:
         sex_text = values.get("sex", "").strip().lower()
         if sex_text and sex_text not in SEXES:
             raise Rejected(f"sex {sex_text.upper()!r} is not M, F or X")
-        probe = Person(
-            birth_date=self._date(values.get("birth_date", ""), "birth_date"),
-            sex=SEXES.get(sex_text, Person.Sex.UNKNOWN),
-        )
+        # One unsaved Person serves every row (building a model instance costs more
+        # than checking the number); only these fields are read before being set.
+        probe = self._person
+        probe.birth_date = self._date(values.get("birth_date", ""), "birth_date")
+        probe.birth_date_precision = Person.DatePrecision.DAY
+        probe.sex = SEXES.get(sex_text, Person.Sex.UNKNOWN)
         try:
             person_apply_national_number(probe, number)
         except ValidationError as error:
@@ -301,21 +300,17 @@ class RowParser:
                     f"conflicting household data: household {household} has its reference "
                     f"person on line {earlier} already; a household has one reference person"
                 )
-        address = self._addresses.get(household)
-        if address is not None and address[0] != row.address[KEY]:
+        first = self._addresses.get(household)
+        if first is not None and first[1] != hash(row.address[KEY]):
             raise Rejected(
-                f"conflicting household data: household {household} lives at {address[2]} "
-                f"(line {address[1]}); this row gives {address_text(row.address)}"
+                f"conflicting household data: line {first[0]} puts household {household} at "
+                f"another address than this row ({address_text(row.address)})"
             )
         self._persons[row.key] = row.line
         if row.relation == REFERENCE_PERSON:
             self._references[household] = row.line
-        if address is None:
-            self._addresses[sys.intern(household)] = (
-                row.address[KEY],
-                row.line,
-                address_text(row.address),
-            )
+        if first is None:
+            self._addresses[sys.intern(household)] = (row.line, hash(row.address[KEY]))
 
     def _check_event(self, values: dict[str, str], line: int) -> None:
         digest = hashlib.blake2b(
@@ -325,6 +320,17 @@ class RowParser:
         if earlier is not None:
             raise Rejected(f"duplicate of line {earlier}")
         self._events[digest] = line
+
+
+def date_or_none(text: str) -> datetime.date | None:
+    """A date written YYYY-MM-DD, or None."""
+    text = text.strip()
+    if not ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _folded(name: str) -> str:
@@ -338,58 +344,3 @@ def _messages(error: ValidationError) -> str:
         f"{name}: {' '.join(str(message) for message in messages)}"
         for name, messages in error.message_dict.items()
     )
-
-
-class LaterRows:
-    """What the rows of a file hold, by line, for questions about the rows after a line.
-
-    ``on`` is the date a later row must have (the rows of one day form one change),
-    or None for any later row (a snapshot of ``person`` rows has no order of events).
-    """
-
-    def __init__(self):
-        self._references: dict[str, list[tuple[int, datetime.date]]] = {}
-        self._rows: dict[int, list[tuple[int, datetime.date, str, str]]] = {}
-
-    @classmethod
-    def read(cls, reader: CsvReader, rules: PopulationRules) -> "LaterRows":
-        """A first pass over the file, through the same parser as the import."""
-        later, parser = cls(), RowParser(rules)
-        try:
-            for row in reader:
-                if type(row) is BadRow:
-                    continue
-                try:
-                    later.add(parser.parse(row.values, row.line))
-                except Rejected:
-                    continue
-        finally:
-            reader.close()
-        return later
-
-    def add(self, row: PersonRow) -> None:
-        household = sys.intern(row.household)
-        if row.relation == REFERENCE_PERSON:
-            self._references.setdefault(household, []).append((row.line, row.date))
-        self._rows.setdefault(row.key, []).append((row.line, row.date, row.kind, household))
-
-    def names_reference(self, household: str, after: int, on: datetime.date | None) -> bool:
-        """Whether a row after line ``after`` names the reference person of ``household``."""
-        return any(
-            line > after and (on is None or date == on)
-            for line, date in self._references.get(household, ())
-        )
-
-    def has_row(self, key: int | None, after: int, on: datetime.date | None) -> bool:
-        """Whether the person has a row after line ``after``."""
-        rows = self._rows.get(key, ()) if key is not None else ()
-        return any(line > after and (on is None or date == on) for line, date, _, _ in rows)
-
-    def leaves(self, key: int | None, household: str, after: int, on: datetime.date | None) -> bool:
-        """Whether a row after line ``after`` takes the person out of ``household``."""
-        return key is not None and any(
-            line > after
-            and (on is None or date == on)
-            and (kind in LEAVING or (kind in JOINING and other != household))
-            for line, date, kind, other in self._rows.get(key, ())
-        )

@@ -429,8 +429,8 @@ EXPECTED_REJECTIONS = [
     ),
     (
         28,
-        "conflicting household data: household 200001 lives at Bruggestraat 8, 8770 "
-        "Ingelmunster (line 7); this row gives Stationsstraat 10, 8770 Ingelmunster",
+        "conflicting household data: line 7 puts household 200001 at another address than "
+        "this row (Stationsstraat 10, 8770 Ingelmunster)",
     ),
 ]
 
@@ -569,3 +569,90 @@ def test_the_command_exits_with_an_error_and_writes_the_report_without_numbers(
 def test_the_command_names_the_missing_columns_of_a_wrong_file(address_register):
     with pytest.raises(CommandError, match="is not a population register export"):
         run_command(str(SAMPLES / "openaddress-bevlg.csv"))
+
+
+# --- more household changes ------------------------------------------------------
+
+
+def test_an_event_hands_the_reference_role_over_when_the_former_one_has_a_row_that_day(
+    address_register, tmp_path
+):
+    import_population(PERSONS)
+    path = write_rows(
+        tmp_path,
+        "household_change,2026-05-01,77083002272,,,,,,,,,,,,100001,reference_person",
+        "household_change,2026-05-01,75031201161,,,,,,,,,,,,100001,partner",
+    )
+
+    run = import_population(path)
+    again = import_population(path)
+
+    assert rejections(run) == []
+    assert members("100001") == {
+        "Els Maria": "reference_person",
+        "Jan": "partner",
+        "Lotte": "child",
+        "Wout": "child",
+    }
+    assert history(JAN) == [
+        ("100001", "reference_person", date("2003-06-14"), date("2026-05-01")),
+        ("100001", "partner", date("2026-05-01"), None),
+    ]
+    assert again.counts == {"population": {"read": 2, "unchanged": 2}}
+
+
+def test_a_snapshot_may_move_a_reference_person_before_naming_the_new_one(
+    address_register, tmp_path
+):
+    import_population(PERSONS)
+    path = write_rows(
+        tmp_path,
+        "person,2026-09-01,75031201161,Jan,Peeters,,,,,Stationsstraat,10,,8770,,100009,"
+        "reference_person",
+        "person,2026-09-01,77083002272,Els Maria,Claes,,,,,Bruggestraat,3,1,8770,,100001,"
+        "reference_person",
+    )
+
+    run = import_population(path)
+
+    assert rejections(run) == []
+    assert members("100009") == {"Jan": "reference_person"}
+    assert members("100001") == {"Els Maria": "reference_person", "Lotte": "child", "Wout": "child"}
+    assert str(person(JAN).domicile) == "Stationsstraat 10, 8770 Ingelmunster"
+
+
+def test_several_changes_of_one_person_in_one_batch(address_register, tmp_path):
+    import_population(PERSONS)
+    path = write_rows(
+        tmp_path,
+        "move_in,2026-02-01,99050513682,Emma,Wouters,,,,,Meulebekestraat,7A,,8770,,100004,partner",
+        "household_change,2026-03-01,99050513682,Emma,Wouters-Peeters,,,,,,,,,,400001,"
+        "reference_person",
+        "move_out,2026-04-01,99050513682,,,,,,,,,,,,400001,",
+        "move_in,2026-05-01,99050513682,Emma,Wouters-Peeters,,,,,Bruggestraat,1,,8770,,400001,"
+        "reference_person",
+    )
+
+    run = import_population(path)
+    again = import_population(path)
+
+    assert rejections(run) == []
+    assert run.counts["population"] == {
+        "read": 4,
+        "created": 1,
+        "updated": 3,
+        "households created": 1,
+    }
+    assert history(EMMA) == [
+        ("100004", "partner", date("2026-02-01"), date("2026-03-01")),
+        ("400001", "reference_person", date("2026-03-01"), date("2026-04-01")),
+        ("400001", "reference_person", date("2026-05-01"), None),
+    ]
+    emma = person(EMMA)
+    assert (emma.family_name, emma.state, emma.state_since) == (
+        "Wouters-Peeters",
+        Person.State.RESIDENT,
+        date("2026-05-01"),
+    )
+    assert str(Household.objects.get(register_number="400001").address) == str(emma.domicile)
+    assert again.counts == {"population": {"read": 4, "unchanged": 4}}
