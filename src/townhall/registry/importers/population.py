@@ -65,16 +65,16 @@ class PopulationStep(CsvStep):
 
     def apply(self, batch: Batch) -> None:
         rows: list[PersonRow] = batch.items
-        register = Register.load(rows, self.later)
+        state = Register.load(rows, self.later)
         for row in rows:
             try:
-                outcome = register.apply(row)
+                outcome = state.apply(row)
             except Rejected as rejected:
                 batch.reject(self.source.name, row.line, rejected.reason)
             else:
                 batch.count(outcome)
-        register_write(register)
-        for outcome, number in register.counts.items():
+        register_write(state)
+        for outcome, number in state.counts.items():
             batch.count(outcome, number)
 
 
