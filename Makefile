@@ -38,8 +38,8 @@ demo: $(VENV)/.base-installed var
 	$(MANAGE) run_demo --addr $(ADDR)
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check src bench
-	$(BIN)/ruff format --check src bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check src bench manage.py
 	$(BIN)/lint-imports
 
 test: lint var
