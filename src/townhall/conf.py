@@ -40,6 +40,14 @@ def production_problems(settings: Mapping) -> list[str]:
         problems.append("OIDC_PRESET=demo signs in demo personas: use fas or acmidm.")
     if settings.get("NATIONAL_NUMBER_HASH_KEY") == settings.get("DEMO_SECRET_KEY"):
         problems.append("TOWNHALL_NATIONAL_NUMBER_HASH_KEY is the demo key: set a secret one.")
+    public_url = settings.get("TOWNHALL_PUBLIC_URL") or ""
+    if not public_url.startswith("https://") or "127.0.0.1" in public_url:
+        problems.append(
+            "TOWNHALL_PUBLIC_URL must be the site's public https:// address "
+            "(links in messages point there)."
+        )
+    if (settings.get("EMAIL_BACKEND") or "").startswith("anymail.backends.test."):
+        problems.append("TOWNHALL_EMAIL_BACKEND=anymail needs ANYMAIL_ESP (e.g. mailgun).")
     return problems
 
 

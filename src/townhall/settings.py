@@ -52,9 +52,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "anymail",
     "townhall.municipality",
     "townhall.registry",
     "townhall.accounts",
+    "townhall.messaging",
     "townhall.portal",
     "townhall.backoffice",
     "townhall.demo",
@@ -233,10 +235,15 @@ _EMAIL_BACKENDS = {
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
     # Demo only: kept in var/demo-mailbox/ and shown at /demo/mailbox/.
     "demo-mailbox": "townhall.demo.mailbox.DemoMailboxBackend",
+    # A provider's API through django-anymail; ANYMAIL_ESP names it (mailgun,
+    # postmark, sendgrid, amazon_ses, brevo...), ANYMAIL holds its settings.
+    "anymail": f"anymail.backends.{env.str('ANYMAIL_ESP', default='test')}.EmailBackend",
 }
 EMAIL_BACKEND = _EMAIL_BACKENDS[
     env.str("TOWNHALL_EMAIL_BACKEND", default="demo-mailbox" if DEMO_MODE else "smtp")
 ]
+# API keys and the webhook secret (WEBHOOK_SECRET, "user:password") of the provider.
+ANYMAIL = env.json("ANYMAIL", default={})
 EMAIL_HOST = env.str("EMAIL_HOST", default="127.0.0.1")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
@@ -244,6 +251,40 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@townhall.invalid")
+
+# --- Messaging ------------------------------------------------------------
+# Where residents reach this site: links in messages (unsubscribe) are absolute.
+TOWNHALL_PUBLIC_URL = env.str("TOWNHALL_PUBLIC_URL", default="http://127.0.0.1:8000")
+# The right-hand side of the Message-ID of every e-mail we send.
+TOWNHALL_MESSAGE_ID_DOMAIN = env.str(
+    "TOWNHALL_MESSAGE_ID_DOMAIN", default=DEFAULT_FROM_EMAIL.rpartition("@")[2] or "townhall"
+)
+TOWNHALL_MESSAGING = {
+    # Retries of a temporary failure: 1, 2, 4 ... minutes, at most RETRY_MAX
+    # apart, given up RETRY_HORIZON after the message was written.
+    "RETRY_FIRST": env.int("TOWNHALL_MESSAGING_RETRY_FIRST", default=60),
+    "RETRY_MAX": env.int("TOWNHALL_MESSAGING_RETRY_MAX", default=3600),
+    "RETRY_HORIZON": env.int("TOWNHALL_MESSAGING_RETRY_HORIZON", default=48 * 3600),
+    # The sweeper takes back messages left "sending" this long by a worker that
+    # died, and re-enqueues messages queued this long without being picked up.
+    "SENDING_TIMEOUT": env.int("TOWNHALL_MESSAGING_SENDING_TIMEOUT", default=600),
+    "QUEUED_TIMEOUT": env.int("TOWNHALL_MESSAGING_QUEUED_TIMEOUT", default=900),
+    # Messages of a broadcast per bulk task (one SMTP connection each).
+    "CHUNK_SIZE": env.int("TOWNHALL_MESSAGING_CHUNK_SIZE", default=200),
+    # Processes that render a letter batch (0: one per core).
+    "LETTER_PROCESSES": env.int("TOWNHALL_LETTER_PROCESSES", default=0),
+}
+# SMS gateways (townhall.messaging.sms): GATEWAYS is a JSON list, one object
+# per gateway (NAME, ADAPTER, PRIORITY, WEIGHT and the adapter's options).
+TOWNHALL_SMS = {
+    "SENDER_ID": env.str("TOWNHALL_SMS_SENDER_ID", default="Townhall"),
+    "GATEWAYS": env.json(
+        "TOWNHALL_SMS_GATEWAYS",
+        default=[{"NAME": "demo", "ADAPTER": "demo-capture"}] if DEMO_MODE else [],
+    ),
+    "QUIET_HOURS": tuple(env.list("TOWNHALL_SMS_QUIET_HOURS", default=["21:00", "08:00"])),
+    "COOL_DOWN_SECONDS": env.int("TOWNHALL_SMS_COOL_DOWN_SECONDS", default=60),
+}
 
 # --- Data protection ------------------------------------------------------
 # Key of the keyed hash (HMAC-SHA256) through which national register numbers
@@ -311,6 +352,7 @@ DEMO_FEATURES = {
     # A real OpenID provider with demo personas at /demo-idp/ (townhall.demo_idp).
     "identity_provider": env.bool("TOWNHALL_DEMO_IDP", default=DEMO_MODE),
     "mailbox": EMAIL_BACKEND.endswith("DemoMailboxBackend"),
+    "sms_capture": any(g.get("ADAPTER") == "demo-capture" for g in TOWNHALL_SMS["GATEWAYS"]),
 }
 if DEMO_FEATURES["identity_provider"] and MODE == "demo":
     from townhall.demo_idp.conf import demo_idp_settings

@@ -13,6 +13,8 @@ urlpatterns = [
     path("backoffice/", include("townhall.backoffice.urls")),
     path("medewerker/", include("townhall.accounts.staff_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("berichten/", include("townhall.messaging.urls")),
+    path("anymail/", include("anymail.urls")),
     path("", include("townhall.accounts.urls")),
     path("", include("townhall.portal.urls")),
 ]

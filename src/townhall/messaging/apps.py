@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class MessagingConfig(AppConfig):
     name = "townhall.messaging"
     verbose_name = _("Messaging")
+
+    def ready(self):
+        # The delivery channels and SMS gateway adapters register themselves by name.
+        from townhall.messaging import webhooks  # noqa: F401 - connects the provider signals
+        from townhall.messaging.channels import email, letter, sms  # noqa: F401
+        from townhall.messaging.sms import capture, generic_http, twilio  # noqa: F401

@@ -25,3 +25,7 @@ class PermanentFailure(DeliveryFailure):
 
 class ForgedReceipt(MessagingError):
     """A delivery receipt whose signature does not check out; it changes nothing."""
+
+
+class AddressRefused(PermanentFailure):
+    """The receiving server refused the address itself (the message bounced); block it."""

@@ -20,6 +20,7 @@ def good_production_settings(**overrides):
         "DEBUG": False,
         "ALLOWED_HOSTS": ["townhall.example.org"],
         "DEMO_FEATURES": {"seed_demo": False},
+        "TOWNHALL_PUBLIC_URL": "https://townhall.example.org",
     }
     return {**settings, **overrides}
 
@@ -40,6 +41,9 @@ def test_good_production_settings_pass():
         ({"ALLOWED_HOSTS": []}, "ALLOWED_HOSTS is empty"),
         ({"DEMO_FEATURES": {"seed_demo": True}}, "demo-only feature 'seed_demo'"),
         ({"NATIONAL_NUMBER_HASH_KEY": "demo"}, "TOWNHALL_NATIONAL_NUMBER_HASH_KEY"),
+        ({"TOWNHALL_PUBLIC_URL": "http://127.0.0.1:8000"}, "TOWNHALL_PUBLIC_URL"),
+        ({"DEMO_FEATURES": {"sms_capture": True}}, "demo-only feature 'sms_capture'"),
+        ({"EMAIL_BACKEND": "anymail.backends.test.EmailBackend"}, "ANYMAIL_ESP"),
     ],
 )
 def test_each_unsafe_setting_is_named(overrides, expected):
@@ -92,6 +96,7 @@ def test_production_mode_starts_with_safe_settings():
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="townhall.example.org",
         TOWNHALL_NATIONAL_NUMBER_HASH_KEY=STRONG_KEY[::-1],
+        TOWNHALL_PUBLIC_URL="https://townhall.example.org",
     )
     assert completed.returncode == 0, completed.stderr
 

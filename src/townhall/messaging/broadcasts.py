@@ -1,0 +1,269 @@
+"""Announcements to many: a selection from the register, fanned out through the outbox.
+
+1. Staff (or a module such as news) choose recipients with a
+   :class:`Selection`: residents of a street, an age band, those without a
+   digital channel. :func:`broadcast_preview` counts them per channel and
+   language before anything is sent.
+2. :func:`broadcast_send` writes the broadcast and enqueues its preparation
+   on the ``bulk`` queue.
+3. :func:`broadcast_prepare` writes one message per recipient in batches
+   (each batch one transaction, then its delivery chunks are enqueued).
+   It can run again after a crash: a recipient who already has a message in
+   this broadcast is skipped (a unique constraint makes sure).
+4. The bulk workers deliver the chunks; when no message of the broadcast is
+   still on its way, it is done.
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from townhall.messaging.errors import MessagingError
+from townhall.messaging.models import Broadcast, Message, MessageTemplate
+from townhall.messaging.services import (
+    message_compose,
+    template_for,
+    template_texts,
+    usable_channels,
+)
+from townhall.registry.contact import contact_channels_for_many
+from townhall.registry.models import Person
+from townhall.registry.preferences import Channel
+
+PREPARE_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which residents a broadcast goes to; every criterion given must hold."""
+
+    street: str = ""
+    postcode: str = ""
+    age_min: int | None = None
+    age_max: int | None = None
+    without_digital_channel: bool = False
+    person_ids: tuple[int, ...] = field(default_factory=tuple)
+
+    def persons(self, today: datetime.date | None = None) -> QuerySet[Person]:
+        today = today or timezone.localdate()
+        persons = Person.objects.filter(state=Person.State.RESIDENT)
+        if self.person_ids:
+            persons = persons.filter(pk__in=self.person_ids)
+        if self.street:
+            persons = persons.filter(domicile__street_name__iexact=self.street)
+        if self.postcode:
+            persons = persons.filter(domicile__postcode=self.postcode)
+        if self.age_min is not None:
+            persons = persons.filter(birth_date__lte=_years_before(today, self.age_min))
+        if self.age_max is not None:
+            born_after = _years_before(today, self.age_max + 1)
+            persons = persons.filter(birth_date__gt=born_after)
+        if self.without_digital_channel:
+            persons = persons.filter(email="", mobile="")
+        return persons.order_by("pk")
+
+    def label(self) -> str:
+        parts = []
+        if self.street:
+            parts.append(_("residents of %(street)s") % {"street": self.street})
+        else:
+            parts.append(_("all residents"))
+        if self.postcode:
+            parts.append(self.postcode)
+        if self.age_min is not None and self.age_max is not None:
+            parts.append(_("aged %(min)s to %(max)s") % {"min": self.age_min, "max": self.age_max})
+        elif self.age_min is not None:
+            parts.append(_("aged %(min)s or more") % {"min": self.age_min})
+        elif self.age_max is not None:
+            parts.append(_("aged %(max)s or less") % {"max": self.age_max})
+        if self.without_digital_channel:
+            parts.append(_("without e-mail or mobile number"))
+        if self.person_ids:
+            parts.append(_("%(count)s chosen persons") % {"count": len(self.person_ids)})
+        return ", ".join(parts)
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        data["person_ids"] = list(self.person_ids)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> "Selection":
+        return cls(**{**data, "person_ids": tuple(data.get("person_ids", ()))})
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class BroadcastPreview:
+    total: int
+    per_channel: dict[str, int]
+    per_language: dict[str, int]
+    unreachable: int  # no channel at all, or no consent for the topic
+
+
+def broadcast_preview(*, selection: Selection, topic: str) -> BroadcastPreview:
+    """How many recipients, by which channel and in which language."""
+    per_channel: Counter = Counter()
+    per_language: Counter = Counter()
+    unreachable = total = 0
+    persons = selection.persons()
+    for batch in _batches(persons):
+        channels = contact_channels_for_many(batch, topic)
+        for person in batch:
+            total += 1
+            usable = usable_channels(channels[person.pk])
+            if not usable:
+                unreachable += 1
+                continue
+            per_channel[usable[0].channel] += 1
+            per_language[person.language] += 1
+    return BroadcastPreview(
+        total=total,
+        per_channel={c: per_channel.get(c, 0) for c in Channel.values},
+        per_language=dict(per_language),
+        unreachable=unreachable,
+    )
+
+
+def _batches(persons: QuerySet[Person], size: int = PREPARE_BATCH):
+    """The persons in batches of querysets, by primary key (stable, constant memory)."""
+    last = 0
+    while True:
+        ids = list(persons.filter(pk__gt=last).values_list("pk", flat=True)[:size])
+        if not ids:
+            return
+        last = ids[-1]
+        yield Person.objects.filter(pk__in=ids).order_by("pk")
+
+
+@transaction.atomic
+def broadcast_send(
+    *,
+    template: MessageTemplate | str,
+    selection: Selection,
+    context: Mapping[str, object] | None = None,
+    sent_by=None,
+) -> Broadcast:
+    """Send an announcement to everyone in ``selection``; the fan-out runs as a bulk task."""
+    from townhall.messaging.tasks import broadcast_prepare_task
+    from townhall.tasks import enqueue_after_commit
+
+    template = template_for(template)
+    missing = sorted(set(template.placeholders) - set(context or {}))
+    if missing:
+        raise MessagingError(_("No value was given for {{ %(name)s }}.") % {"name": missing[0]})
+    broadcast = Broadcast.objects.create(
+        template=template,
+        context=dict(context or {}),
+        selection=selection.as_json(),
+        selection_label=selection.label()[:300],
+        created_by=sent_by,
+    )
+    enqueue_after_commit(broadcast_prepare_task, broadcast.pk)
+    return broadcast
+
+
+def broadcast_prepare(broadcast_id: int) -> Broadcast:
+    """Write the broadcast's messages and enqueue their delivery; safe to run again."""
+    from townhall.messaging.tasks import chunk_enqueue
+    from townhall.municipality.selectors import municipality_get_active
+
+    broadcast = Broadcast.objects.select_related("template").get(pk=broadcast_id)
+    if broadcast.state != Broadcast.State.PREPARING:
+        return broadcast
+    template = broadcast.template
+    texts = template_texts(template)
+    municipality = municipality_get_active()
+    names = {
+        code: municipality.localized_name(code) if municipality else ""
+        for code in ("nl", "fr", "en", "de")
+    }
+    selection = Selection.from_json(broadcast.selection)
+    total = 0
+    for batch in _batches(selection.persons()):
+        already = set(
+            Message.objects.filter(broadcast=broadcast, person__in=batch).values_list(
+                "person_id", flat=True
+            )
+        )
+        channels = contact_channels_for_many(batch, template.topic)
+        messages = []
+        for person in batch:
+            total += 1
+            if person.pk in already:
+                continue
+            usable = usable_channels(channels[person.pk])
+            if not usable:
+                continue  # counted as unreachable in the preview; no message owed
+            message = message_compose(
+                person=person,
+                template=template,
+                texts=texts,
+                channels=usable,
+                context=broadcast.context,
+                topic=template.topic,
+                queue=Message.Queue.BULK,
+                municipality_name=names.get(person.language, names["nl"]),
+            )
+            message.broadcast = broadcast
+            message.created_by = broadcast.created_by
+            messages.append(message)
+        with transaction.atomic():
+            Message.objects.bulk_create(messages, batch_size=500)
+            ids = list(
+                Message.objects.filter(broadcast=broadcast, person__in=batch, enqueued_at=None)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            for start in range(0, len(ids), _chunk_size()):
+                chunk_enqueue(ids[start : start + _chunk_size()])
+    Broadcast.objects.filter(pk=broadcast.pk, state=Broadcast.State.PREPARING).update(
+        state=Broadcast.State.SENDING, recipients_total=total, prepared_at=timezone.now()
+    )
+    broadcast_finish_if_done(broadcast.pk)
+    broadcast.refresh_from_db()
+    return broadcast
+
+
+def _chunk_size() -> int:
+    return settings.TOWNHALL_MESSAGING["CHUNK_SIZE"]
+
+
+ON_THE_WAY = (Message.State.QUEUED, Message.State.SENDING, Message.State.RETRYING)
+
+
+def broadcast_finish_if_done(broadcast_id: int) -> None:
+    """Mark the broadcast done once none of its messages is still on its way
+    (letters waiting in a print batch count as handed over)."""
+    on_the_way = Message.objects.filter(broadcast_id=broadcast_id, state__in=ON_THE_WAY).exclude(
+        Q(state=Message.State.SENDING) & Q(letter_batch__isnull=False)
+    )
+    if not on_the_way.exists():
+        Broadcast.objects.filter(pk=broadcast_id, state=Broadcast.State.SENDING).update(
+            state=Broadcast.State.DONE
+        )
+
+
+def broadcast_progress(broadcast: Broadcast) -> dict[str, int]:
+    """Messages of the broadcast per state, for the progress bar."""
+    counts = dict(
+        Message.objects.filter(broadcast=broadcast)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    return {state: counts.get(state, 0) for state in Message.State.values}

@@ -1,0 +1,214 @@
+"""Message delivery: from a queued row in the outbox to a message handed over.
+
+1. :func:`~townhall.messaging.services.message_send` commits the message as
+   ``queued`` with the change that caused it, and enqueues a task after the
+   commit: personal messages on the ``default`` or ``urgent`` queue, broadcasts
+   in chunks on ``bulk``, so a newsletter never waits in front of a decision.
+2. The task *claims* each message with one conditional UPDATE (queued or
+   retrying, and due → sending). A second task for the same message claims
+   nothing, so a message enqueued twice is still sent once.
+3. The channel plugin hands the message over (SMTP, an SMS gateway, the day's
+   letter batch). Each result is written at once, message by message, so a
+   worker killed half-way through a chunk loses at most the one message it
+   was sending (see 6).
+4. A temporary failure is retried with exponential backoff until the retry
+   horizon; then, or on a permanent failure, the message ends as ``failed``
+   with its reason. A refused e-mail address ends as ``bounced`` and the
+   address is blocked for later messages.
+5. A letter goes into the day's :class:`~townhall.messaging.models.LetterBatch`
+   and stays ``sending`` until staff confirm the batch was posted.
+6. :func:`messages_sweep` runs every minute: it re-enqueues messages whose task
+   was lost (queued too long) and takes back messages left ``sending`` by a
+   worker that died. Those are tried again; for e-mail the same ``Message-ID``
+   marks a copy if the server had already accepted the first.
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from townhall.messaging.channels import Handover
+from townhall.messaging.channels import register as channels
+from townhall.messaging.errors import AddressRefused, PermanentFailure, TemporaryFailure
+from townhall.messaging.models import Message, MessageEvent, Suppression
+
+logger = logging.getLogger(__name__)
+DUE_STATES = (Message.State.QUEUED, Message.State.RETRYING)
+
+
+def _due() -> Q:
+    return Q(state__in=DUE_STATES) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
+    )
+
+
+def messages_claim(ids: Iterable[int]) -> list[Message]:
+    """Mark the due messages among ``ids`` as sending and return them; others are left alone."""
+    ids = list(ids)
+    now = timezone.now()
+    with transaction.atomic():
+        claimable = Message.objects.filter(_due(), pk__in=ids)
+        if connection_supports_skip_locked():
+            claimable = claimable.select_for_update(skip_locked=True)
+        claimed_ids = list(claimable.values_list("pk", flat=True))
+        Message.objects.filter(pk__in=claimed_ids).update(
+            state=Message.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return list(Message.objects.filter(pk__in=claimed_ids).order_by("pk"))
+
+
+def connection_supports_skip_locked() -> bool:
+    from django.db import connection
+
+    return connection.features.has_select_for_update_skip_locked
+
+
+def message_deliver(message_id: int) -> None:
+    """Deliver one personal message (the task body)."""
+    for message in messages_claim([message_id]):
+        try:
+            handover = channels[message.channel].deliver(message)
+        except Exception as error:
+            result_record(message, error)
+        else:
+            result_record(message, handover)
+
+
+def messages_deliver(message_ids: list[int]) -> None:
+    """Deliver a chunk of a broadcast, sharing one connection per channel."""
+    claimed = messages_claim(message_ids)
+    by_channel: dict[str, list[Message]] = {}
+    for message in claimed:
+        by_channel.setdefault(message.channel, []).append(message)
+    for channel, messages in by_channel.items():
+        channels[channel].deliver_many(messages, result_record)
+    from townhall.messaging.broadcasts import broadcast_finish_if_done
+
+    for broadcast_id in {m.broadcast_id for m in claimed if m.broadcast_id}:
+        broadcast_finish_if_done(broadcast_id)
+
+
+def result_record(message: Message, result: Handover | Exception) -> None:
+    """Write what became of a message that was sending."""
+    now = timezone.now()
+    sending = Message.objects.filter(pk=message.pk, state=Message.State.SENDING)
+    if isinstance(result, Handover):
+        if result.wait_until is not None:
+            sending.update(
+                state=Message.State.QUEUED,
+                next_attempt_at=result.wait_until,
+                attempts=F("attempts") - 1,
+            )
+            retry_schedule(message, result.wait_until)
+        elif result.letter_batch_id is not None:
+            sending.update(letter_batch_id=result.letter_batch_id, provider=result.provider)
+        else:
+            sending.update(
+                state=Message.State.SENT,
+                sent_at=now,
+                provider=result.provider[:60],
+                provider_reference=result.reference[:200],
+                reason="",
+            )
+        return
+    if isinstance(result, TemporaryFailure):
+        _temporary_failure(message, sending, str(result), now)
+        return
+    if not isinstance(result, PermanentFailure):
+        # A bug or an unexpected error: keep the message and try again rather than lose it.
+        logger.exception("Unexpected error delivering message %s", message.pk, exc_info=result)
+        _temporary_failure(message, sending, _("Unexpected error; we will try again."), now)
+        return
+    state = Message.State.FAILED
+    if isinstance(result, AddressRefused):
+        state = Message.State.BOUNCED
+        Suppression.objects.get_or_create(
+            channel=message.channel,
+            address=message.address.lower(),
+            defaults={
+                "reason": Suppression.Reason.BOUNCED,
+                "detail": str(result)[:500],
+                "message": message,
+            },
+        )
+    with transaction.atomic():
+        sending.update(state=state, reason=str(result)[:500])
+        MessageEvent.objects.create(message=message, state=state, detail=str(result)[:500])
+
+
+def _temporary_failure(message: Message, sending, reason: str, now) -> None:
+    attempts = Message.objects.values_list("attempts", flat=True).get(pk=message.pk)
+    backoff = retry_backoff(attempts)
+    horizon = message.created_at + timedelta(seconds=settings.TOWNHALL_MESSAGING["RETRY_HORIZON"])
+    with transaction.atomic():
+        if now + backoff > horizon:
+            detail = _("Gave up after %(attempts)s attempts: %(reason)s") % {
+                "attempts": attempts,
+                "reason": reason,
+            }
+            sending.update(state=Message.State.FAILED, reason=detail[:500])
+            MessageEvent.objects.create(
+                message=message, state=Message.State.FAILED, detail=detail[:500]
+            )
+            return
+        sending.update(
+            state=Message.State.RETRYING, next_attempt_at=now + backoff, reason=reason[:500]
+        )
+        MessageEvent.objects.create(
+            message=message, state=Message.State.RETRYING, detail=reason[:500]
+        )
+    retry_schedule(message, now + backoff)
+
+
+def retry_backoff(attempts: int) -> timedelta:
+    """Wait 1, 2, 4, 8 … minutes (from the settings), capped."""
+    config = settings.TOWNHALL_MESSAGING
+    seconds = config["RETRY_FIRST"] * 2 ** max(0, attempts - 1)
+    return timedelta(seconds=min(seconds, config["RETRY_MAX"]))
+
+
+def retry_schedule(message: Message, when) -> None:
+    """Enqueue the next attempt for ``when`` where the task backend can wait; the
+    sweeper picks it up otherwise."""
+    from townhall.messaging.tasks import message_enqueue
+
+    message_enqueue(message, run_after=when)
+
+
+def messages_sweep() -> dict[str, int]:
+    """Re-enqueue lost messages and take back those a dead worker left sending."""
+    from townhall.messaging.tasks import messages_enqueue
+
+    config = settings.TOWNHALL_MESSAGING
+    now = timezone.now()
+    stuck_sending = Message.objects.filter(
+        state=Message.State.SENDING,
+        letter_batch__isnull=True,
+        claimed_at__lt=now - timedelta(seconds=config["SENDING_TIMEOUT"]),
+    )
+    taken_back = []
+    for message in stuck_sending.iterator():
+        with transaction.atomic():
+            changed = Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
+                state=Message.State.RETRYING, next_attempt_at=None
+            )
+            if changed:
+                taken_back.append(message)
+                MessageEvent.objects.create(
+                    message=message,
+                    state=Message.State.RETRYING,
+                    detail=_("The worker stopped while sending; trying again."),
+                )
+    messages_enqueue(taken_back)
+    lost = Message.objects.filter(_due()).filter(
+        Q(enqueued_at__isnull=True)
+        | Q(enqueued_at__lt=now - timedelta(seconds=config["QUEUED_TIMEOUT"]))
+    )
+    requeued = messages_enqueue(lost.only("pk", "queue"))
+    return {"taken_back": len(taken_back), "requeued": requeued}

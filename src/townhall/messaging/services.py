@@ -1,0 +1,254 @@
+"""Sending messages: the one entry point every module uses, and what staff do with messages.
+
+1. A module calls :func:`message_send` inside the transaction of its own
+   change (a decision, a reminder): the message row is written there and then,
+   so the change and its message commit or roll back together.
+2. The channel comes from the register (:func:`~townhall.registry.contact.contact_channels_for`):
+   the person's choice for the topic, else their preferred channel, else a
+   digital channel we know, else a letter. Blocked addresses (bounced) are
+   skipped. The language is the person's, else Dutch.
+3. The same ``idempotency_key`` twice gives back the first message and sends
+   nothing more.
+4. After the commit a task delivers it (:mod:`townhall.messaging.delivery`).
+"""
+
+from collections.abc import Mapping
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from townhall.messaging.errors import MessagingError
+from townhall.messaging.models import (
+    LetterBatch,
+    Message,
+    MessageEvent,
+    MessageKind,
+    MessageTemplate,
+    Suppression,
+)
+from townhall.messaging.templates import render
+from townhall.registry.contact import ContactChannel, contact_channels_for
+from townhall.registry.models import Person
+from townhall.registry.preferences import Channel
+
+FALLBACK_LANGUAGE = "nl"
+
+
+def template_for(template: MessageTemplate | str) -> MessageTemplate:
+    if isinstance(template, str):
+        found = MessageTemplate.objects.filter(code=template).first()
+        if found is None:
+            raise MessagingError(_("There is no message template %(code)s.") % {"code": template})
+        template = found
+    if not template.is_active:
+        raise MessagingError(
+            _("The template “%(name)s” has not been checked in every language yet.")
+            % {"name": template.name}
+        )
+    return template
+
+
+def recipient_context(person: Person, municipality_name: str) -> dict[str, str]:
+    return {
+        "given_names": person.given_names,
+        "family_name": person.family_name,
+        "full_name": person.full_name,
+        "municipality": municipality_name,
+    }
+
+
+def usable_channels(channels: list[ContactChannel]) -> list[ContactChannel]:
+    """Leave out addresses that bounced or were reported as spam."""
+    if not channels:
+        return channels
+    blocked = set(
+        Suppression.objects.filter(address__in=[c.address.lower() for c in channels]).values_list(
+            "channel", "address"
+        )
+    )
+    return [c for c in channels if (c.channel, c.address.lower()) not in blocked]
+
+
+def message_compose(
+    *,
+    person: Person,
+    template: MessageTemplate,
+    texts: Mapping[tuple[str, str], tuple[str, str]],
+    channels: list[ContactChannel],
+    context: Mapping[str, object],
+    topic: str,
+    queue: str,
+    municipality_name: str,
+) -> Message:
+    """Build (not save) the message for one person: channel, language and filled-in text.
+
+    ``texts`` maps (channel, language) to (subject, body). A person with no
+    channel at all gets a message that is failed from the start, so that the
+    gap shows in the log instead of vanishing.
+    """
+    language = person.language
+    full_context = {**context, **recipient_context(person, municipality_name)}
+    message = Message(
+        person=person,
+        recipient_name=person.full_name,
+        template=template,
+        kind=template.kind,
+        topic=topic,
+        queue=queue,
+    )
+    if not channels:
+        message.channel = Channel.LETTER
+        message.address = ""
+        message.language = language if language in ("nl", "fr", "en") else FALLBACK_LANGUAGE
+        message.state = Message.State.FAILED
+        message.reason = _("We know no e-mail address, mobile number or postal address.")
+        message.body = ""
+        return message
+    chosen = channels[0]
+    if (chosen.channel, language) not in texts:
+        language = FALLBACK_LANGUAGE
+    subject, body = texts[(chosen.channel, language)]
+    try:
+        message.subject = render(subject, full_context)[:300]
+        message.body = render(body, full_context)
+    except KeyError as missing:
+        raise MessagingError(
+            _("No value was given for {{ %(name)s }}.") % {"name": missing.args[0]}
+        ) from None
+    message.channel = chosen.channel
+    message.address = chosen.address
+    message.language = language
+    return message
+
+
+def template_texts(template: MessageTemplate) -> dict[tuple[str, str], tuple[str, str]]:
+    return {(t.channel, t.language): (t.subject, t.body) for t in template.texts.all()}
+
+
+def message_send(
+    *,
+    recipient: Person,
+    template: MessageTemplate | str,
+    context: Mapping[str, object] | None = None,
+    topic: str | None = None,
+    idempotency_key: str | None = None,
+    urgent: bool = False,
+    sent_by=None,
+) -> Message:
+    """Queue one personal message to ``recipient``; it is sent after the surrounding commit.
+
+    ``template`` is a template or its code; ``context`` fills its placeholders;
+    ``topic`` defaults to the template's. Raises ``MessagingError`` for an
+    unknown or unchecked template or a missing placeholder value.
+    """
+    from townhall.messaging.tasks import message_enqueue
+    from townhall.municipality.selectors import municipality_get_active
+
+    if idempotency_key:
+        existing = Message.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    template = template_for(template)
+    topic = topic or template.topic
+    municipality = municipality_get_active()
+    message = message_compose(
+        person=recipient,
+        template=template,
+        texts=template_texts(template),
+        channels=usable_channels(contact_channels_for(recipient, topic)),
+        context=context or {},
+        topic=topic,
+        queue=Message.Queue.URGENT if urgent else Message.Queue.DEFAULT,
+        municipality_name=municipality.localized_name(recipient.language) if municipality else "",
+    )
+    message.idempotency_key = idempotency_key or None
+    message.created_by = sent_by
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        existing = Message.objects.filter(idempotency_key=idempotency_key).first()
+        if idempotency_key and existing is not None:
+            return existing  # sent at the same moment by another process
+        raise
+    if message.state == Message.State.FAILED:
+        MessageEvent.objects.create(message=message, state=message.state, detail=message.reason)
+    else:
+        message_enqueue(message)
+    return message
+
+
+@transaction.atomic
+def message_cancel(*, message: Message, actor) -> Message:
+    """Stop a message that has not gone out yet (queued or waiting for a retry)."""
+    changed = Message.objects.filter(
+        pk=message.pk, state__in=[Message.State.QUEUED, Message.State.RETRYING]
+    ).update(state=Message.State.CANCELLED, reason=_("Cancelled by staff."))
+    if not changed:
+        raise MessagingError(_("Only a message that has not been sent yet can be cancelled."))
+    MessageEvent.objects.create(
+        message=message, state=Message.State.CANCELLED, detail=_("Cancelled by staff."), actor=actor
+    )
+    message.refresh_from_db()
+    return message
+
+
+@transaction.atomic
+def message_resend(*, message: Message, actor) -> Message:
+    """Send a failed, bounced or cancelled message again, as a new message on the
+    channel that applies now (the person may have given a new address since)."""
+    from townhall.messaging.tasks import message_enqueue
+
+    if message.state not in (
+        Message.State.FAILED,
+        Message.State.BOUNCED,
+        Message.State.CANCELLED,
+        Message.State.SENT,
+        Message.State.DELIVERED,
+    ):
+        raise MessagingError(_("This message is still on its way; it cannot be sent again yet."))
+    if message.person is None:
+        raise MessagingError(_("The recipient is no longer in the register."))
+    channels = usable_channels(contact_channels_for(message.person, message.topic))
+    if not channels:
+        raise MessagingError(_("We know no way to reach this person."))
+    copy = Message.objects.create(
+        person=message.person,
+        recipient_name=message.person.full_name,
+        template=message.template,
+        kind=message.kind,
+        topic=message.topic,
+        channel=channels[0].channel,
+        address=channels[0].address,
+        language=message.language,
+        subject=message.subject,
+        body=message.body,
+        queue=Message.Queue.DEFAULT if message.kind == MessageKind.PERSONAL else message.queue,
+        created_by=actor,
+    )
+    MessageEvent.objects.create(
+        message=message,
+        state=message.state,
+        detail=_("Sent again as %(reference)s.") % {"reference": copy.reference},
+        actor=actor,
+    )
+    message_enqueue(copy)
+    return copy
+
+
+@transaction.atomic
+def letter_batch_confirm_posted(*, batch: LetterBatch, actor) -> LetterBatch:
+    """Staff posted the printed batch: its letters are sent."""
+    batch = LetterBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state != LetterBatch.State.PRINTED:
+        raise MessagingError(_("Only a printed batch can be confirmed as posted."))
+    now = timezone.now()
+    batch.messages.filter(state=Message.State.SENDING).update(
+        state=Message.State.SENT, sent_at=now, provider_reference=f"batch-{batch.pk}"
+    )
+    batch.state = LetterBatch.State.POSTED
+    batch.posted_at = now
+    batch.posted_by = actor
+    batch.save(update_fields=["state", "posted_at", "posted_by"])
+    return batch
