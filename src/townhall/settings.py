@@ -284,7 +284,14 @@ TOWNHALL_SMS = {
     ),
     "QUIET_HOURS": tuple(env.list("TOWNHALL_SMS_QUIET_HOURS", default=["21:00", "08:00"])),
     "COOL_DOWN_SECONDS": env.int("TOWNHALL_SMS_COOL_DOWN_SECONDS", default=60),
+    "TIMEOUT": (
+        env.float("TOWNHALL_SMS_CONNECT_TIMEOUT_SECONDS", default=3.05),
+        env.float("TOWNHALL_SMS_READ_TIMEOUT_SECONDS", default=10.0),
+    ),
 }
+# Shared by every process: the SMS gateways' cool-downs live here. Use Redis
+# (CACHE_URL=redis://127.0.0.1:6379/1) when more than one worker runs.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # --- Data protection ------------------------------------------------------
 # Key of the keyed hash (HMAC-SHA256) through which national register numbers
