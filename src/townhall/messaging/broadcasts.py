@@ -31,7 +31,7 @@ from townhall.messaging.services import (
     message_compose,
     template_for,
     template_texts,
-    usable_channels,
+    usable_channels_many,
 )
 from townhall.registry.contact import contact_channels_for_many
 from townhall.registry.models import Person
@@ -121,10 +121,10 @@ def broadcast_preview(*, selection: Selection, topic: str) -> BroadcastPreview:
     unreachable = total = 0
     persons = selection.persons()
     for batch in _batches(persons):
-        channels = contact_channels_for_many(batch, topic)
+        channels = usable_channels_many(contact_channels_for_many(batch, topic))
         for person in batch:
             total += 1
-            usable = usable_channels(channels[person.pk])
+            usable = channels[person.pk]
             if not usable:
                 unreachable += 1
                 continue
@@ -199,13 +199,13 @@ def broadcast_prepare(broadcast_id: int) -> Broadcast:
                 "person_id", flat=True
             )
         )
-        channels = contact_channels_for_many(batch, template.topic)
+        channels = usable_channels_many(contact_channels_for_many(batch, template.topic))
         messages = []
         for person in batch:
             total += 1
             if person.pk in already:
                 continue
-            usable = usable_channels(channels[person.pk])
+            usable = channels[person.pk]
             if not usable:
                 continue  # counted as unreachable in the preview; no message owed
             message = message_compose(

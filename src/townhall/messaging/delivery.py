@@ -25,6 +25,7 @@
 
 import logging
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -86,16 +87,58 @@ def messages_deliver(message_ids: list[int]) -> None:
     by_channel: dict[str, list[Message]] = {}
     for message in claimed:
         by_channel.setdefault(message.channel, []).append(message)
-    for channel, messages in by_channel.items():
-        channels[channel].deliver_many(messages, result_record)
+    with commits_without_flush_wait():
+        for channel, messages in by_channel.items():
+            channels[channel].deliver_many(messages, result_record)
     from townhall.messaging.broadcasts import broadcast_finish_if_done
 
     for broadcast_id in {m.broadcast_id for m in claimed if m.broadcast_id}:
         broadcast_finish_if_done(broadcast_id)
 
 
+@contextmanager
+def commits_without_flush_wait():
+    """Let PostgreSQL commit the delivery bookkeeping without waiting for its WAL
+    flush, for this connection and this block. A worker killed right after a
+    commit still leaves the row written (the server has it); only a crash of the
+    database server itself could lose the last few tenths of a second of such
+    marks, and those messages would then go again. The outbox rows themselves are
+    written by the caller's transaction, with full durability."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
 def result_record(message: Message, result: Handover | Exception) -> None:
     """Write what became of a message that was sending."""
+    if (
+        isinstance(result, Handover)
+        and result.wait_until is None
+        and result.letter_batch_id is None
+    ):
+        # The common case in one statement (autocommit).
+        Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
+            state=Message.State.SENT,
+            sent_at=timezone.now(),
+            provider=result.provider[:60],
+            provider_reference=result.reference[:200],
+            reason="",
+        )
+        return
+    with transaction.atomic():
+        _result_record(message, result)
+
+
+def _result_record(message: Message, result: Handover | Exception) -> None:
     now = timezone.now()
     sending = Message.objects.filter(pk=message.pk, state=Message.State.SENDING)
     if isinstance(result, Handover):

@@ -11,6 +11,8 @@
    stops sending on that topic, and My data shows it.
 """
 
+import functools
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -27,9 +29,17 @@ def unsubscribe_token(message: Message) -> str:
     return signing.dumps(str(message.uuid), salt=SALT, compress=True)
 
 
+@functools.cache
+def _url_around_token() -> tuple[str, str]:
+    """The link before and after the token: reverse() once per process, not per message."""
+    path = reverse("messaging:unsubscribe", kwargs={"token": "TOKEN"})
+    before, _token, after = path.rpartition("TOKEN")
+    return f"{settings.TOWNHALL_PUBLIC_URL.rstrip('/')}{before}", after
+
+
 def unsubscribe_url(message: Message) -> str:
-    path = reverse("messaging:unsubscribe", kwargs={"token": unsubscribe_token(message)})
-    return f"{settings.TOWNHALL_PUBLIC_URL.rstrip('/')}{path}"
+    before, after = _url_around_token()
+    return f"{before}{unsubscribe_token(message)}{after}"
 
 
 def message_for_token(token: str) -> Message | None:
