@@ -23,6 +23,7 @@ from townhall.demo.associations import associations_plan
 from townhall.demo.businesses import businesses_plan
 from townhall.demo.contacts import ContactDetails
 from townhall.demo.households import population_plan
+from townhall.demo.messages import demo_messages_create
 from townhall.demo.municipality import municipality_create
 from townhall.demo.numbers import EnterpriseNumbers
 from townhall.demo.organisations import (
@@ -79,6 +80,7 @@ class SeedReport:
     schools_and_public_bodies: int
     staff: int
     access_log_entries: int
+    messages: int = 0
 
     def lines(self) -> list[str]:
         return [f"{name.replace('_', ' ')}: {count:,}" for name, count in vars(self).items()]
@@ -170,7 +172,7 @@ def demo_seed(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> SeedReport:
     """Fill an empty database with the demo municipality drawn from ``seed``; all or nothing."""
     _refuse_unless_empty()
     plan = demo_plan(seed=seed, scale=scale)
-    _municipality, departments = municipality_create(enterprise_number=plan.municipality_number)
+    municipality, departments = municipality_create(enterprise_number=plan.municipality_number)
     addresses_write(plan.addresses, batch_size=BATCH_SIZE)
     persons = population_write(plan.population, batch_size=BATCH_SIZE)
     organisations_write(plan.organisations, persons, batch_size=BATCH_SIZE)
@@ -186,6 +188,7 @@ def demo_seed(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> SeedReport:
         users=users,
         count=_sized("access_log_entries", scale),
     )
+    messages = demo_messages_create(municipality=municipality)
     kinds = [planned.organisation.kind for planned in plan.organisations]
     return SeedReport(
         persons=len(persons),
@@ -197,4 +200,5 @@ def demo_seed(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> SeedReport:
         + kinds.count(Organisation.Kind.PUBLIC_BODY),
         staff=len(users),
         access_log_entries=entries,
+        messages=messages,
     )

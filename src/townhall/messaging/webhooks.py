@@ -31,7 +31,11 @@ def delivery_report_record(
     *, provider_reference: str, status: str, reason: str = "", provider_prefix: str = ""
 ) -> Message | None:
     """Apply a provider's report (``delivered``, ``failed``, ``bounced``, ``complained``)."""
-    messages = Message.objects.select_for_update().filter(provider_reference=provider_reference)
+    # Providers write the same id with and without angle brackets (Message-ID style).
+    bare = provider_reference.strip().strip("<>")
+    messages = Message.objects.select_for_update().filter(
+        provider_reference__in={provider_reference, bare, f"<{bare}>"}
+    )
     if provider_prefix:
         messages = messages.filter(provider__startswith=provider_prefix)
     message = messages.first()

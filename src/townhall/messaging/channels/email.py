@@ -110,7 +110,7 @@ def _failure(error: Exception) -> Exception:
 
 def _provider_reference(email: mail.EmailMessage, message: Message) -> tuple[str, str]:
     status = getattr(email, "anymail_status", None)
-    if status is not None and status.message_id:
+    if status is not None and status.message_id is not None:
         return "anymail", str(status.message_id)
     return "smtp", message_id_for(message)
 

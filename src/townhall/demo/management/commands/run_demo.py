@@ -5,6 +5,7 @@ stops both processes; when one of them dies, the other is stopped too, so a
 half-running demo never lingers.
 """
 
+import os
 import signal
 import subprocess
 import sys
@@ -26,11 +27,21 @@ class Command(BaseCommand):
         if not settings.DEMO_MODE:
             raise CommandError("run_demo is for the demo mode only; use gunicorn in production.")
         manage = [sys.executable, "-m", "townhall"]
+        # Links in messages (unsubscribe) point at this demo.
+        env = {**os.environ}
+        env.setdefault("TOWNHALL_PUBLIC_URL", f"http://{addr}")
+        worker = [*manage, "db_worker", "--interval", "0.5", "--no-reload", "--queue-name"]
         # Our own interpreter with an argument list and no shell: --addr stays one argument.
+        # Personal messages and bulk work have their own worker, so a broadcast never
+        # delays a decision; the sweeper takes back what a stopped worker left.
         processes = {
-            "web server": subprocess.Popen([*manage, "runserver", addr, "--noreload"]),  # noqa: S603
-            "task worker": subprocess.Popen(  # noqa: S603
-                [*manage, "db_worker", "--queue-name", "*", "--interval", "0.5", "--no-reload"]
+            "web server": subprocess.Popen(  # noqa: S603
+                [*manage, "runserver", addr, "--noreload"], env=env
+            ),
+            "task worker": subprocess.Popen([*worker, "default,urgent"], env=env),  # noqa: S603
+            "bulk worker": subprocess.Popen([*worker, "bulk"], env=env),  # noqa: S603
+            "message sweeper": subprocess.Popen(  # noqa: S603
+                [*manage, "messaging_sweep", "--every", "60"], env=env
             ),
         }
         time.sleep(1.5)  # let the server's own start-up lines pass first
@@ -62,7 +73,7 @@ class Command(BaseCommand):
             raise SystemExit(exit_code)
 
     def _stop(self, processes):
-        self.stdout.write("\nStopping the web server and the task worker…")
+        self.stdout.write("\nStopping the web server, the task workers and the sweeper…")
         for process in processes.values():
             if process.poll() is None:
                 process.terminate()
@@ -88,5 +99,22 @@ class Command(BaseCommand):
         self.stdout.write("    .venv/bin/python -m townhall demo-otp-code <username>")
         self.stdout.write(f"  Residents: sign in at http://{addr}/aanmelden/ (demo personas)")
         self.stdout.write(f"  E-mail sent by the demo: http://{addr}/demo/mailbox/")
-        self.stdout.write("  Press Ctrl-C to stop the web server and the task worker.")
+        self.stdout.write(f"  Text messages sent by the demo: http://{addr}/demo/sms/")
+        self.stdout.write(f"  Messages to residents (staff): http://{addr}/backoffice/berichten/")
+        street = _resident_street()
+        if street:
+            self.stdout.write(f"    the demo resident lives in {street}: send a message there")
+        self.stdout.write("  Press Ctrl-C to stop the web server, the workers and the sweeper.")
         self.stdout.write(line)
+
+
+def _resident_street() -> str:
+    """The street of the "resident" demo persona, to try a street message on."""
+    if not settings.DEMO_FEATURES.get("identity_provider"):
+        return ""
+    from django.utils import timezone
+
+    from townhall.demo_idp.personas import PERSONAS_BY_SLUG
+
+    person = PERSONAS_BY_SLUG["resident"].find(timezone.localdate())
+    return person.domicile.street_name if person and person.domicile_id else ""
