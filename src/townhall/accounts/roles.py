@@ -58,6 +58,11 @@ ROLES: dict[str, Role] = {
                 *_perms("registry", "organisation"),
                 *_perms("registry", "representative"),
                 *_perms("accounts", "mandate"),
+                # Messaging: read a person's messages, send one again or stop it, letters.
+                *_perms("messaging", "message", VIEW_CHANGE),
+                *_perms("messaging", "broadcast"),
+                *_perms("messaging", "letterbatch", VIEW_CHANGE),
+                *_perms("messaging", "messagetemplate"),
             ),
         ),
         Role(
@@ -70,6 +75,10 @@ ROLES: dict[str, Role] = {
                 *_perms("municipality", "municipality", VIEW_CHANGE),
                 *_perms("municipality", "openinghours", (*MANAGE, "delete")),
                 *_perms("municipality", "department"),
+                # Messaging: write and send announcements, keep the message templates.
+                *_perms("messaging", "broadcast", ("view", "add")),
+                *_perms("messaging", "messagetemplate", MANAGE),
+                *_perms("messaging", "templatetext", (*MANAGE, "delete")),
             ),
         ),
         Role(

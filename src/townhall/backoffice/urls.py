@@ -4,9 +4,53 @@
 from django.urls import path
 
 from townhall.backoffice import views
+from townhall.backoffice.messaging_views import (
+    compose,
+    letters,
+    message_templates,
+    overview,
+    persons,
+)
 
 app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("begeleide-sessie/", views.assisted_session_start, name="assisted_start"),
+    # Messaging (berichten)
+    path("berichten/", overview.messaging_home, name="messaging_home"),
+    path("berichten/nieuw/", compose.compose, name="messaging_compose"),
+    path(
+        "berichten/verzending/<uuid:uuid>/",
+        overview.broadcast_detail,
+        name="messaging_broadcast",
+    ),
+    path("berichten/persoon/<int:pk>/", persons.person_messages, name="messaging_person"),
+    path(
+        "berichten/bericht/<uuid:uuid>/opnieuw/",
+        persons.message_resend_view,
+        name="messaging_resend",
+    ),
+    path(
+        "berichten/bericht/<uuid:uuid>/annuleren/",
+        persons.message_cancel_view,
+        name="messaging_cancel",
+    ),
+    path("berichten/brieven/", letters.letter_batches, name="messaging_letters"),
+    path(
+        "berichten/brieven/<int:pk>/afdrukken/",
+        letters.letter_batch_render_view,
+        name="messaging_letter_render",
+    ),
+    path("berichten/brieven/<int:pk>/pdf/", letters.letter_batch_pdf, name="messaging_letter_pdf"),
+    path(
+        "berichten/brieven/<int:pk>/gepost/",
+        letters.letter_batch_posted_view,
+        name="messaging_letter_posted",
+    ),
+    path("berichten/sjablonen/", message_templates.template_list, name="messaging_templates"),
+    path(
+        "berichten/sjablonen/<slug:code>/",
+        message_templates.template_detail,
+        name="messaging_template",
+    ),
 ]

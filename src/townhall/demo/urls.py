@@ -8,4 +8,5 @@ app_name = "demo"
 urlpatterns = [
     path("mailbox/", views.mailbox, name="mailbox"),
     path("mailbox/<str:name>/", views.mailbox_detail, name="mailbox_detail"),
+    path("sms/", views.sms, name="sms"),
 ]

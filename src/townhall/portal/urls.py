@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townhall.portal import my_data, my_page, views
+from townhall.portal import my_data, my_messages, my_page, views
 
 app_name = "portal"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
         name="correction_report",
     ),
     path("mijn/contact/", my_data.contact_preferences, name="contact_preferences"),
+    path("mijn/berichten/", my_messages.my_messages, name="my_messages"),
+    path("mijn/berichten/<uuid:uuid>/", my_messages.my_message, name="my_message"),
 ]

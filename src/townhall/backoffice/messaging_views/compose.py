@@ -1,0 +1,146 @@
+"""Write an announcement to a selection of residents: compose, preview, confirm, send.
+
+One form travels through the steps; each button says what to do with it
+(``action``): ``search`` finds a resident by name, ``edit`` goes back to the
+words, ``preview`` counts the recipients and shows the texts, ``confirm``
+repeats the counts before sending, ``send`` sends. Nothing is written before
+``send``; a token per confirmation page makes a second click send nothing more.
+"""
+
+import uuid
+from collections import Counter
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from townhall.backoffice.messaging_forms import (
+    LANGUAGE_NAMES,
+    ComposeForm,
+    SendForm,
+    persons_by_name,
+)
+from townhall.backoffice.messaging_views.access import staff_permission_required
+from townhall.messaging.broadcasts import broadcast_preview
+from townhall.messaging.compose import announcement_send
+from townhall.messaging.errors import MessagingError
+from townhall.messaging.sms import sms_length
+from townhall.messaging.templates import render as render_text
+from townhall.messaging.templates import sample_recipient
+from townhall.municipality.selectors import municipality_get_active
+from townhall.registry.models import LANGUAGES
+from townhall.registry.preferences import Channel
+
+SENT_TOKENS_KEY = "messaging_sent_tokens"
+
+
+@staff_permission_required("messaging.add_broadcast")
+def compose(request):
+    if request.method != "POST":
+        return _compose_page(request, ComposeForm())
+    action = request.POST.get("action", "preview")
+    search = request.POST.get("search", "")
+    if action == "search" and not search.strip():
+        # Enter in any field presses the first button, Search; with no name to
+        # look for, the writer meant the preview.
+        action = "preview"
+    results = persons_by_name(search)
+    form = ComposeForm(request.POST, person_results=results)
+    if action in ("search", "edit"):
+        # Back to the words: show what was typed without judging it yet.
+        form._errors = ErrorDict()
+        return _compose_page(request, form, searched=action == "search" and bool(search.strip()))
+    if not form.is_valid():
+        return _compose_page(request, form, status=200)
+    preview = _preview(request, form)
+    if action == "send":
+        return _send(request, form, preview)
+    template = "confirm" if action == "confirm" else "preview"
+    return render(
+        request,
+        f"backoffice/messaging/{template}.html",
+        {"form": form, "send_form": SendForm(initial={"token": uuid.uuid4()}), **preview},
+    )
+
+
+def _compose_page(request, form, *, searched=False, status=200):
+    return render(
+        request,
+        "backoffice/messaging/compose.html",
+        {"form": form, "searched": searched, "results": form.person_results},
+        status=status,
+    )
+
+
+def _send(request, form, preview):
+    send_form = SendForm(request.POST)
+    if not send_form.is_valid():
+        return redirect("backoffice:messaging_compose")
+    token = str(send_form.cleaned_data["token"])
+    sent = request.session.get(SENT_TOKENS_KEY, {})
+    if token in sent:  # the same confirmation sent twice: show the first broadcast
+        return redirect("backoffice:messaging_broadcast", sent[token])
+    try:
+        broadcast = announcement_send(
+            topic=form.cleaned_data["topic"],
+            texts=form.texts(),
+            selection=form.selection(),
+            sent_by=request.user,
+        )
+    except (MessagingError, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return render(
+            request,
+            "backoffice/messaging/preview.html",
+            {"form": form, "send_form": SendForm(initial={"token": uuid.uuid4()}), **preview},
+        )
+    sent[token] = str(broadcast.uuid)
+    request.session[SENT_TOKENS_KEY] = dict(list(sent.items())[-20:])
+    messages.success(request, _("The announcement is being sent."))
+    return redirect("backoffice:messaging_broadcast", broadcast.uuid)
+
+
+def _preview(request, form) -> dict:
+    """Counts per channel and language, and each text as a sample recipient reads it."""
+    selection = form.selection()
+    counts = broadcast_preview(selection=selection, topic=form.cleaned_data["topic"])
+    texts = form.texts()
+    written = {text.language for text in texts}
+    language_names = dict(LANGUAGES)
+    municipality = municipality_get_active()
+    samples = []
+    for text in texts:
+        sample = {**sample_recipient()}
+        if municipality:
+            sample["municipality"] = municipality.localized_name(text.language)
+        sms = render_text(text.sms_text(), sample)
+        samples.append(
+            {
+                "language": text.language,
+                "name": LANGUAGE_NAMES[text.language],
+                "subject": render_text(text.subject, sample),
+                "body": render_text(text.body, sample),
+                "sms": sms,
+                "sms_is_default": not text.sms.strip(),
+                "sms_length": sms_length(sms),
+            }
+        )
+    fallback = Counter()
+    for language, count in counts.per_language.items():
+        if language not in written:
+            fallback[language_names.get(language, language)] += count
+    channel_names = dict(Channel.choices)
+    return {
+        "selection_label": selection.label(),
+        "topic_label": dict(form.fields["topic"].choices)[form.cleaned_data["topic"]],
+        "counts": counts,
+        "reachable": counts.total - counts.unreachable,
+        "per_channel": [(channel_names[c], n) for c, n in counts.per_channel.items()],
+        "per_language": sorted(
+            (language_names.get(code, code), n) for code, n in counts.per_language.items()
+        ),
+        "fallback": sorted(fallback.items()),
+        "samples": samples,
+    }

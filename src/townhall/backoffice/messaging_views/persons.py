@@ -1,0 +1,109 @@
+"""The messages of one person (berichtenlog), and resending or cancelling one.
+
+Opening the log is a staff read of the person: as in the person admin, it
+first asks why (the purpose is remembered in the session for half an hour per
+person, shared with the admin), and every opening writes the access log.
+The person is named in the address by the register's own key, never by
+national number.
+"""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from townhall.backoffice.messaging_views.access import staff_permission_required
+from townhall.messaging.errors import MessagingError
+from townhall.messaging.models import Message
+from townhall.messaging.services import message_cancel, message_resend
+from townhall.registry.admin.persons import PurposeForm, _recent_purpose, _remember_purpose
+from townhall.registry.models import AccessLogEntry, Person
+from townhall.registry.services import access_log_record
+
+RESENDABLE = (
+    Message.State.FAILED,
+    Message.State.BOUNCED,
+    Message.State.CANCELLED,
+    Message.State.SENT,
+    Message.State.DELIVERED,
+)
+CANCELLABLE = (Message.State.QUEUED, Message.State.RETRYING)
+
+
+@staff_permission_required("messaging.view_message")
+def person_messages(request, pk):
+    """What was sent to the person, when, how, and what happened to it."""
+    person = get_object_or_404(Person, pk=pk)
+    if request.method == "POST":
+        form = PurposeForm(request.POST)
+        if form.is_valid():
+            _remember_purpose(request, person.pk, form.purpose_text())
+            return redirect("backoffice:messaging_person", person.pk)
+        return _purpose_page(request, person, form)
+    purpose = _recent_purpose(request, person.pk)
+    if purpose is None:
+        return _purpose_page(request, person, PurposeForm())
+    access_log_record(
+        actor=request.user, person=person, action=AccessLogEntry.Action.VIEW, purpose=purpose
+    )
+    sent = (
+        Message.objects.filter(person=person)
+        .select_related("broadcast", "created_by", "letter_batch")
+        .prefetch_related("events__actor")
+    )
+    response = render(
+        request,
+        "backoffice/messaging/person.html",
+        {
+            "person": person,
+            "purpose": purpose,
+            "sent": sent,
+            "resendable": RESENDABLE,
+            "cancellable": CANCELLABLE,
+            "may_change": request.user.has_perm("messaging.change_message"),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _purpose_page(request, person, form):
+    return render(request, "backoffice/messaging/purpose.html", {"person": person, "form": form})
+
+
+@staff_permission_required("messaging.change_message")
+@require_POST
+def message_resend_view(request, uuid):
+    message = get_object_or_404(Message.objects.select_related("person"), uuid=uuid)
+    try:
+        copy = message_resend(message=message, actor=request.user)
+    except MessagingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Sent again as %(reference)s (%(channel)s).")
+            % {"reference": copy.reference, "channel": copy.get_channel_display()},
+        )
+    return _back_to_person(message)
+
+
+@staff_permission_required("messaging.change_message")
+@require_POST
+def message_cancel_view(request, uuid):
+    message = get_object_or_404(Message, uuid=uuid)
+    try:
+        message_cancel(message=message, actor=request.user)
+    except MessagingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Message %(reference)s is cancelled.") % {"reference": message.reference}
+        )
+    return _back_to_person(message)
+
+
+def _back_to_person(message):
+    if message.person_id is None:
+        return redirect("backoffice:messaging_home")
+    return redirect("backoffice:messaging_person", message.person_id)

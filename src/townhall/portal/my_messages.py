@@ -1,0 +1,79 @@
+"""My messages (mijn berichten): what the municipality sent the person, and each text.
+
+As on My data, the person is always ``request.acting.subject_person``
+(yourself, or whoever gave you a mandate that covers reading their
+messages), and the address names a message by its random id, so it cannot
+lead to someone else's: another person's message is "not found".
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from townhall.accounts.assurance import Assurance, assurance_required
+from townhall.accounts.models import Mandate
+from townhall.messaging.models import Message
+
+# What a resident needs to know, in plain words, instead of the outbox's states.
+PLAIN_STATES = {
+    Message.State.QUEUED: "on_the_way",
+    Message.State.SENDING: "on_the_way",
+    Message.State.RETRYING: "on_the_way",
+    Message.State.SENT: "sent",
+    Message.State.DELIVERED: "delivered",
+    Message.State.FAILED: "not_arrived",
+    Message.State.BOUNCED: "not_arrived",
+    Message.State.CANCELLED: "cancelled",
+}
+
+
+def _person_or_refusal(request):
+    acting = request.acting
+    reason = None
+    if acting.for_organisation is not None:
+        reason = "organisation"
+    elif not acting.allows(Mandate.Scope.MESSAGES):
+        reason = "mandate"
+    elif acting.subject_person is None:
+        reason = "not_registered"
+    if reason is None:
+        return acting.subject_person, None
+    status = 403 if reason == "mandate" else 200
+    page = render(request, "portal/my_messages_unavailable.html", {"reason": reason}, status=status)
+    return None, page
+
+
+def _shown(messages):
+    # A message that never had a way to reach the person has no text to read.
+    return messages.exclude(state=Message.State.CANCELLED, sent_at__isnull=True).exclude(body="")
+
+
+@assurance_required(Assurance.HIGH)
+@require_GET
+def my_messages(request):
+    """The messages sent to the person, newest first."""
+    person, refusal = _person_or_refusal(request)
+    if refusal:
+        return refusal
+    sent = list(_shown(Message.objects.filter(person=person))[:200])
+    for message in sent:
+        message.plain_state = PLAIN_STATES[message.state]
+    response = render(request, "portal/my_messages.html", {"sent": sent, "person": person})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@assurance_required(Assurance.HIGH)
+@require_GET
+def my_message(request, uuid):
+    """One message, with its text as the person received it."""
+    person, refusal = _person_or_refusal(request)
+    if refusal:
+        return refusal
+    message = _shown(Message.objects.filter(person=person, uuid=uuid)).first()
+    if message is None:
+        raise Http404
+    message.plain_state = PLAIN_STATES[message.state]
+    response = render(request, "portal/my_messages_detail.html", {"message": message})
+    response["Cache-Control"] = "no-store"
+    return response
