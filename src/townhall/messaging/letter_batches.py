@@ -47,25 +47,32 @@ def letter_batch_render(*, batch: LetterBatch, actor=None) -> LetterBatch:
         # Closed first, so letters that arrive while it renders start a new batch.
         batch.state = LetterBatch.State.PRINTED
         batch.save(update_fields=["state"])
-    messages = list(batch.messages.filter(state=Message.State.SENDING).order_by("pk"))
-    if not messages:
-        raise MessagingError(_("There are no letters in this batch."))
-    municipality = municipality_get_active()
-    letterheads = {
-        language: Letterhead.from_municipality(municipality, language)
-        for language in ("nl", "fr", "en")
-    }
-    processes = settings.TOWNHALL_MESSAGING["LETTER_PROCESSES"] or None
-    with tempfile.TemporaryDirectory(prefix="townhall-letters-") as workdir:
-        path = Path(workdir) / "batch.pdf"
-        pages = letters_render_pdf(
-            letters=[letter_for(m) for m in messages],
-            letterhead_for=letterheads,
-            path=path,
-            processes=processes,
-        )
-        with path.open("rb") as pdf:
-            batch.pdf.save(f"letters-{batch.day:%Y-%m-%d}-{batch.pk}.pdf", File(pdf), save=False)
+    try:
+        messages = list(batch.messages.filter(state=Message.State.SENDING).order_by("pk"))
+        if not messages:
+            raise MessagingError(_("There are no letters in this batch."))
+        municipality = municipality_get_active()
+        letterheads = {
+            language: Letterhead.from_municipality(municipality, language)
+            for language in ("nl", "fr", "en")
+        }
+        processes = settings.TOWNHALL_MESSAGING["LETTER_PROCESSES"] or None
+        with tempfile.TemporaryDirectory(prefix="townhall-letters-") as workdir:
+            path = Path(workdir) / "batch.pdf"
+            pages = letters_render_pdf(
+                letters=[letter_for(m) for m in messages],
+                letterhead_for=letterheads,
+                path=path,
+                processes=processes,
+            )
+            with path.open("rb") as pdf:
+                batch.pdf.save(
+                    f"letters-{batch.day:%Y-%m-%d}-{batch.pk}.pdf", File(pdf), save=False
+                )
+    except Exception:
+        # Nothing was printed: the batch takes letters again and can be rendered later.
+        LetterBatch.objects.filter(pk=batch.pk).update(state=LetterBatch.State.OPEN)
+        raise
     batch.page_count = pages
     batch.rendered_at = timezone.now()
     batch.save(update_fields=["pdf", "page_count", "rendered_at"])
