@@ -12,6 +12,10 @@
    pages per second, the ratio to the baseline (the speed-up from the pool),
    the elapsed time against the goal of 120 s for 4,800 letters, the size of
    the PDF and the peak resident memory of this process and of a worker.
+4. Prints the CPU time per page of both runs (this process and its workers):
+   unlike the elapsed time it does not grow when other work shares the cores,
+   and CPU time / processes is what the batch takes when every process has a
+   core to itself. The load average shows how busy the machine was.
 """
 
 import argparse
@@ -113,14 +117,24 @@ def letterheads() -> dict:
     }
 
 
-def render(letters, processes: int, path: Path) -> tuple[int, float]:
+def cpu_seconds() -> float:
+    """CPU time of this process and of its waited-for children (the pool's workers)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def render(letters, processes: int, path: Path) -> tuple[int, float, float]:
+    """(pages, elapsed seconds, CPU seconds of all processes) of one batch."""
     from townhall.messaging.letters import letters_render_pdf
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     pages = letters_render_pdf(
         letters=letters, letterhead_for=letterheads(), path=path, processes=processes
     )
-    return pages, time.perf_counter() - started
+    return pages, time.perf_counter() - started, cpu_seconds() - cpu
 
 
 def bench_letters(count: int = GOAL_LETTERS, processes: int = 2, baseline_count: int = 400) -> dict:
@@ -129,8 +143,8 @@ def bench_letters(count: int = GOAL_LETTERS, processes: int = 2, baseline_count:
     letters = make_letters(count, random.Random(20261201))
     with tempfile.TemporaryDirectory(prefix="townhall-bench-letters-") as workdir:
         sample = letters[: min(baseline_count, count)]
-        base_pages, base_seconds = render(sample, 1, Path(workdir) / "baseline.pdf")
-        pages, seconds = render(letters, processes, Path(workdir) / "batch.pdf")
+        base_pages, base_seconds, base_cpu = render(sample, 1, Path(workdir) / "baseline.pdf")
+        pages, seconds, cpu = render(letters, processes, Path(workdir) / "batch.pdf")
         size = (Path(workdir) / "batch.pdf").stat().st_size
     baseline_rate = base_pages / base_seconds
     rate = pages / seconds
@@ -144,6 +158,10 @@ def bench_letters(count: int = GOAL_LETTERS, processes: int = 2, baseline_count:
         "baseline_pages_per_second": baseline_rate,
         "ratio": rate / baseline_rate,
         "seconds_for_goal": seconds * GOAL_LETTERS / count,
+        "baseline_cpu_ms_per_page": 1000 * base_cpu / base_pages,
+        "cpu_ms_per_page": 1000 * cpu / pages,
+        # What the batch would take with every process on a core of its own.
+        "seconds_for_goal_on_free_cores": cpu / processes * GOAL_LETTERS / pages,
         "goal_seconds": GOAL_SECONDS,
         "pdf_mb": size / 1e6,
         "peak_rss_mb": peak_rss_mb(),
@@ -169,14 +187,18 @@ def report(figures: dict) -> str:
     load = ", ".join(f"{value:.1f}" for value in figures["load_average"])
     return "\n".join(
         [
-            f"{'':28} {'letters':>8} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'ratio':>6}",
-            f"{'baseline, 1 process':28} {figures['baseline_letters']:>8,} "
-            f"{'':>6} {'':>8} {figures['baseline_pages_per_second']:>8.1f} {1:>6.2f}",
-            f"{'batch, ' + str(figures['processes']) + ' processes':28} "
+            f"{'':24} {'letters':>8} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'ratio':>6} "
+            f"{'CPU ms/page':>12}",
+            f"{'baseline, 1 process':24} {figures['baseline_letters']:>8,} "
+            f"{'':>6} {'':>8} {figures['baseline_pages_per_second']:>8.1f} {1:>6.2f} "
+            f"{figures['baseline_cpu_ms_per_page']:>12.1f}",
+            f"{'batch, ' + str(figures['processes']) + ' processes':24} "
             f"{figures['letters']:>8,} {figures['pages']:>6,} {figures['seconds']:>8.1f} "
-            f"{figures['pages_per_second']:>8.1f} {figures['ratio']:>6.2f}",
+            f"{figures['pages_per_second']:>8.1f} {figures['ratio']:>6.2f} "
+            f"{figures['cpu_ms_per_page']:>12.1f}",
             f"{GOAL_LETTERS:,} letters take {figures['seconds_for_goal']:.0f} s at this rate: "
-            f"{verdict} the goal of {GOAL_SECONDS} s.",
+            f"{verdict} the goal of {GOAL_SECONDS} s; with a free core per process "
+            f"(CPU time / processes) {figures['seconds_for_goal_on_free_cores']:.0f} s.",
             f"PDF {figures['pdf_mb']:.1f} MB; peak RSS {figures['peak_rss_mb']:.0f} MB here, "
             f"{figures['peak_rss_worker_mb']:.0f} MB in a worker; load average before the end "
             f"{load}.",

@@ -11,9 +11,10 @@
    out as one document, where every letter starts on a new page and is its
    own page group (the page counter restarts per letter).
 4. After the layout the worker counts each letter's pages. If a letter runs
-   over one page, the chunk is laid out again with the right counts, so the
-   footer reads "page 2 of 2" (one-page letters, the usual case, cost one
-   layout). The chunk is written to a temporary PDF.
+   over one page, the chunk is laid out again with the counts, and the longer
+   letters print their reference and "page x of y" at the foot of every page
+   (one-page letters, the usual case, cost one layout and have no footer).
+   The chunk is written to a temporary PDF.
 5. The parent joins the chunk PDFs with pypdf in the batch's order as they
    arrive, writes the batch next to ``path`` and renames it into place.
 
