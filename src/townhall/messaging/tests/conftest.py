@@ -1,6 +1,7 @@
 """A real SMTP server on 127.0.0.1 for the messaging tests (aiosmtpd), never the network."""
 
 import contextlib
+import logging
 import socket
 import threading
 import time
@@ -43,6 +44,11 @@ class SmtpSink:
 
     def to(self, address: str) -> list:
         return [m for m in self.received if address in str(m["To"])]
+
+
+# aiosmtpd logs every connection at INFO from its own thread, sometimes after
+# pytest closed the captured stream ("I/O operation on closed file").
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 def free_port() -> int:

@@ -42,7 +42,7 @@ def street(db, settings, tmp_path):
     settings.TOWNHALL_SMS = {**settings.TOWNHALL_SMS, "QUIET_HOURS": ("00:00", "00:00")}
     settings.TOWNHALL_SMS["GATEWAYS"] = [{"NAME": "demo", "ADAPTER": "demo-capture"}]
     settings.MEDIA_ROOT = tmp_path / "media"
-    home = {"street_name": "Kerkstraat", "postcode": "8770"}
+    home = {"street_name": "Proefstraat", "postcode": "8770"}
     return {
         "an": PersonFactory(email="an@example.org", mobile="", domicile=AddressFactory(**home)),
         "chloe": PersonFactory(
@@ -73,7 +73,7 @@ def notice(db):
 
 
 def test_the_preview_counts_the_street_per_channel_and_language(street, notice):
-    preview = broadcast_preview(selection=Selection(street="Kerkstraat"), topic="alerts")
+    preview = broadcast_preview(selection=Selection(street="Proefstraat"), topic="alerts")
 
     assert preview.total == 4
     assert preview.per_channel == {"email": 2, "sms": 1, "letter": 1}
@@ -88,7 +88,7 @@ def test_a_street_broadcast_reaches_everyone_on_their_channel(
 
     with committed():
         broadcast = broadcast_send(
-            template=notice, selection=Selection(street="Kerkstraat"), sent_by=staff
+            template=notice, selection=Selection(street="Proefstraat"), sent_by=staff
         )
 
     broadcast.refresh_from_db()
@@ -113,7 +113,7 @@ def test_the_letter_batch_renders_one_pdf_and_is_sent_once_posted(
     staff = django_user_model.objects.create_user(username="burgerzaken", password="x")
     with committed():
         broadcast_send(
-            template=notice, selection=Selection(street="Kerkstraat", without_digital_channel=True)
+            template=notice, selection=Selection(street="Proefstraat", without_digital_channel=True)
         )
     batch = LetterBatch.objects.get()
 
@@ -153,7 +153,7 @@ def test_personal_messages_and_broadcasts_use_separate_queues(
             context={"case_reference": "2", "product": "x"},
             urgent=True,
         )
-        broadcast_send(template=notice, selection=Selection(street="Kerkstraat"))
+        broadcast_send(template=notice, selection=Selection(street="Proefstraat"))
 
     queues = sorted(result.task.queue_name for result in default_task_backend.results)
     # The broadcast's preparation goes on the bulk queue; its messages follow there.
