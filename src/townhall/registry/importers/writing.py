@@ -5,10 +5,14 @@ letting the ORM render a statement with tens of thousands of parameters costs
 more than the rest of the import together. So on PostgreSQL:
 
 1. :func:`rows_matching` sends each list of wanted values as one text parameter
-   split by the server (``= ANY(string_to_array(...))``);
-2. :func:`insert_rows` streams the rows with ``COPY ... FROM STDIN``;
+   split by the server (``= ANY(string_to_array(...))``), and makes sure the
+   server looks them up through the indexes (see the comments there);
+2. :func:`insert_rows` streams the rows with ``COPY ... FROM STDIN``; when the
+   caller needs the new rows' primary keys, it takes them from the table's
+   sequence first (one query) and copies them along, so nothing is read back;
 3. :func:`update_rows` copies the new values into a temporary table and runs one
-   ``UPDATE ... FROM`` it (updates are rare: a second import finds most rows unchanged).
+   ``UPDATE ... FROM`` it (updates are rare: a second import finds most rows unchanged);
+4. :func:`delete_matching` deletes by a list of values sent the same way as in 1.
 
 Other databases (SQLite for the demo and the tests) take the same calls through
 the ORM (``filter``, ``bulk_create``, ``bulk_update``), so both paths give the
@@ -37,6 +41,15 @@ def _field(model: type[models.Model], attname: str) -> models.Field:
     raise ValueError(f"{model.__name__} has no column {attname!r}")
 
 
+def _any_of(model: type[models.Model], name: str) -> str:
+    """``column = ANY(...)`` for a list of values sent as one text parameter."""
+    field = _field(model, name)
+    db_type = field.rel_db_type(connection) if field.is_relation else field.db_type(connection)
+    cast = db_type.split("(")[0]  # varchar(250) -> varchar
+    column = connection.ops.quote_name(field.column)
+    return f"{column} = ANY(string_to_array(%s, E'\\n')::{cast}[])"
+
+
 def rows_matching(
     model: type[models.Model],
     columns: Sequence[str],
@@ -57,10 +70,14 @@ def rows_matching(
     quote = connection.ops.quote_name
     conditions, parameters = [], []
     for name, values in any_of.items():
+        condition = _any_of(model, name)
         field = _field(model, name)
-        db_type = field.rel_db_type(connection) if field.is_relation else field.db_type(connection)
-        cast = db_type.split("(")[0]  # varchar(250) -> varchar
-        conditions.append(f"{quote(field.column)} = ANY(string_to_array(%s, E'\\n')::{cast}[])")
+        if isinstance(field, models.CharField) and "" not in values:
+            # Saying that no empty value is wanted lets PostgreSQL use a partial index
+            # on the non-empty values (the address register URI's): it cannot prove
+            # that from a list of thousands of values itself.
+            condition = f"({condition} AND {quote(field.column)} <> '')"
+        conditions.append(condition)
         parameters.append(_SEPARATOR.join(values))
     restriction = ""
     for name, value in only.items():
@@ -72,8 +89,16 @@ def rows_matching(
         f"WHERE ({' OR '.join(conditions)}){restriction}"
     )
     with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            # Every lookup is by an indexed column. During a long import the tables grow
+            # from nothing faster than their statistics follow (or autovacuum is off), and
+            # the planner would read the whole table for each batch: quadratic.
+            cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(sql, parameters)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+        if connection.in_atomic_block:
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+        return rows
 
 
 def _defaults(model: type[models.Model], columns: Sequence[str]) -> tuple[list[str], tuple]:
@@ -90,13 +115,27 @@ def _defaults(model: type[models.Model], columns: Sequence[str]) -> tuple[list[s
     return names, tuple(values)
 
 
-def insert_rows(model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> None:
-    """Insert ``rows`` (tuples of ``columns``) without returning their keys."""
+def insert_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: list[tuple],
+    *,
+    returning_pks: bool = False,
+) -> list[int] | None:
+    """Insert ``rows`` (tuples of ``columns``); with ``returning_pks``, return the new
+    rows' primary keys in the order of ``rows``."""
     if not rows:
-        return
+        return [] if returning_pks else None
     if not _postgres():
-        model.objects.bulk_create(model(**dict(zip(columns, row, strict=True))) for row in rows)
-        return
+        created = model.objects.bulk_create(
+            model(**dict(zip(columns, row, strict=True))) for row in rows
+        )
+        return [instance.pk for instance in created] if returning_pks else None
+    pks = None
+    if returning_pks:
+        pks = _next_pks(model, len(rows))
+        columns = (model._meta.pk.attname, *columns)
+        rows = [(pk, *row) for pk, row in zip(pks, rows, strict=True)]
     names, defaults = _defaults(model, columns)
     quote = connection.ops.quote_name
     target = ", ".join(quote(_field(model, name).column) for name in (*columns, *names))
@@ -109,6 +148,38 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: list[tu
         else:
             for row in rows:
                 write(row)
+    return pks
+
+
+def _next_pks(model: type[models.Model], number: int) -> list[int]:
+    """``number`` values of the primary key's sequence (a rolled-back batch leaves a gap)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, number],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def delete_matching(
+    model: type[models.Model], name: str, values: Iterable, only: dict[str, object] | None = None
+) -> None:
+    """Delete the rows whose field ``name`` is one of ``values`` and that equal ``only``."""
+    values = [str(value) for value in values]
+    if not values:
+        return
+    only = only or {}
+    if not _postgres():
+        model.objects.filter(**{f"{name}__in": values}, **only).delete()
+        return
+    quote = connection.ops.quote_name
+    restriction = "".join(f" AND {quote(_field(model, key).column)} = %s" for key in only)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(model._meta.db_table)} "  # noqa: S608 - quoted names
+            f"WHERE {_any_of(model, name)}{restriction}",
+            [_SEPARATOR.join(values), *only.values()],
+        )
 
 
 def update_rows(model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> None:
