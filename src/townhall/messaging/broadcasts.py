@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from townhall.messaging.errors import MessagingError
 from townhall.messaging.models import Broadcast, Message, MessageTemplate
+from townhall.messaging.outbox_rows import messages_insert
 from townhall.messaging.services import (
     message_compose,
     template_for,
@@ -222,7 +223,7 @@ def broadcast_prepare(broadcast_id: int) -> Broadcast:
             message.created_by = broadcast.created_by
             messages.append(message)
         with transaction.atomic():
-            Message.objects.bulk_create(messages, batch_size=500)
+            messages_insert(messages)
             ids = list(
                 Message.objects.filter(broadcast=broadcast, person__in=batch, enqueued_at=None)
                 .order_by("pk")

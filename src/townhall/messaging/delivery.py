@@ -41,6 +41,7 @@ from townhall.messaging.models import Message, MessageEvent, Suppression
 
 logger = logging.getLogger(__name__)
 DUE_STATES = (Message.State.QUEUED, Message.State.RETRYING)
+SENT_UPDATE_TABLE = Message._meta.db_table  # a model name, never input
 
 
 def _due() -> Q:
@@ -125,14 +126,23 @@ def result_record(message: Message, result: Handover | Exception) -> None:
         and result.wait_until is None
         and result.letter_batch_id is None
     ):
-        # The common case in one statement (autocommit).
-        Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
-            state=Message.State.SENT,
-            sent_at=timezone.now(),
-            provider=result.provider[:60],
-            provider_reference=result.reference[:200],
-            reason="",
-        )
+        # The common case, once per message of a broadcast: one statement in
+        # autocommit, without the ORM's query building.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {SENT_UPDATE_TABLE} SET state = %s, sent_at = %s, provider = %s,"  # noqa: S608
+                " provider_reference = %s, reason = '' WHERE id = %s AND state = %s",
+                [
+                    Message.State.SENT.value,
+                    timezone.now(),
+                    result.provider[:60],
+                    result.reference[:200],
+                    message.pk,
+                    Message.State.SENDING.value,
+                ],
+            )
         return
     with transaction.atomic():
         _result_record(message, result)
