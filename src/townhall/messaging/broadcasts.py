@@ -194,12 +194,16 @@ def broadcast_prepare(broadcast_id: int) -> Broadcast:
     }
     selection = Selection.from_json(broadcast.selection)
     total = 0
+    # A second run (after a crash) skips recipients who have their message already.
+    resumed = Message.objects.filter(broadcast=broadcast).exists()
     for batch in _batches(selection.persons()):
-        already = set(
-            Message.objects.filter(broadcast=broadcast, person__in=batch).values_list(
-                "person_id", flat=True
+        already = set()
+        if resumed:
+            already = set(
+                Message.objects.filter(broadcast=broadcast, person__in=batch).values_list(
+                    "person_id", flat=True
+                )
             )
-        )
         channels = usable_channels_many(contact_channels_for_many(batch, template.topic))
         messages = []
         for person in batch:
@@ -224,11 +228,13 @@ def broadcast_prepare(broadcast_id: int) -> Broadcast:
             messages.append(message)
         with transaction.atomic():
             messages_insert(messages)
-            ids = list(
-                Message.objects.filter(broadcast=broadcast, person__in=batch, enqueued_at=None)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
+            ids = [message.pk for message in messages]
+            if resumed:  # also those written by the run that crashed, never enqueued
+                ids = list(
+                    Message.objects.filter(broadcast=broadcast, person__in=batch, enqueued_at=None)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                )
             for start in range(0, len(ids), _chunk_size()):
                 chunk_enqueue(ids[start : start + _chunk_size()])
     Broadcast.objects.filter(pk=broadcast.pk, state=Broadcast.State.PREPARING).update(

@@ -14,19 +14,27 @@ from django.utils import timezone
 from townhall.messaging.models import Message
 
 # Every column of the table, in the order COPY receives them.
-COLUMNS = [field.column for field in Message._meta.concrete_fields if not field.primary_key]
-ATTRIBUTES = [field.attname for field in Message._meta.concrete_fields if not field.primary_key]
+COLUMNS = [field.column for field in Message._meta.concrete_fields]
+ATTRIBUTES = [field.attname for field in Message._meta.concrete_fields]
 
 
 def messages_insert(messages: list[Message]) -> None:
-    """Store new messages (without primary keys; the caller looks them up again)."""
+    """Store new messages and give each its primary key."""
     if not messages:
         return
     if connection.vendor != "postgresql":
-        Message.objects.bulk_create(messages, batch_size=500)
+        Message.objects.bulk_create(messages, batch_size=500)  # sets the keys on SQLite too
         return
     now = timezone.now()
-    for message in messages:
+    with connection.cursor() as cursor:
+        # The keys come from the table's own sequence, so nothing is read back.
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Message._meta.db_table, len(messages)],
+        )
+        keys = [row[0] for row in cursor.fetchall()]
+    for message, key in zip(messages, keys, strict=True):
+        message.pk = key
         message.created_at = now
     table = connection.ops.quote_name(Message._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(column) for column in COLUMNS)
