@@ -264,4 +264,25 @@ def messages_sweep() -> dict[str, int]:
         | Q(enqueued_at__lt=now - timedelta(seconds=config["QUEUED_TIMEOUT"]))
     )
     requeued = messages_enqueue(lost.only("pk", "queue"))
-    return {"taken_back": len(taken_back), "requeued": requeued}
+    return {
+        "taken_back": len(taken_back),
+        "requeued": requeued,
+        "broadcasts": broadcasts_resume(now - timedelta(seconds=config["QUEUED_TIMEOUT"])),
+    }
+
+
+def broadcasts_resume(before) -> int:
+    """Prepare again the broadcasts whose preparation stopped half-way (it skips
+    recipients who have their message already)."""
+    from townhall.messaging.models import Broadcast
+    from townhall.messaging.tasks import broadcast_prepare_task
+    from townhall.tasks import enqueue_after_commit
+
+    stalled = list(
+        Broadcast.objects.filter(
+            state=Broadcast.State.PREPARING, created_at__lt=before
+        ).values_list("pk", flat=True)
+    )
+    for broadcast_id in stalled:
+        enqueue_after_commit(broadcast_prepare_task, broadcast_id)
+    return len(stalled)

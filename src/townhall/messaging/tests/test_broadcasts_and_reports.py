@@ -395,3 +395,32 @@ def test_a_signed_sms_receipt_marks_delivered_and_a_forged_one_is_rejected(
     assert genuine.status_code == 204, genuine.content
     message.refresh_from_db()
     assert message.state == Message.State.DELIVERED
+
+
+def test_a_broadcast_whose_preparation_stopped_half_way_is_finished_once(
+    street, notice, smtp, committed
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from townhall.messaging.delivery import messages_sweep
+
+    with committed():
+        broadcast = broadcast_send(template=notice, selection=Selection(street="Proefstraat"))
+    # As if the worker died after writing part of the messages: one is missing
+    # and the broadcast is still preparing.
+    broadcast.messages.filter(person=street["an"]).delete()
+    Broadcast.objects.filter(pk=broadcast.pk).update(
+        state=Broadcast.State.PREPARING,
+        created_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    before = len(smtp.received)
+
+    with committed():
+        assert messages_sweep()["broadcasts"] == 1
+
+    broadcast.refresh_from_db()
+    assert broadcast.state == Broadcast.State.DONE
+    assert broadcast.messages.count() == 4
+    assert [str(m["To"]) for m in smtp.received[before:]] == ["an@example.org"]

@@ -28,9 +28,10 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         while True:
             outcome = messages_sweep()
-            if outcome["taken_back"] or outcome["requeued"] or options["verbosity"] > 1:
+            if any(outcome.values()) or options["verbosity"] > 1:
                 self.stdout.write(
-                    f"Taken back {outcome['taken_back']}, enqueued again {outcome['requeued']}."
+                    f"Taken back {outcome['taken_back']}, enqueued again {outcome['requeued']}, "
+                    f"broadcasts resumed {outcome['broadcasts']}."
                 )
             if not every:
                 return
