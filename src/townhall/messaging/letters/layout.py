@@ -108,6 +108,7 @@ def letter_html(letter: Letter, letterhead: Letterhead, *, number: int, pages: i
     ``number`` makes the article's id (to count its pages after layout);
     ``pages`` is its page count as far as known (1 before the first layout).
     """
+    paragraphs = [p.strip() for p in PARAGRAPH_BREAK.split(letter.body.strip())]
     with translation.override(letter.language):
         before, middle, after = page_label_parts()
         context = {
@@ -120,9 +121,19 @@ def letter_html(letter: Letter, letterhead: Letterhead, *, number: int, pages: i
             "page_after": after,
             "address_lines": [line for line in letter.address_lines if line.strip()],
             "date": formats.date_format(letter.date, "j F Y"),
-            "paragraphs": [p.strip() for p in PARAGRAPH_BREAK.split(letter.body.strip())],
+            "paragraphs": paragraphs,
+            "greets": not _formula(paragraphs[0]),
+            "closes": len(paragraphs) < 2 or not _formula(paragraphs[-1]),
         }
         return render_to_string(TEMPLATE, context)
+
+
+def _formula(paragraph: str) -> bool:
+    """Whether a paragraph is a greeting or a closing the writer put in themselves
+    ("Beste An," / "Met vriendelijke groeten,"): a short first line ending in a
+    comma. Then the letter does not add its own, so nobody is greeted twice."""
+    first_line = paragraph.splitlines()[0].strip() if paragraph else ""
+    return first_line.endswith(",") and len(first_line) <= 60
 
 
 def chunk_html(

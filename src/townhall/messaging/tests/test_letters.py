@@ -258,3 +258,27 @@ def test_letterhead_from_the_municipality_profile():
     assert dutch.place == "Testdorp"
     assert dutch.enterprise_number == "0207.451.227"
     assert dutch.colour == municipality.primary_colour
+
+
+def test_a_text_with_its_own_greeting_and_closing_is_not_greeted_twice():
+    from townhall.messaging.letters.layout import letter_html
+
+    letter = Letter(
+        reference="TH-2026-000009",
+        language="nl",
+        recipient_name="Stijn Vanhoutte",
+        address_lines=("Oostmolenstraat 3", "8770 Ingelmunster"),
+        subject="Wegenwerken",
+        body="Beste Stijn,\n\nDe straat is dicht.\n\nMet vriendelijke groeten,\nDe gemeente",
+        date=datetime.date(2026, 11, 29),
+    )
+    html = letter_html(letter, LETTERHEAD, number=1, pages=1)
+
+    assert html.count("Beste") == 1
+    assert html.count("groeten") == 1
+    # Without them, the letter greets and closes itself.
+    plain = letter_html(
+        dataclasses.replace(letter, body="De straat is dicht."), LETTERHEAD, number=1, pages=1
+    )
+    assert "Beste Stijn Vanhoutte," in plain
+    assert "Met vriendelijke groeten," in plain
