@@ -271,6 +271,8 @@ TOWNHALL_MESSAGING = {
     "QUEUED_TIMEOUT": env.int("TOWNHALL_MESSAGING_QUEUED_TIMEOUT", default=900),
     # Messages of a broadcast per bulk task (one SMTP connection each).
     "CHUNK_SIZE": env.int("TOWNHALL_MESSAGING_CHUNK_SIZE", default=200),
+    # Recipients per preparation task of a broadcast (every bulk worker takes parts).
+    "PART_SIZE": env.int("TOWNHALL_MESSAGING_PART_SIZE", default=5000),
     # Processes that render a letter batch (0: one per core).
     "LETTER_PROCESSES": env.int("TOWNHALL_LETTER_PROCESSES", default=0),
 }

@@ -6,10 +6,12 @@
    language before anything is sent.
 2. :func:`broadcast_send` writes the broadcast and enqueues its preparation
    on the ``bulk`` queue.
-3. :func:`broadcast_prepare` writes one message per recipient in batches
-   (each batch one transaction, then its delivery chunks are enqueued).
-   It can run again after a crash: a recipient who already has a message in
-   this broadcast is skipped (a unique constraint makes sure).
+3. :func:`broadcast_prepare` splits the recipients into parts of
+   ``PART_SIZE``; :func:`broadcast_prepare_part` (one task per part, so all
+   bulk workers help) writes one message per recipient in batches, each batch
+   one transaction, then enqueues its delivery chunks. A part can run again
+   after a crash: a recipient who already has a message in this broadcast is
+   skipped (a unique constraint makes sure).
 4. The bulk workers deliver the chunks; when no message of the broadcast is
    still on its way, it is done.
 """
@@ -21,12 +23,12 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from townhall.messaging.errors import MessagingError
-from townhall.messaging.models import Broadcast, Message, MessageTemplate
+from townhall.messaging.models import Broadcast, BroadcastPart, Message, MessageTemplate
 from townhall.messaging.outbox_rows import messages_insert
 from townhall.messaging.services import (
     message_compose,
@@ -178,13 +180,49 @@ def broadcast_send(
 
 
 def broadcast_prepare(broadcast_id: int) -> Broadcast:
-    """Write the broadcast's messages and enqueue their delivery; safe to run again."""
+    """Split the broadcast's recipients into parts and enqueue one task per part
+    (on the bulk queue, so every bulk worker helps); safe to run again."""
+    from townhall.messaging.tasks import broadcast_prepare_part_task
+    from townhall.tasks import enqueue_after_commit
+
+    broadcast = Broadcast.objects.get(pk=broadcast_id)
+    if broadcast.state != Broadcast.State.PREPARING:
+        return broadcast
+    with transaction.atomic():
+        if not broadcast.parts.exists():
+            ids = list(
+                Selection.from_json(broadcast.selection).persons().values_list("pk", flat=True)
+            )
+            size = settings.TOWNHALL_MESSAGING["PART_SIZE"]
+            BroadcastPart.objects.bulk_create(
+                BroadcastPart(
+                    broadcast=broadcast,
+                    first_person_id=ids[start],
+                    last_person_id=ids[min(start + size, len(ids)) - 1],
+                )
+                for start in range(0, len(ids), size)
+            )
+            if not ids:
+                _broadcast_prepared(broadcast.pk)
+        for part_id in broadcast.parts.filter(done=False).values_list("pk", flat=True):
+            enqueue_after_commit(broadcast_prepare_part_task, part_id)
+    broadcast.refresh_from_db()
+    return broadcast
+
+
+def broadcast_prepare_part(part_id: int) -> None:
+    """Write the messages of one part of a broadcast and enqueue their delivery.
+
+    Each batch of recipients is one transaction. After a crash the part runs
+    again and skips recipients who have their message already.
+    """
     from townhall.messaging.tasks import chunk_enqueue
     from townhall.municipality.selectors import municipality_get_active
 
-    broadcast = Broadcast.objects.select_related("template").get(pk=broadcast_id)
-    if broadcast.state != Broadcast.State.PREPARING:
-        return broadcast
+    part = BroadcastPart.objects.select_related("broadcast__template").get(pk=part_id)
+    broadcast = part.broadcast
+    if part.done or broadcast.state != Broadcast.State.PREPARING:
+        return
     template = broadcast.template
     texts = template_texts(template)
     municipality = municipality_get_active()
@@ -192,11 +230,19 @@ def broadcast_prepare(broadcast_id: int) -> Broadcast:
         code: municipality.localized_name(code) if municipality else ""
         for code in ("nl", "fr", "en", "de")
     }
-    selection = Selection.from_json(broadcast.selection)
-    total = 0
+    persons = (
+        Selection.from_json(broadcast.selection)
+        .persons()
+        .filter(pk__gte=part.first_person_id, pk__lte=part.last_person_id)
+    )
     # A second run (after a crash) skips recipients who have their message already.
-    resumed = Message.objects.filter(broadcast=broadcast).exists()
-    for batch in _batches(selection.persons()):
+    resumed = Message.objects.filter(
+        broadcast=broadcast,
+        person_id__gte=part.first_person_id,
+        person_id__lte=part.last_person_id,
+    ).exists()
+    total = 0
+    for batch in _batches(persons):
         already = set()
         if resumed:
             already = set(
@@ -237,12 +283,23 @@ def broadcast_prepare(broadcast_id: int) -> Broadcast:
                 )
             for start in range(0, len(ids), _chunk_size()):
                 chunk_enqueue(ids[start : start + _chunk_size()])
-    Broadcast.objects.filter(pk=broadcast.pk, state=Broadcast.State.PREPARING).update(
+    with transaction.atomic():
+        finished = BroadcastPart.objects.filter(pk=part.pk, done=False).update(
+            done=True, recipients=total
+        )
+        if finished and not broadcast.parts.filter(done=False).exists():
+            _broadcast_prepared(broadcast.pk)
+    broadcast_finish_if_done(broadcast.pk)
+
+
+def _broadcast_prepared(broadcast_id: int) -> None:
+    total = (
+        BroadcastPart.objects.filter(broadcast_id=broadcast_id).aggregate(n=Sum("recipients"))["n"]
+        or 0
+    )
+    Broadcast.objects.filter(pk=broadcast_id, state=Broadcast.State.PREPARING).update(
         state=Broadcast.State.SENDING, recipients_total=total, prepared_at=timezone.now()
     )
-    broadcast_finish_if_done(broadcast.pk)
-    broadcast.refresh_from_db()
-    return broadcast
 
 
 def _chunk_size() -> int:

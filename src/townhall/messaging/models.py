@@ -110,6 +110,29 @@ class Broadcast(models.Model):
         return f"{self.template.name}: {self.selection_label}"
 
 
+class BroadcastPart(models.Model):
+    """A range of the recipients of a broadcast, prepared by one task, so that
+    every worker helps to write a large broadcast's messages."""
+
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="parts")
+    first_person_id = models.PositiveBigIntegerField()
+    last_person_id = models.PositiveBigIntegerField()
+    done = models.BooleanField(default=False)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("part of a broadcast")
+        verbose_name_plural = _("parts of a broadcast")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["broadcast", "first_person_id"], name="unique_broadcast_part"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.broadcast_id}: {self.first_person_id}–{self.last_person_id}"
+
+
 class LetterBatch(models.Model):
     """The day's letters, printed from one PDF and posted together."""
 

@@ -35,6 +35,13 @@ def broadcast_prepare_task(broadcast_id: int) -> None:
     broadcast_prepare(broadcast_id)
 
 
+@task(queue_name="bulk")
+def broadcast_prepare_part_task(part_id: int) -> None:
+    from townhall.messaging.broadcasts import broadcast_prepare_part
+
+    broadcast_prepare_part(part_id)
+
+
 @task(queue_name="default")
 def messages_sweep_task() -> None:
     delivery.messages_sweep()

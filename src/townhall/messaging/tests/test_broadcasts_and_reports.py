@@ -411,6 +411,7 @@ def test_a_broadcast_whose_preparation_stopped_half_way_is_finished_once(
     # As if the worker died after writing part of the messages: one is missing
     # and the broadcast is still preparing.
     broadcast.messages.filter(person=street["an"]).delete()
+    broadcast.parts.update(done=False, recipients=0)
     Broadcast.objects.filter(pk=broadcast.pk).update(
         state=Broadcast.State.PREPARING,
         created_at=timezone.now() - datetime.timedelta(hours=1),
@@ -423,4 +424,23 @@ def test_a_broadcast_whose_preparation_stopped_half_way_is_finished_once(
     broadcast.refresh_from_db()
     assert broadcast.state == Broadcast.State.DONE
     assert broadcast.messages.count() == 4
+    assert broadcast.recipients_total == 4
     assert [str(m["To"]) for m in smtp.received[before:]] == ["an@example.org"]
+
+
+def test_a_large_selection_is_prepared_in_parts_that_every_worker_can_take(
+    street, notice, smtp, committed, settings
+):
+    settings.TOWNHALL_MESSAGING = {**settings.TOWNHALL_MESSAGING, "PART_SIZE": 3}
+
+    with committed():
+        broadcast = broadcast_send(template=notice, selection=Selection(street="Proefstraat"))
+
+    broadcast.refresh_from_db()
+    assert [(p.done, p.recipients) for p in broadcast.parts.order_by("pk")] == [
+        (True, 3),
+        (True, 1),
+    ]
+    assert broadcast.recipients_total == 4
+    assert broadcast.state == Broadcast.State.DONE
+    assert broadcast.messages.count() == 4
