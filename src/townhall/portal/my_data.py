@@ -29,8 +29,10 @@ from townhall.registry.my_data import item_for, person_data
 from townhall.registry.preferences import Channel, Topic
 
 
-def _person_for(request, scope: str):
-    """The person whose data this request may see for ``scope``, or the page that says why not."""
+def person_for(request, scope: str, *, unavailable: str = "portal/my_data_unavailable.html"):
+    """The person whose data this request may see for ``scope``, or the page
+    (``unavailable``) that says why not: acting for an organisation, a mandate
+    that does not cover it, or no record in the register."""
     acting = request.acting
     reason = None
     if acting.for_organisation is not None:
@@ -42,7 +44,7 @@ def _person_for(request, scope: str):
     if reason is None:
         return acting.subject_person, None
     status = 403 if reason == "mandate" else 200
-    page = render(request, "portal/my_data_unavailable.html", {"reason": reason}, status=status)
+    page = render(request, unavailable, {"reason": reason}, status=status)
     return None, page
 
 
@@ -58,7 +60,7 @@ def _rows(items, open_corrections):
 @require_GET
 def my_data(request):
     """Everything the municipality holds about the person, each item with its source."""
-    person, refusal = _person_for(request, Mandate.Scope.PERSONAL_DATA)
+    person, refusal = person_for(request, Mandate.Scope.PERSONAL_DATA)
     if refusal:
         return refusal
     data = person_data(person)
@@ -98,7 +100,7 @@ def my_data(request):
 def my_data_download(request):
     """All of it as one JSON-LD file (OSLO Persoon basis). The national number is in it
     for the person themselves only, never in the file name or the address."""
-    person, refusal = _person_for(request, Mandate.Scope.PERSONAL_DATA)
+    person, refusal = person_for(request, Mandate.Scope.PERSONAL_DATA)
     if refusal:
         return refusal
     data = person_data(person, access_log_limit=None)
@@ -114,7 +116,7 @@ def my_data_download(request):
 @assurance_required(Assurance.HIGH)
 def correction_report(request, item_key: str):
     """ "This is not right": the person says what is wrong with one item of their data."""
-    person, refusal = _person_for(request, Mandate.Scope.ALL)
+    person, refusal = person_for(request, Mandate.Scope.ALL)
     if refusal:
         return refusal
     item = item_for(person, item_key)
@@ -154,7 +156,7 @@ def correction_report(request, item_key: str):
 @assurance_required(Assurance.HIGH)
 def contact_preferences(request):
     """Change e-mail address, mobile number, channels per topic and language, in one place."""
-    person, refusal = _person_for(request, Mandate.Scope.ALL)
+    person, refusal = person_for(request, Mandate.Scope.ALL)
     if refusal:
         return refusal
     current = contact_settings_for(person)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from townhall.accounts.assurance import Assurance, assurance_required
 from townhall.accounts.models import Mandate
 from townhall.messaging.models import Message
+from townhall.portal.my_data import person_for
 
 # What a resident needs to know, in plain words, instead of the outbox's states.
 PLAIN_STATES = {
@@ -28,19 +29,9 @@ PLAIN_STATES = {
 
 
 def _person_or_refusal(request):
-    acting = request.acting
-    reason = None
-    if acting.for_organisation is not None:
-        reason = "organisation"
-    elif not acting.allows(Mandate.Scope.MESSAGES):
-        reason = "mandate"
-    elif acting.subject_person is None:
-        reason = "not_registered"
-    if reason is None:
-        return acting.subject_person, None
-    status = 403 if reason == "mandate" else 200
-    page = render(request, "portal/my_messages_unavailable.html", {"reason": reason}, status=status)
-    return None, page
+    return person_for(
+        request, Mandate.Scope.MESSAGES, unavailable="portal/my_messages_unavailable.html"
+    )
 
 
 def _shown(messages):
