@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,10 +50,35 @@ def _due() -> Q:
     )
 
 
+CLAIM_SQL = (
+    f"UPDATE {SENT_UPDATE_TABLE} SET state = 'sending', claimed_at = %s,"  # noqa: S608
+    " attempts = attempts + 1 WHERE id = ANY(%s) AND state = ANY(%s)"
+    " AND (next_attempt_at IS NULL OR next_attempt_at <= %s) RETURNING id"
+)
+SENT_SQL = (
+    f"UPDATE {SENT_UPDATE_TABLE} SET state = 'sent', sent_at = %s, provider = %s,"  # noqa: S608
+    " provider_reference = %s, reason = '' WHERE id = %s AND state = 'sending'"
+)
+
+
 def messages_claim(ids: Iterable[int]) -> list[Message]:
-    """Mark the due messages among ``ids`` as sending and return them; others are left alone."""
+    """Mark the due messages among ``ids`` as sending and return them; others are left alone.
+
+    On PostgreSQL one ``UPDATE ... RETURNING`` does it: a second worker that
+    claims the same rows waits for the first, then finds them no longer due.
+    """
     ids = list(ids)
     now = timezone.now()
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(CLAIM_SQL, [now, ids, [str(s) for s in DUE_STATES], now])
+            claimed_ids = [row[0] for row in cursor.fetchall()]
+        return list(
+            Message.objects.raw(
+                f"SELECT * FROM {SENT_UPDATE_TABLE} WHERE id = ANY(%s) ORDER BY id",  # noqa: S608
+                [claimed_ids],
+            )
+        )
     with transaction.atomic():
         claimable = Message.objects.filter(_due(), pk__in=ids)
         if connection_supports_skip_locked():
@@ -84,7 +109,8 @@ def message_deliver(message_id: int) -> None:
 
 def messages_deliver(message_ids: list[int]) -> None:
     """Deliver a chunk of a broadcast, sharing one connection per channel."""
-    claimed = messages_claim(message_ids)
+    with commits_without_flush_wait():
+        claimed = messages_claim(message_ids)
     by_channel: dict[str, list[Message]] = {}
     for message in claimed:
         by_channel.setdefault(message.channel, []).append(message)
@@ -105,7 +131,6 @@ def commits_without_flush_wait():
     database server itself could lose the last few tenths of a second of such
     marks, and those messages would then go again. The outbox rows themselves are
     written by the caller's transaction, with full durability."""
-    from django.db import connection
 
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         yield
@@ -127,22 +152,14 @@ def result_record(message: Message, result: Handover | Exception) -> None:
         and result.letter_batch_id is None
     ):
         # The common case, once per message of a broadcast: one statement in
-        # autocommit, without the ORM's query building.
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {SENT_UPDATE_TABLE} SET state = %s, sent_at = %s, provider = %s,"  # noqa: S608
-                " provider_reference = %s, reason = '' WHERE id = %s AND state = %s",
-                [
-                    Message.State.SENT.value,
-                    timezone.now(),
-                    result.provider[:60],
-                    result.reference[:200],
-                    message.pk,
-                    Message.State.SENDING.value,
-                ],
-            )
+        # autocommit, prepared once per connection on PostgreSQL.
+        parameters = [timezone.now(), result.provider[:60], result.reference[:200], message.pk]
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            connection.ensure_connection()
+            connection.connection.execute(SENT_SQL, parameters, prepare=True)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(SENT_SQL, parameters)
         return
     with transaction.atomic():
         _result_record(message, result)
