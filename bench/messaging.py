@@ -166,18 +166,19 @@ def outbox_run(sink: Sink, count: int, workers: int, env: dict) -> tuple[float, 
     from django.db.models import Count
 
     from townhall.messaging.broadcasts import Selection, broadcast_send
-    from townhall.messaging.models import Message
+    from townhall.messaging.models import Broadcast, Message
 
     processes = workers_start(workers, {**env, "EMAIL_PORT": str(sink.port)})
     try:
         time.sleep(2)  # the workers' start-up is not part of the figure
         started = time.perf_counter()
         broadcast = broadcast_send(template="bench-news", selection=Selection(), context={})
-        while True:
-            sent = Message.objects.filter(broadcast=broadcast, state=Message.State.SENT).count()
-            if sent >= count:
-                break
-            if time.perf_counter() - started > 3600:
+        # Poll the broadcast's own row (cheap): the workers mark it done when no
+        # message is on its way any more. Counting 100,000 rows every 0.2 s
+        # would itself load the database we measure.
+        while time.perf_counter() - started < 3600:
+            state = Broadcast.objects.values_list("state", flat=True).get(pk=broadcast.pk)
+            if state == Broadcast.State.DONE:
                 break
             time.sleep(0.2)
         elapsed = time.perf_counter() - started
@@ -293,10 +294,10 @@ def main() -> None:
 
     if args.letters:
         sys.path.insert(0, str(ROOT / "bench"))
-        from letters import bench_letters
+        from letters import bench_letters, report
 
-        figures = bench_letters(count=args.letters, processes=2)
-        print(f"\nLetter batch: {figures}")
+        print()
+        report(bench_letters(count=args.letters, processes=2))
     if args.keep:
         print(f"\nKept the database {BENCH_DATABASE} and {workdir}")
     else:
