@@ -297,7 +297,7 @@ def main() -> None:
         from letters import bench_letters, report
 
         print()
-        report(bench_letters(count=args.letters, processes=2))
+        print(report(bench_letters(count=args.letters, processes=2)))
     if args.keep:
         print(f"\nKept the database {BENCH_DATABASE} and {workdir}")
     else:
