@@ -38,7 +38,7 @@ from townhall.messaging.services import (
 )
 from townhall.registry.contact import contact_channels_for_many
 from townhall.registry.models import Person
-from townhall.registry.preferences import Channel
+from townhall.registry.preferences import CONSENT_TOPICS, Channel
 
 PREPARE_BATCH = 1000
 
@@ -257,8 +257,10 @@ def broadcast_prepare_part(part_id: int) -> None:
             if person.pk in already:
                 continue
             usable = channels[person.pk]
-            if not usable:
-                continue  # counted as unreachable in the preview; no message owed
+            if not usable and template.topic in CONSENT_TOPICS:
+                continue  # no consent for this topic: nothing is owed
+            # Without any channel the message is written as failed, with the
+            # reason, so the gap shows in the log instead of vanishing.
             message = message_compose(
                 person=person,
                 template=template,
@@ -274,10 +276,15 @@ def broadcast_prepare_part(part_id: int) -> None:
             messages.append(message)
         with transaction.atomic():
             messages_insert(messages)
-            ids = [message.pk for message in messages]
+            ids = [m.pk for m in messages if m.state == Message.State.QUEUED]
             if resumed:  # also those written by the run that crashed, never enqueued
                 ids = list(
-                    Message.objects.filter(broadcast=broadcast, person__in=batch, enqueued_at=None)
+                    Message.objects.filter(
+                        broadcast=broadcast,
+                        person__in=batch,
+                        enqueued_at=None,
+                        state=Message.State.QUEUED,
+                    )
                     .order_by("pk")
                     .values_list("pk", flat=True)
                 )

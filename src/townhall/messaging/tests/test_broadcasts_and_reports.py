@@ -444,3 +444,20 @@ def test_a_large_selection_is_prepared_in_parts_that_every_worker_can_take(
     assert broadcast.recipients_total == 4
     assert broadcast.state == Broadcast.State.DONE
     assert broadcast.messages.count() == 4
+
+
+def test_a_recipient_without_any_channel_shows_as_failed_in_the_broadcast(notice, smtp, committed):
+    nobody = PersonFactory(email="", mobile="", domicile=None)
+    reachable = PersonFactory(email="an@example.org")
+
+    with committed():
+        broadcast = broadcast_send(
+            template=notice, selection=Selection(person_ids=(nobody.pk, reachable.pk))
+        )
+
+    broadcast.refresh_from_db()
+    failed = broadcast.messages.get(person=nobody)
+    assert failed.state == Message.State.FAILED
+    assert "no e-mail address, mobile number or postal address" in failed.reason
+    assert broadcast.messages.get(person=reachable).state == Message.State.SENT
+    assert broadcast.state == Broadcast.State.DONE
