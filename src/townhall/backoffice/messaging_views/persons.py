@@ -16,7 +16,7 @@ from townhall.backoffice.messaging_views.access import staff_permission_required
 from townhall.messaging.errors import MessagingError
 from townhall.messaging.models import Message
 from townhall.messaging.services import message_cancel, message_resend
-from townhall.registry.admin.persons import PurposeForm, _recent_purpose, _remember_purpose
+from townhall.registry.admin.persons import PurposeForm, purpose_recent, purpose_remember
 from townhall.registry.models import AccessLogEntry, Person
 from townhall.registry.services import access_log_record
 
@@ -37,10 +37,10 @@ def person_messages(request, pk):
     if request.method == "POST":
         form = PurposeForm(request.POST)
         if form.is_valid():
-            _remember_purpose(request, person.pk, form.purpose_text())
+            purpose_remember(request, person.pk, form.purpose_text())
             return redirect("backoffice:messaging_person", person.pk)
         return _purpose_page(request, person, form)
-    purpose = _recent_purpose(request, person.pk)
+    purpose = purpose_recent(request, person.pk)
     if purpose is None:
         return _purpose_page(request, person, PurposeForm())
     access_log_record(

@@ -121,13 +121,16 @@ def looks_like_national_number(term: str) -> bool:
     return sum(character.isdigit() for character in term) >= 9
 
 
-def _remember_purpose(request, person_id: int, purpose: str) -> None:
+def purpose_remember(request, person_id: int, purpose: str) -> None:
+    """Remember, in the staff member's session, why they opened this person's record."""
     purposes = request.session.get(PURPOSE_SESSION_KEY, {})
     purposes[str(person_id)] = [purpose, timezone.now().timestamp()]
     request.session[PURPOSE_SESSION_KEY] = purposes
 
 
-def _recent_purpose(request, person_id: int) -> str | None:
+def purpose_recent(request, person_id: int) -> str | None:
+    """The purpose given for this person within the last ``PURPOSE_VALID_SECONDS``, if any;
+    every staff page that shows a person asks for one first."""
     purpose, at = request.session.get(PURPOSE_SESSION_KEY, {}).get(str(person_id), [None, 0])
     if purpose and timezone.now().timestamp() - at < PURPOSE_VALID_SECONDS:
         return purpose
@@ -238,7 +241,7 @@ class PersonAdmin(admin.ModelAdmin):
                         action=AccessLogEntry.Action.LOOKUP,
                         purpose=purpose,
                     )
-                    _remember_purpose(request, person.pk, purpose)
+                    purpose_remember(request, person.pk, purpose)
                     return HttpResponseRedirect(
                         reverse("admin:registry_person_change", args=[person.pk])
                     )
@@ -259,7 +262,7 @@ class PersonAdmin(admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, str(object_id))
         form = PurposeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            _remember_purpose(request, person.pk, form.purpose_text())
+            purpose_remember(request, person.pk, form.purpose_text())
             return HttpResponseRedirect(reverse("admin:registry_person_change", args=[person.pk]))
         return TemplateResponse(
             request,
@@ -277,7 +280,7 @@ class PersonAdmin(admin.ModelAdmin):
         person = self.get_object(request, object_id)
         if person is not None:
             # A POST re-shows the record when it has errors, so it needs a purpose too.
-            purpose = _recent_purpose(request, person.pk)
+            purpose = purpose_recent(request, person.pk)
             if purpose is None:
                 return HttpResponseRedirect(
                     reverse("admin:registry_person_purpose", args=[person.pk])
