@@ -202,10 +202,12 @@ def broadcast_prepare(broadcast_id: int) -> Broadcast:
                 )
                 for start in range(0, len(ids), size)
             )
-            if not ids:
-                _broadcast_prepared(broadcast.pk)
-        for part_id in broadcast.parts.filter(done=False).values_list("pk", flat=True):
+        open_parts = list(broadcast.parts.filter(done=False).values_list("pk", flat=True))
+        for part_id in open_parts:
             enqueue_after_commit(broadcast_prepare_part_task, part_id)
+        if not open_parts:  # every part was written; only the closing step was missed
+            _broadcast_prepared(broadcast.pk)
+    broadcast_finish_if_done(broadcast.pk)
     broadcast.refresh_from_db()
     return broadcast
 
@@ -291,6 +293,9 @@ def broadcast_prepare_part(part_id: int) -> None:
             for start in range(0, len(ids), _chunk_size()):
                 chunk_enqueue(ids[start : start + _chunk_size()])
     with transaction.atomic():
+        # Parts that finish at the same moment take turns here; otherwise each
+        # could see the other still open, and neither would close the broadcast.
+        Broadcast.objects.select_for_update().filter(pk=broadcast.pk).first()
         finished = BroadcastPart.objects.filter(pk=part.pk, done=False).update(
             done=True, recipients=total
         )

@@ -461,3 +461,30 @@ def test_a_recipient_without_any_channel_shows_as_failed_in_the_broadcast(notice
     assert "no e-mail address, mobile number or postal address" in failed.reason
     assert broadcast.messages.get(person=reachable).state == Message.State.SENT
     assert broadcast.state == Broadcast.State.DONE
+
+
+def test_a_broadcast_whose_parts_are_all_written_but_never_closed_is_closed_by_the_sweeper(
+    street, notice, smtp, committed
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from townhall.messaging.delivery import messages_sweep
+
+    with committed():
+        broadcast = broadcast_send(template=notice, selection=Selection(street="Proefstraat"))
+    # As when two parts finished at once and neither saw the other done.
+    Broadcast.objects.filter(pk=broadcast.pk).update(
+        state=Broadcast.State.PREPARING,
+        recipients_total=0,
+        created_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+
+    with committed():
+        messages_sweep()
+
+    broadcast.refresh_from_db()
+    assert broadcast.state == Broadcast.State.DONE
+    assert broadcast.recipients_total == 4
+    assert broadcast.messages.count() == 4
