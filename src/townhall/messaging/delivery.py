@@ -34,6 +34,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from townhall.messaging.broadcasts import broadcast_finish_if_done
 from townhall.messaging.channels import Handover
 from townhall.messaging.channels import register as channels
 from townhall.messaging.errors import AddressRefused, PermanentFailure, TemporaryFailure
@@ -79,21 +80,13 @@ def messages_claim(ids: Iterable[int]) -> list[Message]:
                 [claimed_ids],
             )
         )
+    # SQLite (the demo and tests): one writer at a time, so select, then update.
     with transaction.atomic():
-        claimable = Message.objects.filter(_due(), pk__in=ids)
-        if connection_supports_skip_locked():
-            claimable = claimable.select_for_update(skip_locked=True)
-        claimed_ids = list(claimable.values_list("pk", flat=True))
+        claimed_ids = list(Message.objects.filter(_due(), pk__in=ids).values_list("pk", flat=True))
         Message.objects.filter(pk__in=claimed_ids).update(
             state=Message.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
     return list(Message.objects.filter(pk__in=claimed_ids).order_by("pk"))
-
-
-def connection_supports_skip_locked() -> bool:
-    from django.db import connection
-
-    return connection.features.has_select_for_update_skip_locked
 
 
 def message_deliver(message_id: int) -> None:
@@ -117,8 +110,6 @@ def messages_deliver(message_ids: list[int]) -> None:
     with commits_without_flush_wait():
         for channel, messages in by_channel.items():
             channels[channel].deliver_many(messages, result_record)
-    from townhall.messaging.broadcasts import broadcast_finish_if_done
-
     for broadcast_id in {m.broadcast_id for m in claimed if m.broadcast_id}:
         broadcast_finish_if_done(broadcast_id)
 
@@ -176,16 +167,8 @@ def _result_record(message: Message, result: Handover | Exception) -> None:
                 attempts=F("attempts") - 1,
             )
             retry_schedule(message, result.wait_until)
-        elif result.letter_batch_id is not None:
-            sending.update(letter_batch_id=result.letter_batch_id, provider=result.provider)
         else:
-            sending.update(
-                state=Message.State.SENT,
-                sent_at=now,
-                provider=result.provider[:60],
-                provider_reference=result.reference[:200],
-                reason="",
-            )
+            sending.update(letter_batch_id=result.letter_batch_id, provider=result.provider)
         return
     if isinstance(result, TemporaryFailure):
         _temporary_failure(message, sending, str(result), now)
@@ -207,9 +190,8 @@ def _result_record(message: Message, result: Handover | Exception) -> None:
                 "message": message,
             },
         )
-    with transaction.atomic():
-        sending.update(state=state, reason=str(result)[:500])
-        MessageEvent.objects.create(message=message, state=state, detail=str(result)[:500])
+    sending.update(state=state, reason=str(result)[:500])
+    MessageEvent.objects.create(message=message, state=state, detail=str(result)[:500])
 
 
 def _temporary_failure(message: Message, sending, reason: str, now) -> None:

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from townhall.messaging.errors import ForgedReceipt
 from townhall.messaging.sms import register as project_register
 from townhall.messaging.sms.configuration import gateways_configured
 from townhall.messaging.sms.failover import sms_send
@@ -24,7 +25,7 @@ def registry():
             return self.answer
 
         def receipt_parse(self, *, body, headers, url):
-            raise NotImplementedError
+            raise ForgedReceipt("This test gateway signs no receipts.")
 
     return fresh
 
