@@ -2,7 +2,9 @@
 or an organisation they represent; and whether a staff member assists them.
 
 The choice lives in the session and is checked again on every request, so a
-mandate that ends or is revoked stops working at once. The page header shows
+mandate that ends or is revoked stops working at once. In an assisted session
+at the counter there is no choice: staff act only for the resident in front
+of them. The page header shows
 ``request.acting.label`` on every page.
 """
 
@@ -85,6 +87,11 @@ def acting_context_for(request) -> ActingContext:
     person = getattr(user, "person", None) if user else None
     assisted_by = _assisting_staff(request)
     choice = request.session.get(ACTING_KEY)
+    if choice and request.session.get(ASSISTED_KEY):
+        # At the counter staff act for the one resident whose identity they
+        # checked, never for whoever gave that resident a mandate.
+        request.session.pop(ACTING_KEY, None)
+        choice = None
     if not choice or person is None:
         return ActingContext(user=user, person=person, assisted_by=assisted_by)
     kind, pk = choice.get("kind"), choice.get("id")

@@ -1,9 +1,10 @@
 """Assisted sessions at the counter (begeleide sessie).
 
-1. In the back office a staff member whose session passed the second factor
-   gives the national number of the resident in front of them (a POST, never
-   in a URL) and confirms that they checked an identity document, naming its
-   type.
+1. In the back office a staff member whose session passed the second factor,
+   and whose role serves residents at the counter (the permission
+   ``accounts.start_assisted_session``, only Burgerzaken holds it), gives the
+   national number of the resident in front of them (a POST, never in a URL)
+   and confirms that they checked an identity document, naming its type.
 2. :func:`assisted_session_start` writes the access log (purpose "Assisted
    session at the counter") and an activity record, then signs the browser in
    as the resident's own account (made when missing) at assurance *high*. The
@@ -13,9 +14,25 @@
 3. :func:`assisted_session_end` (a POST from the banner) logs the end and gives
    the browser back to the staff member's verified session.
 4. :class:`AssistedSessionMiddleware` ends a session older than
-   ``ASSISTED_SESSION_MINUTES`` by itself and then signs everybody out.
+   ``ASSISTED_SESSION_MINUTES`` by itself and then signs everybody out; so
+   too when the staff member no longer holds the permission.
+
+What staff may do inside the session (``docs/authentication.md`` explains why):
+
+- read the resident's pages: each look is written to the resident's access
+  log in the staff member's name (:func:`assisted_look_record`); the download
+  of My data then leaves the national number out;
+- report a mistake in the data ("this is not right"): the resident's own
+  request, recorded with the staff member as ``assisted_by``;
+- make a lasting change (give or revoke a mandate, change contact data) only
+  after confirming on the page that the resident asked for it and agreed
+  (:func:`resident_confirmation_add`, :func:`lasting_change_actor`); the
+  change is then recorded with the staff member as actor;
+- never act for anyone else than that resident (a mandate's grantor, an
+  organisation): the identity check covered this one person.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -34,13 +51,15 @@ from townhall.accounts import services
 from townhall.accounts.acting import ASSISTED_KEY, assisting_staff_id
 from townhall.accounts.assurance import Assurance, set_session_assurance
 from townhall.accounts.models import User
-from townhall.accounts.second_factor import is_verified_staff
+from townhall.accounts.roles import START_ASSISTED_SESSION
+from townhall.accounts.second_factor import is_staff_account, is_verified_staff
 from townhall.registry.models import AccessLogEntry, Person
 from townhall.registry.services import access_log_record, person_find_by_national_number
 
 RESTORE_KEY = "townhall_assisted_restore"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 ACCESS_PURPOSE = gettext_lazy("Assisted session at the counter")
+CONFIRMATION_FIELD = "resident_confirmed"
 
 
 class IdentityDocument(models.TextChoices):
@@ -76,6 +95,9 @@ def assisted_session_start(request, *, national_number: str, document: str) -> U
     staff = request.user
     if not is_verified_staff(staff):
         raise PermissionDenied("An assisted session needs a verified staff member.")
+    if not staff.has_perm(START_ASSISTED_SESSION):
+        # Checked here as well as in the view: no other caller may skip it.
+        raise PermissionDenied("Only staff who serve residents at the counter may assist.")
     person = person_find_by_national_number(national_number)
     _refuse_person(person, staff)
     with transaction.atomic():
@@ -111,6 +133,11 @@ def assisted_session_start(request, *, national_number: str, document: str) -> U
 
 def assisted_session_active(request) -> bool:
     return bool(request.session.get(ASSISTED_KEY))
+
+
+def staff_may_assist(user: User | None) -> bool:
+    """An active staff account whose role serves residents at the counter."""
+    return user is not None and is_staff_account(user) and user.has_perm(START_ASSISTED_SESSION)
 
 
 def assisted_session_expired(request) -> bool:
@@ -223,8 +250,83 @@ class AssistedSessionMiddleware:
                 % {"minutes": max_minutes()},
             )
             return redirect("staff:sign_in")
+        if not staff_may_assist(User.objects.filter(pk=staff_id).first()):
+            # The role changed or the account was blocked meanwhile: the session
+            # must not go on unassisted, nor in the name of someone no longer allowed.
+            assisted_session_end(request, reason="withdrawn")
+            messages.warning(
+                request,
+                _("The assisted session ended: the staff member may no longer assist residents."),
+            )
+            return redirect("staff:sign_in")
         token = assisting_staff_id.set(staff_id)
         try:
             return self.get_response(request)
         finally:
             assisting_staff_id.reset(token)
+
+
+# --- What staff may do inside the session -------------------------------------
+
+
+def assisted_look_record(
+    request, *, person: Person, what: str, action: str = AccessLogEntry.Action.VIEW
+) -> AccessLogEntry | None:
+    """In an assisted session, write the staff member's look at ``person``'s ``what``
+    (a page's name) to that person's access log. Outside one, do nothing: a
+    resident reading their own data is an activity, not a staff read."""
+    staff = request.acting.assisted_by if assisted_session_active(request) else None
+    if staff is None:
+        return None
+    return access_log_record(
+        actor=staff, person=person, action=action, purpose=f"{ACCESS_PURPOSE}: {what}"
+    )
+
+
+def resident_confirmation_add(request, form: forms.Form) -> bool:
+    """In an assisted session, add to ``form`` the staff member's confirmation that the
+    resident asked for this lasting change and agreed to it. Returns whether it did."""
+    if not assisted_session_active(request):
+        return False
+    form.fields[CONFIRMATION_FIELD] = forms.BooleanField(
+        label=gettext_lazy(
+            "The resident in front of me asked for this and confirmed it to me. "
+            "I am recorded as the one who made the change."
+        ),
+        error_messages={"required": _confirmation_missing()},
+    )
+    return True
+
+
+def _confirmation_missing() -> str:
+    return gettext_lazy(
+        "Confirm that the resident in front of you asked for this change and agreed to it."
+    )
+
+
+def lasting_change_actor(request, *, change: str, person: Person | None, confirmed: bool) -> User:
+    """The account to record as the actor of the lasting ``change`` (e.g.
+    "mandate.granted") asked for in this request, for ``person``.
+
+    Outside an assisted session that is the signed-in resident. Inside one it is
+    the assisting staff member, who must still serve at the counter
+    (PermissionDenied otherwise) and must have ``confirmed`` on the page that the
+    resident asked for it (ValidationError on :data:`CONFIRMATION_FIELD`
+    otherwise); the confirmation is recorded. Call it inside the change's
+    transaction, so a change that fails leaves no confirmation behind.
+    """
+    if not assisted_session_active(request):
+        return request.user
+    staff = request.acting.assisted_by
+    if not staff_may_assist(staff):
+        raise PermissionDenied("Only staff who serve residents at the counter may do this.")
+    if not confirmed:
+        raise ValidationError({CONFIRMATION_FIELD: _confirmation_missing()})
+    services.activity_record(
+        actor=staff,
+        action="assisted_session.change_confirmed",
+        for_person=person,
+        assisted_by=staff,
+        detail={"change": change, "resident_account": request.user.pk},
+    )
+    return staff

@@ -56,6 +56,11 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [
+            # Signing a browser in as a resident is more than reading the register:
+            # only roles that serve residents at the counter hold it (see roles.py).
+            ("start_assisted_session", _("Can start an assisted session at the counter")),
+        ]
 
     @property
     def is_resident(self) -> bool:

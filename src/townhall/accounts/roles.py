@@ -26,6 +26,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from townhall.accounts.models import User
 
 VIEW_CHANGE = ("view", "change")
+START_ASSISTED_SESSION = "accounts.start_assisted_session"
 MANAGE = ("view", "add", "change")
 
 
@@ -58,6 +59,12 @@ ROLES: dict[str, Role] = {
                 *_perms("registry", "organisation"),
                 *_perms("registry", "representative"),
                 *_perms("accounts", "mandate"),
+                # The counter: help the resident in front of them through the online
+                # counter, signed in as that resident (see townhall.accounts.assisted).
+                # No other role serves residents with their own affairs at a counter:
+                # the library's desk helps with courses and computers, where residents
+                # sign in themselves with their eID.
+                START_ASSISTED_SESSION,
                 # Messaging: read a person's messages, send one again or stop it, letters.
                 *_perms("messaging", "message", VIEW_CHANGE),
                 *_perms("messaging", "broadcast"),

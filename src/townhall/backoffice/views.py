@@ -6,8 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from townhall.accounts import assisted
+from townhall.accounts.roles import START_ASSISTED_SESSION
 from townhall.accounts.second_factor import backup_codes_left, staff_required
 from townhall.backoffice.forms import AssistedSessionForm
+from townhall.backoffice.messaging_views.access import staff_permission_required
 from townhall.registry.corrections import open_correction_count
 
 
@@ -24,6 +26,8 @@ def home(request):
             "department_name": department.localized_name(language) if department else "",
             "roles": [group.name for group in user.groups.order_by("name")],
             "backup_codes_left": backup_codes_left(user),
+            # Only a role that serves residents at the counter is offered the session.
+            "may_assist": user.has_perm(START_ASSISTED_SESSION),
             "assisted_minutes": assisted.max_minutes(),
             "open_corrections": open_correction_count()
             if user.has_perm("registry.view_correctionrequest")
@@ -32,9 +36,10 @@ def home(request):
     )
 
 
-@staff_required
+@staff_permission_required(START_ASSISTED_SESSION)
 def assisted_session_start(request):
-    """Start a session on behalf of the resident at the counter (begeleide sessie)."""
+    """Start a session on behalf of the resident at the counter (begeleide sessie).
+    Only for a role that serves residents at the counter; others get 403."""
     form = AssistedSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

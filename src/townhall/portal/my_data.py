@@ -16,23 +16,44 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
+from townhall.accounts.assisted import (
+    CONFIRMATION_FIELD,
+    assisted_look_record,
+    assisted_session_active,
+    lasting_change_actor,
+    resident_confirmation_add,
+)
 from townhall.accounts.assurance import Assurance, assurance_required
 from townhall.accounts.models import Mandate
-from townhall.accounts.services import activity_record_for_request
+from townhall.accounts.services import activity_record, activity_record_for_request
 from townhall.portal.forms import ContactPreferencesForm, CorrectionForm
 from townhall.registry import jsonld
-from townhall.registry.contact import contact_details_update, contact_settings_for
+from townhall.registry.contact import VIA_MY_DATA, contact_details_update, contact_settings_for
 from townhall.registry.corrections import correction_request_create
+from townhall.registry.models import AccessLogEntry
 from townhall.registry.my_data import item_for, person_data
 from townhall.registry.preferences import Channel, Topic
 
+# The source detail of contact data changed at the counter, as the resident reads it.
+AT_THE_COUNTER = gettext_noop("at the counter (assisted session)")
 
-def person_for(request, scope: str, *, unavailable: str = "portal/my_data_unavailable.html"):
+
+def person_for(
+    request,
+    scope: str,
+    *,
+    unavailable: str = "portal/my_data_unavailable.html",
+    look: str = AccessLogEntry.Action.VIEW,
+):
     """The person whose data this request may see for ``scope``, or the page
     (``unavailable``) that says why not: acting for an organisation, a mandate
-    that does not cover it, or no record in the register."""
+    that does not cover it, or no record in the register.
+
+    In an assisted session the staff member's ``look`` is written to the
+    person's access log here, so no page that shows the data can skip it."""
     acting = request.acting
     reason = None
     if acting.for_organisation is not None:
@@ -42,6 +63,8 @@ def person_for(request, scope: str, *, unavailable: str = "portal/my_data_unavai
     elif acting.subject_person is None:
         reason = "not_registered"
     if reason is None:
+        what = _("My messages") if scope == Mandate.Scope.MESSAGES else _("My data")
+        assisted_look_record(request, person=acting.subject_person, what=what, action=look)
         return acting.subject_person, None
     status = 403 if reason == "mandate" else 200
     page = render(request, unavailable, {"reason": reason}, status=status)
@@ -99,12 +122,16 @@ def my_data(request):
 @require_GET
 def my_data_download(request):
     """All of it as one JSON-LD file (OSLO Persoon basis). The national number is in it
-    for the person themselves only, never in the file name or the address."""
-    person, refusal = person_for(request, Mandate.Scope.PERSONAL_DATA)
+    for the person themselves only, never in the file name or the address; not in an
+    assisted session either, as the file is saved on the counter's computer."""
+    person, refusal = person_for(
+        request, Mandate.Scope.PERSONAL_DATA, look=AccessLogEntry.Action.EXPORT
+    )
     if refusal:
         return refusal
     data = person_data(person, access_log_limit=None)
-    body = jsonld.person_document_json(data, include_national_number=request.acting.is_self)
+    with_number = request.acting.is_self and not assisted_session_active(request)
+    body = jsonld.person_document_json(data, include_national_number=with_number)
     activity_record_for_request(request, "my_data.downloaded")
     response = HttpResponse(body, content_type=f"{jsonld.CONTENT_TYPE}; charset=utf-8")
     filename = f"my-data-{timezone.localdate():%Y-%m-%d}.jsonld"
@@ -155,25 +182,40 @@ def correction_report(request, item_key: str):
 
 @assurance_required(Assurance.HIGH)
 def contact_preferences(request):
-    """Change e-mail address, mobile number, channels per topic and language, in one place."""
+    """Change e-mail address, mobile number, channels per topic and language, in one place.
+    In an assisted session the staff member confirms that the resident asked for it,
+    and is recorded as the one who changed it."""
     person, refusal = person_for(request, Mandate.Scope.ALL)
     if refusal:
         return refusal
     current = contact_settings_for(person)
     form = ContactPreferencesForm(request.POST or None, current=current)
+    assisted = resident_confirmation_add(request, form)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
+                actor = lasting_change_actor(
+                    request,
+                    change="contact_preferences.changed",
+                    person=person,
+                    confirmed=form.cleaned_data.get(CONFIRMATION_FIELD, False),
+                )
                 contact_details_update(
                     person=person,
-                    actor=request.user,
+                    actor=actor,
                     email=form.cleaned_data["email"],
                     mobile=form.cleaned_data["mobile"],
                     preferred_channel=form.cleaned_data["preferred_channel"],
                     topic_channels=form.topic_channels(),
                     language=form.cleaned_data["language"],
+                    detail=AT_THE_COUNTER if assisted else VIA_MY_DATA,
                 )
-                activity_record_for_request(request, "contact_preferences.changed")
+                activity_record(
+                    actor=actor,
+                    action="contact_preferences.changed",
+                    for_person=person,
+                    assisted_by=request.acting.assisted_by,
+                )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

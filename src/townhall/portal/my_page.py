@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from townhall.accounts.acting import acting_options
+from townhall.accounts.assisted import assisted_session_active
 from townhall.accounts.assurance import session_assurance
 
 
@@ -16,7 +17,10 @@ def my_page(request):
         "portal/my_page.html",
         {
             "person": person,
-            "options": acting_options(person) if person else None,
+            # At the counter staff act only for the resident in front of them.
+            "options": acting_options(person)
+            if person and not assisted_session_active(request)
+            else None,
             "assurance": session_assurance(request),
         },
     )

@@ -10,6 +10,7 @@ from freezegun import freeze_time
 from townhall.accounts.acting import ASSISTED_KEY
 from townhall.accounts.assisted import ACCESS_PURPOSE
 from townhall.accounts.models import ActivityRecord, User
+from townhall.accounts.roles import staff_role_assign
 from townhall.accounts.tests.staff import (
     PASSWORD,
     resident_account,
@@ -37,7 +38,9 @@ def start(client, number, *, document="eid_card", checked=True):
 
 @pytest.fixture
 def staff(client):
+    """Katrien of citizens' affairs (Burgerzaken), the role that serves the counter."""
     user = staff_user()
+    staff_role_assign(user=user)
     sign_in_verified(client, user, totp_device(user))
     return user
 
@@ -79,20 +82,24 @@ def test_actions_during_the_session_are_recorded_with_both(client, staff):
     person, number = resident_person()
     start(client, number)
     resident = User.objects.get(person=person)
-    client.post(reverse("accounts:acting_choose"), {"acting": "self"})
     _trusted, trusted_number = resident_person("Jan", "Peeters", "900101001")
     client.post(
         reverse("accounts:mandates"),
         {
             "grantee_number": trusted_number,
+            "grantee_family_name": "Peeters",
             "scope": "certificates",
             "valid_until": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
+            "resident_confirmed": "on",
         },
     )
+    # A lasting change at the counter is the staff member's act, on the resident's word.
     granted = ActivityRecord.objects.get(action="mandate.granted")
-    assert granted.actor == resident
+    assert granted.actor == staff
     assert granted.assisted_by == staff
     assert granted.on_behalf_of_person == person
+    confirmed = ActivityRecord.objects.get(action="assisted_session.change_confirmed")
+    assert confirmed.detail == {"change": "mandate.granted", "resident_account": resident.pk}
 
 
 def test_ending_returns_to_the_staff_members_own_verified_session(client, staff):

@@ -37,6 +37,7 @@ def test_grantor_gives_a_mandate_through_the_page(client, family):
         reverse("accounts:mandates"),
         {
             "grantee_number": son_number,
+            "grantee_family_name": "Desmet",
             "scope": "certificates",
             "valid_until": in_a_year().isoformat(),
         },

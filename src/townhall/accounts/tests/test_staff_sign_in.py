@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from freezegun import freeze_time
 
 from townhall.accounts.models import ActivityRecord
+from townhall.accounts.roles import staff_role_assign
 from townhall.accounts.second_factor import staff_required
 from townhall.accounts.tests.staff import (
     PASSWORD,
@@ -36,6 +37,7 @@ def second_factor_url(next_url=BACKOFFICE):
 
 def test_the_whole_totp_sign_in_from_the_back_office(client):
     user = staff_user()
+    staff_role_assign(user=user)  # Burgerzaken: the counter, so assisted sessions too
     device = totp_device(user)
 
     response = client.get(BACKOFFICE)
