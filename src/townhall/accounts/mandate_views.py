@@ -21,7 +21,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from townhall.accounts import services
@@ -49,10 +49,6 @@ LOOKUPS_PER_CLIENT = RateLimit("mandate-lookup-client", limit=30, window=60 * 60
 NOT_FOUND = gettext_lazy(
     "We cannot give a mandate to a person with this number and family name. Check both "
     "on their identity card; the family name must be written as it is there."
-)
-TOO_MANY = gettext_lazy(
-    "You tried too many times. To protect everyone's data, you can try again in "
-    "%(minutes)d minutes."
 )
 
 
@@ -141,6 +137,16 @@ def acting_choose(request):
     return redirect("portal:my_page")
 
 
+def _too_many(minutes: int) -> str:
+    return ngettext(
+        "You tried too many times. To protect everyone's data, you can try again "
+        "in %(minutes)d minute.",
+        "You tried too many times. To protect everyone's data, you can try again "
+        "in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
 def _mandate_grant(request, *, grantor: Person, data: dict) -> Person:
     """Count the look-up, find the grantee, and give the mandate; returns the grantee."""
     rate_limits_hit(
@@ -193,7 +199,7 @@ def mandates(request):
             grantee = _mandate_grant(request, grantor=person, data=form.cleaned_data)
         except RateLimitExceeded as error:
             refusal = error
-            form.add_error(None, TOO_MANY % {"minutes": error.minutes})
+            form.add_error(None, _too_many(error.minutes))
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
