@@ -22,12 +22,15 @@ def national_number_hash(number: str) -> str:
     return hmac.new(key, compact_person_number(number).encode(), hashlib.sha256).hexdigest()
 
 
+def key_derived_from_secret(secret_key: str) -> str:
+    """The Fernet key used when ``FIELD_ENCRYPTION_KEYS`` is empty (demo mode only)."""
+    derived = hashlib.sha256(b"townhall-field-encryption:" + secret_key.encode()).digest()
+    return base64.urlsafe_b64encode(derived).decode()
+
+
 @cache
 def _fernet(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
-    if not keys:
-        derived = hashlib.sha256(b"townhall-field-encryption:" + secret_key.encode()).digest()
-        keys = (base64.urlsafe_b64encode(derived).decode(),)
-    return MultiFernet([Fernet(key) for key in keys])
+    return MultiFernet([Fernet(key) for key in keys or (key_derived_from_secret(secret_key),)])
 
 
 def _cipher() -> MultiFernet:
@@ -35,8 +38,23 @@ def _cipher() -> MultiFernet:
 
 
 def encrypt(value: str) -> str:
+    """Encrypt with the first of ``FIELD_ENCRYPTION_KEYS``."""
     return _cipher().encrypt(value.encode()).decode()
 
 
 def decrypt(token: str) -> str:
+    """Decrypt with whichever of ``FIELD_ENCRYPTION_KEYS`` encrypted ``token``."""
     return _cipher().decrypt(token.encode()).decode()
+
+
+def reencrypt(token: str, *, old_keys: tuple[str, ...] = ()) -> str:
+    """The same value encrypted with the first key; how old keys are retired.
+
+    ``old_keys`` also decrypt, without being configured (a key derived from a
+    former ``SECRET_KEY``). Raises ``cryptography.fernet.InvalidToken`` when no
+    key opens ``token``.
+    """
+    configured = tuple(settings.FIELD_ENCRYPTION_KEYS) or (
+        key_derived_from_secret(settings.SECRET_KEY),
+    )
+    return _fernet((*configured, *old_keys), "").rotate(token.encode()).decode()
