@@ -35,11 +35,6 @@ class PersonNumber:
         return nn.format(self.number)
 
     @property
-    def masked(self) -> str:
-        """Only the two check digits show: enough to tell numbers apart at a glance."""
-        return f"**.**.**-***.{self.number[-2:]}"
-
-    @property
     def birth_date(self) -> datetime.date | None:
         if self.birth_year and self.birth_month and self.birth_day:
             return datetime.date(self.birth_year, self.birth_month, self.birth_day)

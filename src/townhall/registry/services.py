@@ -115,7 +115,7 @@ def person_apply_national_number(person: Person, number: str | None) -> None:
     person.number_kind = parsed.kind
     person.national_number_hash = protection.national_number_hash(parsed.number)
     person.national_number_encrypted = protection.encrypt(parsed.number)
-    person.national_number_masked = parsed.masked
+    person.national_number_masked = protection.national_number_mask(person.national_number_hash)
 
 
 def person_check_number_unique(person: Person) -> None:

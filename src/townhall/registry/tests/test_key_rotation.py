@@ -9,10 +9,12 @@ import io
 
 import pytest
 from cryptography.fernet import InvalidToken
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
+from townhall.registry import protection, services
 from townhall.registry.models import Person
 from townhall.registry.tests.factories import PersonFactory
 
@@ -28,6 +30,32 @@ def run(command: str, *args) -> str:
     out = io.StringIO()
     call_command(command, *args, stdout=out)
     return out.getvalue()
+
+
+def test_rehash_gives_persons_their_new_hash_and_mask_and_accounts_follow():
+    with override_settings(NATIONAL_NUMBER_HASH_KEY=OLD_HASH_KEY):
+        person = PersonFactory()
+        account = get_user_model().objects.create(
+            username="resident-1",
+            kind="resident",
+            person=person,
+            national_number_hash=person.national_number_hash,
+        )
+        old_mask = person.national_number_masked
+    number = person.reveal_national_number()
+    with override_settings(NATIONAL_NUMBER_HASH_KEY=NEW_HASH_KEY):
+        assert services.person_find_by_national_number(number) is None  # stale until re-hashed
+        output = run("rehash_national_numbers")
+        person.refresh_from_db()
+        account.refresh_from_db()
+        assert services.person_find_by_national_number(number) == person
+        assert person.national_number_hash == protection.national_number_hash(number)
+        assert person.national_number_masked == protection.national_number_mask(
+            person.national_number_hash
+        )
+        assert person.national_number_masked != old_mask
+        assert account.national_number_hash == person.national_number_hash
+    assert "1 persons and 1 resident accounts" in output
 
 
 def test_reencrypt_moves_every_number_to_the_first_key():
