@@ -23,6 +23,7 @@ from townhall.registry.logging import mask_national_numbers
 from townhall.registry.models import Address, Household, HouseholdMembership, Person
 from townhall.registry.provenance import RecordSource
 from townhall.registry.services import person_find_by_national_number
+from townhall.registry.tests.factories import person_number
 from townhall.registry.tests.importers.conftest import SAMPLES
 
 FOLDER = SAMPLES / "population"
@@ -659,3 +660,22 @@ def test_several_changes_of_one_person_in_one_batch(address_register, tmp_path):
     )
     assert str(Household.objects.get(register_number="400001").address) == str(emma.domicile)
     assert again.counts == {"population": {"read": 4, "unchanged": 4}}
+
+
+def test_a_number_with_day_00_keeps_its_precision_with_a_birth_date_column(
+    address_register, tmp_path
+):
+    # Issue 17, defect 9: the birth_date column gave the first of the month "to the day".
+    number = person_number(1960, 7, 0, 11)
+    path = write_rows(
+        tmp_path,
+        f"person,2003-06-14,{number},Piet,Declercq,1960-07-01,M,BE,nl,"
+        "Bruggestraat,1,,8770,Ingelmunster,400001,reference_person",
+    )
+    run = import_population(path)
+    assert rejections(run) == []
+    piet = person(number)
+    assert (piet.birth_date, piet.birth_date_precision) == (
+        date("1960-07-01"),
+        Person.DatePrecision.MONTH,
+    )
