@@ -12,7 +12,7 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
-from townhall.conf import enforce_production_rules
+from townhall.conf import DEMO_OIDC_CLIENT_SECRET, enforce_production_rules
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -29,6 +29,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 # production checks refuse it.
 DEMO_SECRET_KEY = "demo-only-insecure-key-do-not-use-in-production-0123456789"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=DEMO_SECRET_KEY if DEMO_MODE else "")
+# Rotation: the new key in SECRET_KEY, the old one here until sessions and
+# signed links made with it have expired (docs/operations.md, "Keys").
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 DEBUG = env.bool("DEBUG", default=DEMO_MODE)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEMO_MODE else []
@@ -197,7 +200,7 @@ OIDC = {
     ),
     "CLIENT_ID": env.str("OIDC_CLIENT_ID", default="townhall-demo" if DEMO_MODE else ""),
     "CLIENT_SECRET": env.str(
-        "OIDC_CLIENT_SECRET", default="townhall-demo-client-secret" if DEMO_MODE else ""
+        "OIDC_CLIENT_SECRET", default=DEMO_OIDC_CLIENT_SECRET if DEMO_MODE else ""
     ),
     "TIMEOUT": env.int("OIDC_TIMEOUT_SECONDS", default=10),
     "OVERRIDES": {
@@ -297,10 +300,14 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # --- Data protection ------------------------------------------------------
 # Key of the keyed hash (HMAC-SHA256) through which national register numbers
-# are looked up. Changing it needs ``manage.py rehash_national_numbers``.
-NATIONAL_NUMBER_HASH_KEY = env.str("TOWNHALL_NATIONAL_NUMBER_HASH_KEY", default=SECRET_KEY)
+# are looked up. Changing it needs ``manage.py rehash_national_numbers``. The
+# demo uses SECRET_KEY; production refuses that and requires its own key.
+NATIONAL_NUMBER_HASH_KEY = env.str(
+    "TOWNHALL_NATIONAL_NUMBER_HASH_KEY", default=SECRET_KEY if DEMO_MODE else ""
+)
 # Fernet key(s) for encrypting national register numbers at rest; the first
-# encrypts, all decrypt (rotation). Derived from SECRET_KEY when unset.
+# encrypts, all decrypt (rotation: ``manage.py reencrypt_national_numbers``).
+# Derived from SECRET_KEY when unset, which production refuses.
 FIELD_ENCRYPTION_KEYS = env.list("TOWNHALL_FIELD_ENCRYPTION_KEYS", default=[])
 # Residents read their access log on My data; by default it names the staff
 # member's department only, not the staff member.

@@ -56,7 +56,7 @@ def _person_row(planned: PlannedPerson, *, domicile, state, state_since) -> Pers
         number = parse_person_number(planned.number)
         person.national_number_hash = protection.national_number_hash(number.number)
         person.national_number_encrypted = protection.encrypt(number.number)
-        person.national_number_masked = number.masked
+        person.national_number_masked = protection.national_number_mask(person.national_number_hash)
     return person
 
 

@@ -17,6 +17,10 @@ from stdnum.be import nn, ssn, vat
 
 NATIONAL_REGISTER = "national_register"
 BIS = "bis"
+# How much of the birth date a number gives; the values of Person.DatePrecision.
+DAY = "day"
+MONTH = "month"
+YEAR = "year"
 
 
 @dataclass(frozen=True)
@@ -35,15 +39,28 @@ class PersonNumber:
         return nn.format(self.number)
 
     @property
-    def masked(self) -> str:
-        """Only the two check digits show: enough to tell numbers apart at a glance."""
-        return f"**.**.**-***.{self.number[-2:]}"
-
-    @property
     def birth_date(self) -> datetime.date | None:
         if self.birth_year and self.birth_month and self.birth_day:
             return datetime.date(self.birth_year, self.birth_month, self.birth_day)
         return None
+
+    @property
+    def birth_date_precision(self) -> str | None:
+        """``day``, ``month`` or ``year``: what the number tells of the birth date (a day
+        or month written 00 is unknown); None when it tells not even the year."""
+        if not self.birth_year:
+            return None
+        if not self.birth_month:
+            return YEAR
+        return DAY if self.birth_day else MONTH
+
+    @property
+    def earliest_birth_date(self) -> datetime.date | None:
+        """The first day of the period the number gives (1 January of the year when only
+        the year is known); stored together with :attr:`birth_date_precision`."""
+        if not self.birth_year:
+            return None
+        return datetime.date(self.birth_year, self.birth_month or 1, self.birth_day or 1)
 
 
 def compact_person_number(value: str) -> str:

@@ -165,6 +165,7 @@ class Person(models.Model):
         max_length=64, unique=True, null=True, editable=False
     )
     national_number_encrypted = models.TextField(blank=True, editable=False)
+    # A fingerprint of the keyed hash, no digit of the number (protection.national_number_mask).
     national_number_masked = models.CharField(
         _("national number"), max_length=16, blank=True, editable=False
     )

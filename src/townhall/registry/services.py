@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from townhall.registry import protection
-from townhall.registry.identifiers import parse_person_number
+from townhall.registry.identifiers import PersonNumber, parse_person_number
 from townhall.registry.models import (
     AccessLogEntry,
     Address,
@@ -71,7 +71,10 @@ def person_apply_national_number(person: Person, number: str | None) -> None:
     """Set the number fields of an unsaved or changed person; derive birth date and sex.
 
     A number whose birth date or sex disagrees with what was given is refused;
-    the person is left untouched then.
+    the person is left untouched then. The birth date is stored as precisely as
+    the number gives it: a day or month written 00 is unknown, so the date is the
+    first day of the known month or year with precision "month" or "year", never
+    an invented day.
     """
     if not number:
         person.number_kind = Person.NumberKind.NONE
@@ -80,42 +83,52 @@ def person_apply_national_number(person: Person, number: str | None) -> None:
         person.national_number_masked = ""
         return
     parsed = parse_person_number(number)
-    errors = {}
-    if (
-        person.birth_date
-        and parsed.birth_year
-        and (
-            person.birth_date.year != parsed.birth_year
-            or (parsed.birth_month and person.birth_date.month != parsed.birth_month)
-            or (parsed.birth_day and person.birth_date.day != parsed.birth_day)
-        )
-    ):
-        errors["birth_date"] = _("The birth date does not match the national register number.")
-    if parsed.sex and person.sex not in (Person.Sex.UNKNOWN, parsed.sex):
-        errors["sex"] = _(
-            "The sex does not match the national register number "
-            "(its counter is odd for men, even for women)."
-        )
+    errors = _number_disagreements(person, parsed)
     if errors:
         raise ValidationError(errors)
-    if parsed.birth_year and not person.birth_date:
-        # With day or month unknown (00), keep the first day of the known period.
-        person.birth_date = datetime.date(
-            parsed.birth_year, parsed.birth_month or 1, parsed.birth_day or 1
-        )
-        person.birth_date_precision = (
-            Person.DatePrecision.DAY
-            if parsed.birth_day
-            else Person.DatePrecision.MONTH
-            if parsed.birth_month
-            else Person.DatePrecision.YEAR
-        )
+    if parsed.birth_date_precision:
+        person.birth_date = parsed.earliest_birth_date
+        person.birth_date_precision = parsed.birth_date_precision
     if parsed.sex:
         person.sex = parsed.sex
     person.number_kind = parsed.kind
     person.national_number_hash = protection.national_number_hash(parsed.number)
     person.national_number_encrypted = protection.encrypt(parsed.number)
-    person.national_number_masked = parsed.masked
+    person.national_number_masked = protection.national_number_mask(person.national_number_hash)
+
+
+def _number_disagreements(person: Person, parsed: PersonNumber) -> dict[str, str]:
+    """What the person's given birth date and sex say against the number, per field."""
+    errors = {}
+    given = person.birth_date
+    if given and parsed.birth_year:
+        if (
+            given.year != parsed.birth_year
+            or (parsed.birth_month and given.month != parsed.birth_month)
+            or (parsed.birth_day and given.day != parsed.birth_day)
+        ):
+            errors["birth_date"] = _("The birth date does not match the national register number.")
+        elif given != parsed.earliest_birth_date:
+            # A day the number leaves unknown would be kept as if the register knew it.
+            errors["birth_date"] = (
+                _(
+                    "This national register number leaves the day of birth unknown (00), "
+                    "so the birth date is known to the month only: leave the birth date "
+                    "empty or give the first day of that month."
+                )
+                if parsed.birth_month
+                else _(
+                    "This national register number leaves the month and day of birth unknown "
+                    "(00), so the birth date is known to the year only: leave the birth date "
+                    "empty or give 1 January of that year."
+                )
+            )
+    if parsed.sex and person.sex not in (Person.Sex.UNKNOWN, parsed.sex):
+        errors["sex"] = _(
+            "The sex does not match the national register number "
+            "(its counter is odd for men, even for women)."
+        )
+    return errors
 
 
 def person_check_number_unique(person: Person) -> None:

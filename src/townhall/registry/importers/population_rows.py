@@ -225,7 +225,7 @@ class RowParser:
                 identity[column] = value
         if values.get("birth_date", "").strip():
             identity["birth_date"] = probe.birth_date
-            identity["birth_date_precision"] = Person.DatePrecision.DAY
+            identity["birth_date_precision"] = probe.birth_date_precision
         nationality = values.get("nationality", "").strip().upper()
         if nationality:
             if len(nationality) != 2 or not nationality.isascii() or not nationality.isalpha():

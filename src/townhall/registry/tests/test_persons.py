@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from townhall.registry import services
+from townhall.registry import protection, services
 from townhall.registry.models import Person
 from townhall.registry.tests.factories import BIS_SEX_UNKNOWN, PersonFactory, person_number
 
@@ -31,7 +31,9 @@ def test_birth_date_and_sex_come_from_the_number():
     assert person.sex == Person.Sex.MALE
     assert person.number_kind == Person.NumberKind.NATIONAL_REGISTER
     assert person.state == Person.State.RESIDENT
-    assert person.national_number_masked == "**.**.**-***.28"
+    assert person.national_number_masked == protection.national_number_mask(
+        protection.national_number_hash("85073003328")
+    )
 
 
 def test_names_are_tidied():

@@ -1,9 +1,19 @@
 """Recompute every keyed hash of national numbers after the hash key changed.
 
-Reads each person's encrypted number, hashes it with the current
-``TOWNHALL_NATIONAL_NUMBER_HASH_KEY`` and saves, in one transaction.
+1. Each person's encrypted number is decrypted and hashed with the current
+   ``TOWNHALL_NATIONAL_NUMBER_HASH_KEY``.
+2. The mask shown on pages is a fingerprint of that hash, so it is recomputed
+   with it.
+3. A resident account linked to a person keeps the hash of that person's
+   number (it is how sign-in finds the account): it gets the new hash too.
+   An account of someone not in this register has no number to re-hash; it is
+   found again by its OpenID subject at the next sign-in, which stores the new
+   hash (the count is reported).
+
+All of it happens in one transaction: a failure leaves the old hashes in place.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -19,13 +29,34 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         people = Person.objects.exclude(national_number_encrypted="").only(
-            "pk", "national_number_encrypted", "national_number_hash"
+            "pk", "national_number_encrypted", "national_number_hash", "national_number_masked"
         )
         changed = []
         for person in people.iterator(chunk_size=BATCH):
             person.national_number_hash = protection.national_number_hash(
                 person.reveal_national_number()
             )
+            person.national_number_masked = protection.national_number_mask(
+                person.national_number_hash
+            )
             changed.append(person)
-        Person.objects.bulk_update(changed, ["national_number_hash"], batch_size=BATCH)
-        self.stdout.write(f"Re-hashed the national numbers of {len(changed)} persons.")
+        Person.objects.bulk_update(
+            changed, ["national_number_hash", "national_number_masked"], batch_size=BATCH
+        )
+        accounts, unlinked = self._rehash_accounts()
+        self.stdout.write(
+            f"Re-hashed the national numbers of {len(changed)} persons and {accounts} "
+            f"resident accounts; {unlinked} accounts of people not in the register keep "
+            "their old hash until they sign in again."
+        )
+
+    def _rehash_accounts(self) -> tuple[int, int]:
+        """Give every account linked to a person that person's new hash."""
+        users = get_user_model().objects.filter(national_number_hash__isnull=False)
+        linked = list(
+            users.filter(person__national_number_hash__isnull=False).select_related("person")
+        )
+        for user in linked:
+            user.national_number_hash = user.person.national_number_hash
+        get_user_model().objects.bulk_update(linked, ["national_number_hash"], batch_size=BATCH)
+        return len(linked), users.filter(person__isnull=True).count()

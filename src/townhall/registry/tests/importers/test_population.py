@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from townhall.registry import protection
 from townhall.registry.importers.models import ImportRun
 from townhall.registry.importers.population import PopulationImporter, PopulationStep
 from townhall.registry.importers.reading import ImportAbort, ImportFileError
@@ -22,6 +23,7 @@ from townhall.registry.logging import mask_national_numbers
 from townhall.registry.models import Address, Household, HouseholdMembership, Person
 from townhall.registry.provenance import RecordSource
 from townhall.registry.services import person_find_by_national_number
+from townhall.registry.tests.factories import person_number
 from townhall.registry.tests.importers.conftest import SAMPLES
 
 FOLDER = SAMPLES / "population"
@@ -143,7 +145,9 @@ def test_a_person_gets_identity_domicile_state_and_a_protected_number(address_re
     assert (jan.state, jan.state_since) == (Person.State.RESIDENT, date("2003-06-14"))
     assert str(jan.domicile) == "Bruggestraat 3 box 1, 8770 Ingelmunster"
     assert jan.number_kind == Person.NumberKind.NATIONAL_REGISTER
-    assert jan.national_number_masked == "**.**.**-***.61"
+    assert jan.national_number_masked == protection.national_number_mask(
+        protection.national_number_hash(JAN)
+    )
     assert jan.reveal_national_number() == JAN
     assert JAN not in str(Person.objects.filter(pk=jan.pk).values_list().get())
     ahmed = person(AHMED)
@@ -656,3 +660,22 @@ def test_several_changes_of_one_person_in_one_batch(address_register, tmp_path):
     )
     assert str(Household.objects.get(register_number="400001").address) == str(emma.domicile)
     assert again.counts == {"population": {"read": 4, "unchanged": 4}}
+
+
+def test_a_number_with_day_00_keeps_its_precision_with_a_birth_date_column(
+    address_register, tmp_path
+):
+    # Issue 17, defect 9: the birth_date column gave the first of the month "to the day".
+    number = person_number(1960, 7, 0, 11)
+    path = write_rows(
+        tmp_path,
+        f"person,2003-06-14,{number},Piet,Declercq,1960-07-01,M,BE,nl,"
+        "Bruggestraat,1,,8770,Ingelmunster,400001,reference_person",
+    )
+    run = import_population(path)
+    assert rejections(run) == []
+    piet = person(number)
+    assert (piet.birth_date, piet.birth_date_precision) == (
+        date("1960-07-01"),
+        Person.DatePrecision.MONTH,
+    )
