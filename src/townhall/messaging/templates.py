@@ -8,6 +8,8 @@
    nobody will fill, is refused with the name in the message.
 3. :func:`template_activate` renders every channel and language with the
    template's sample data; only a template that passes can be used to send.
+   A template that names its ``channels`` (an account's e-mail) needs texts
+   for those only.
 4. Rendering is plain substitution, not Django's template language: staff
    write the texts, and a text must never run code or reach into objects.
 5. :func:`templates_load` reads the shipped templates from ``seed/*.toml``.
@@ -100,7 +102,7 @@ def template_problems(template: MessageTemplate, *, languages=TEMPLATE_LANGUAGES
     for name in template.placeholders:
         if name not in template.sample_context:
             problems.append(_("Give sample data for {{ %(name)s }}.") % {"name": name})
-    for channel in Channel.values:
+    for channel in template_channels(template):
         for language in languages:
             text = texts.get((channel, language))
             where = f"{channel}/{language}"
@@ -122,6 +124,11 @@ def template_problems(template: MessageTemplate, *, languages=TEMPLATE_LANGUAGES
                     % {"where": where, "name": missing.args[0]}
                 )
     return problems
+
+
+def template_channels(template: MessageTemplate) -> list[str]:
+    """The channels the template has texts for: the ones it names, else all."""
+    return [c for c in Channel.values if c in template.channels] or list(Channel.values)
 
 
 def template_activate(*, template: MessageTemplate) -> MessageTemplate:
@@ -154,6 +161,7 @@ def templates_load(directory: Path = SEED_DIR) -> list[MessageTemplate]:
         kind = "personal"
         topic = "decisions"
         placeholders = ["case_reference"]
+        channels = ["email"]      # optional; without it every channel needs its texts
         [sample]
         case_reference = "2026-00042"
         [email.nl]
@@ -173,6 +181,7 @@ def templates_load(directory: Path = SEED_DIR) -> list[MessageTemplate]:
                 "kind": MessageKind(data.get("kind", MessageKind.PERSONAL)),
                 "topic": data["topic"],
                 "placeholders": data.get("placeholders", []),
+                "channels": data.get("channels", []),
                 "sample_context": data.get("sample", {}),
             },
         )
