@@ -31,6 +31,7 @@ from townhall.accounts.models import User
 from townhall.messaging.errors import PermanentFailure
 from townhall.messaging.secret_values import SecretSource, secret_sources
 from townhall.messaging.services import EmailRecipient, message_send, templates_missing
+from townhall.messaging.templates import templates_ensure
 
 LINK_SALT = "townhall.accounts.sign-in-link"
 LINK_MAX_AGE = 15 * 60
@@ -45,8 +46,8 @@ TEMPLATES = [SIGN_IN_LINK_TEMPLATE, VERIFY_TEMPLATE, ALREADY_REGISTERED_TEMPLATE
 
 
 class AccountEmailUnavailable(Exception):
-    """The account mail templates are not loaded (``load_message_templates``), so
-    no account e-mail can be sent; nothing was written."""
+    """An account mail template is not checked for use (staff changed it), so no
+    account e-mail can be sent; nothing was written."""
 
 
 class RegistrationForm(forms.Form):
@@ -166,18 +167,22 @@ class AccountEmailLink(SecretSource):
 
 
 def _check_templates() -> None:
-    # Checked before any account is looked up, so that a missing template answers
-    # alike for every address and reveals nothing.
+    # Checked before any account is looked up, so that a template that cannot be
+    # used answers alike for every address and reveals nothing. One that was never
+    # loaded is loaded from the seed; one that staff changed and did not check
+    # again stays out of use.
     if templates_missing(TEMPLATES):
-        raise AccountEmailUnavailable
+        templates_ensure(TEMPLATES)
+        if templates_missing(TEMPLATES):
+            raise AccountEmailUnavailable
 
 
 @transaction.atomic
 def account_register(*, form: RegistrationForm) -> None:
     """Create the account (or, for a known address, warn its owner) and send the mail.
 
-    Raises :class:`AccountEmailUnavailable` (and writes nothing) when the mail
-    templates are not loaded.
+    Raises :class:`AccountEmailUnavailable` (and writes no account) when a mail
+    template is not checked for use.
     """
     _check_templates()
     data = form.cleaned_data
@@ -211,7 +216,7 @@ def account_register(*, form: RegistrationForm) -> None:
 def sign_in_link_send(*, email: str, next_url: str = "") -> None:
     """Send a sign-in link to the account of ``email``, if there is one (silently not).
 
-    Raises :class:`AccountEmailUnavailable` when the mail templates are not loaded.
+    Raises :class:`AccountEmailUnavailable` when a mail template is not checked for use.
     """
     _check_templates()
     user = User.objects.filter(

@@ -151,7 +151,7 @@ def _send_link(request, next_url):
         try:
             email_accounts.sign_in_link_send(email=email, next_url=next_url)
         except email_accounts.AccountEmailUnavailable:
-            logger.error("Account e-mail templates missing: run load_message_templates")
+            logger.error("An account e-mail template is not checked for use")
             return _refuse(request, "mail_unavailable", status=503)
     messages.info(
         request,
@@ -223,7 +223,7 @@ def register(request):
         try:
             email_accounts.account_register(form=form)
         except email_accounts.AccountEmailUnavailable:
-            logger.error("Account e-mail templates missing: run load_message_templates")
+            logger.error("An account e-mail template is not checked for use")
             return _refuse(request, "mail_unavailable", status=503)
         return render(request, "accounts/register_sent.html", {"email": email})
     return render(request, "accounts/register.html", {"form": form})

@@ -12,7 +12,8 @@
    for those only.
 4. Rendering is plain substitution, not Django's template language: staff
    write the texts, and a text must never run code or reach into objects.
-5. :func:`templates_load` reads the shipped templates from ``seed/*.toml``.
+5. :func:`templates_load` reads the shipped templates from ``seed/*.toml``;
+   :func:`templates_ensure` loads only those of them that are missing.
 """
 
 import re
@@ -21,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from townhall.messaging.models import MessageKind, MessageTemplate, TemplateText
@@ -173,26 +174,47 @@ def templates_load(directory: Path = SEED_DIR) -> list[MessageTemplate]:
     """
     loaded = []
     for path in sorted(directory.glob("*.toml")):
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        template, _created = MessageTemplate.objects.update_or_create(
-            code=data["code"],
-            defaults={
-                "name": data["name"],
-                "kind": MessageKind(data.get("kind", MessageKind.PERSONAL)),
-                "topic": data["topic"],
-                "placeholders": data.get("placeholders", []),
-                "channels": data.get("channels", []),
-                "sample_context": data.get("sample", {}),
-            },
-        )
-        for channel in Channel.values:
-            for language, text in data.get(channel, {}).items():
-                template_text_save(
-                    template=template,
-                    channel=channel,
-                    language=language,
-                    subject=text.get("subject", ""),
-                    body=text["body"],
-                )
-        loaded.append(template_activate(template=template))
+        loaded.append(_template_load(tomllib.loads(path.read_text(encoding="utf-8"))))
     return loaded
+
+
+def templates_ensure(codes: list[str], directory: Path = SEED_DIR) -> None:
+    """Load the shipped templates with these codes that the database does not hold
+    yet, so that a platform that never ran ``load_message_templates`` can still
+    send what it cannot work without (account e-mail). One that exists is left
+    as it is: staff may have changed it."""
+    present = set(MessageTemplate.objects.filter(code__in=codes).values_list("code", flat=True))
+    if present >= set(codes):
+        return
+    for path in sorted(directory.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if data["code"] in codes and data["code"] not in present:
+            try:
+                with transaction.atomic():
+                    _template_load(data)
+            except IntegrityError:
+                pass  # another request loaded it at the same moment
+
+
+def _template_load(data: dict) -> MessageTemplate:
+    template, _created = MessageTemplate.objects.update_or_create(
+        code=data["code"],
+        defaults={
+            "name": data["name"],
+            "kind": MessageKind(data.get("kind", MessageKind.PERSONAL)),
+            "topic": data["topic"],
+            "placeholders": data.get("placeholders", []),
+            "channels": data.get("channels", []),
+            "sample_context": data.get("sample", {}),
+        },
+    )
+    for channel in Channel.values:
+        for language, text in data.get(channel, {}).items():
+            template_text_save(
+                template=template,
+                channel=channel,
+                language=language,
+                subject=text.get("subject", ""),
+                body=text["body"],
+            )
+    return template_activate(template=template)

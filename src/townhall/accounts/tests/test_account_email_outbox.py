@@ -183,7 +183,17 @@ def test_the_plain_send_mail_path_is_gone():
     assert not hasattr(email_accounts, "account_email_send")
 
 
-def test_without_the_mail_templates_the_answer_is_the_same_for_every_address_and_no_500(client):
+def test_templates_never_loaded_are_loaded_from_the_seed_on_first_use(client):
+    resident()
+    MessageTemplate.objects.all().delete()
+    ask_link(client)
+    assert set(MessageTemplate.objects.values_list("code", flat=True)) == set(
+        email_accounts.TEMPLATES
+    )
+    assert Message.objects.get().template.code == "account-sign-in-link"
+
+
+def test_an_unchecked_mail_template_answers_the_same_for_every_address_and_no_500(client):
     resident()
     MessageTemplate.objects.filter(code="account-sign-in-link").update(is_active=False)
     known = ask_link(client)
