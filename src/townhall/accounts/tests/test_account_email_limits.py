@@ -134,3 +134,11 @@ def test_a_client_is_limited_across_addresses(client, settings):
     other = register(client, "visitor9@example.org", REMOTE_ADDR="192.0.2.7")
     assert other.status_code == 200
     assert len(mail.outbox) == 5
+
+
+@pytest.mark.parametrize("email", ["not an address", "ana\x00@example.org", "", "a" * 400])
+def test_a_link_request_for_something_that_is_no_address_answers_as_for_any_other(client, email):
+    response = ask_link(client, email, follow=True)
+    assert response.status_code == 200
+    assert "If an account exists for this address" in response.content.decode()
+    assert mail.outbox == []
