@@ -17,6 +17,7 @@ The marker holds the message's own UUID, which does not exist before the
 message is written, so nothing a sender types into a name can fake one.
 """
 
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 
@@ -69,9 +70,10 @@ class Registry:
 secret_sources = Registry()
 
 
-def marker(message: Message, name: str) -> str:
-    """What stands in the stored text where the secret value ``name`` goes."""
-    return f"[{name}:{message.uuid}]"
+def marker(message_uuid: uuid.UUID, name: str) -> str:
+    """What stands in the stored text of the message ``message_uuid`` where the
+    secret value ``name`` goes."""
+    return f"[{name}:{message_uuid}]"
 
 
 def secret_text(message: Message, *, registry: Registry = secret_sources) -> tuple[str, str]:
@@ -82,6 +84,6 @@ def secret_text(message: Message, *, registry: Registry = secret_sources) -> tup
     values = source.values(message.secret_source.get("arguments", {}))
     subject, body = message.subject, message.body
     for name in source.placeholders:
-        subject = subject.replace(marker(message, name), values[name])
-        body = body.replace(marker(message, name), values[name])
+        subject = subject.replace(marker(message.uuid, name), values[name])
+        body = body.replace(marker(message.uuid, name), values[name])
     return subject, body

@@ -194,23 +194,12 @@ def message_send(
     topic = topic or template.topic
     municipality = municipality_get_active()
     message_uuid = uuid.uuid4()
-    context = dict(context or {})
-    if secret_source:
-        if not isinstance(recipient, EmailRecipient):
-            raise MessagingError(_("A secret goes only to the e-mail address of an account."))
-        placeholder = Message(uuid=message_uuid)
-        for name in secret_sources[secret_source].placeholders:
-            context[name] = marker(placeholder, name)
-    if isinstance(recipient, EmailRecipient):
-        # The account's own address, not the register's choice of channel.
-        channels = usable_channels([ContactChannel(Channel.EMAIL, recipient.address)])
-    else:
-        channels = usable_channels(contact_channels_for(recipient, topic))
+    context = {**(context or {}), **_secret_markers(recipient, secret_source, message_uuid)}
     message = message_compose(
         person=recipient,
         template=template,
         texts=template_texts(template),
-        channels=channels,
+        channels=_channels_for(recipient, topic),
         context=context,
         topic=topic,
         queue=Message.Queue.URGENT if urgent else Message.Queue.DEFAULT,
@@ -238,6 +227,24 @@ def message_send(
     else:
         message_enqueue(message)
     return message
+
+
+def _channels_for(recipient: Person | EmailRecipient, topic: str) -> list[ContactChannel]:
+    if isinstance(recipient, EmailRecipient):
+        # The account's own address, not the register's choice of channel.
+        return usable_channels([ContactChannel(Channel.EMAIL, recipient.address)])
+    return usable_channels(contact_channels_for(recipient, topic))
+
+
+def _secret_markers(
+    recipient: Person | EmailRecipient, secret_source: str, message_uuid: uuid.UUID
+) -> dict[str, str]:
+    """The markers that stand in the stored text for the source's secret values."""
+    if not secret_source:
+        return {}
+    if not isinstance(recipient, EmailRecipient):
+        raise MessagingError(_("A secret goes only to the e-mail address of an account."))
+    return {name: marker(message_uuid, name) for name in secret_sources[secret_source].placeholders}
 
 
 def templates_missing(codes: list[str]) -> list[str]:
