@@ -188,6 +188,15 @@ AXES_LOCKOUT_CALLABLE = "townhall.accounts.throttling.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "townhall.accounts.throttling.client_ip_address"
 # Behind the reverse proxy the client address is the last X-Forwarded-For entry.
 SIGN_IN_CLIENT_IP_FROM_FORWARDED_FOR = env.bool("TOWNHALL_BEHIND_PROXY", default=False)
+# Account e-mail (sign-in links, registrations) anyone can ask for: at most
+# PER_ADDRESS per address in ADDRESS_WINDOW seconds and PER_CLIENT per client
+# address in CLIENT_WINDOW seconds (townhall.accounts.email_rate_limits).
+TOWNHALL_ACCOUNT_EMAIL_LIMITS = {
+    "PER_ADDRESS": env.int("TOWNHALL_ACCOUNT_EMAIL_PER_ADDRESS", default=3),
+    "ADDRESS_WINDOW": env.int("TOWNHALL_ACCOUNT_EMAIL_ADDRESS_WINDOW", default=15 * 60),
+    "PER_CLIENT": env.int("TOWNHALL_ACCOUNT_EMAIL_PER_CLIENT", default=20),
+    "CLIENT_WINDOW": env.int("TOWNHALL_ACCOUNT_EMAIL_CLIENT_WINDOW", default=3600),
+}
 
 # --- Resident sign-in through OpenID Connect (docs/authentication.md) -------
 # PRESET is fas, acmidm or demo. A DISCOVERY_URL starting with "/" is on this

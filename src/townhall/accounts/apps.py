@@ -10,7 +10,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from townhall.accounts import assisted, roles
+        # email_accounts registers the secret source that makes sign-in links.
+        from townhall.accounts import assisted, email_accounts, roles  # noqa: F401
 
         # Every installation gets the roles per department after each migrate.
         post_migrate.connect(

@@ -5,7 +5,14 @@
 2. Sign-in is by password, or by a link sent to the address. A link is signed,
    expires (15 minutes; 24 hours for the first verification) and works once:
    it is bound to the account's last sign-in, which changes when it is used.
-3. Replies never reveal whether an address has an account.
+3. Replies never reveal whether an address has an account; the limits of
+   :mod:`townhall.accounts.email_rate_limits` count every request alike.
+4. The mails go through the messaging outbox (personal, urgent queue) to the
+   account's own address, so a mail server that is down means a retry with
+   backoff, and the message is in the log (the person's, when the account
+   has one). The link itself is made by :class:`AccountEmailLink` only when
+   the mail is handed over: the outbox never stores a usable token, and the
+   link's 15 minutes start when it leaves, not when it was asked for.
 """
 
 import hashlib
@@ -14,20 +21,33 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_tasks import task
 
 from townhall.accounts.models import User
-from townhall.tasks import enqueue_after_commit
+from townhall.messaging.errors import PermanentFailure
+from townhall.messaging.secret_values import SecretSource, secret_sources
+from townhall.messaging.services import EmailRecipient, message_send, templates_missing
+from townhall.messaging.templates import templates_ensure
 
 LINK_SALT = "townhall.accounts.sign-in-link"
 LINK_MAX_AGE = 15 * 60
 VERIFY_MAX_AGE = 24 * 3600
+LINK_SOURCE = "accounts.email-link"
+# The outbox's templates for these mails (messaging/seed/account-*.toml).
+SIGN_IN_LINK_TEMPLATE = "account-sign-in-link"
+VERIFY_TEMPLATE = "account-verify"
+ALREADY_REGISTERED_TEMPLATE = "account-already-registered"
+LINK_VALIDITY = {"minutes": str(LINK_MAX_AGE // 60)}
+TEMPLATES = [SIGN_IN_LINK_TEMPLATE, VERIFY_TEMPLATE, ALREADY_REGISTERED_TEMPLATE]
+
+
+class AccountEmailUnavailable(Exception):
+    """An account mail template is not checked for use (staff changed it), so no
+    account e-mail can be sent; nothing was written."""
 
 
 class RegistrationForm(forms.Form):
@@ -110,23 +130,66 @@ def sign_in_link_user(token: str) -> User | None:
 
 
 def sign_in_link_next(token: str) -> str:
+    """The page a link returns to (checked again by the view before use)."""
     payload = _payload(token) or {}
     return payload.get("n") or ""
 
 
 def email_mark_verified(user: User) -> None:
+    """The account's address is proven: a link sent to it was used."""
     if user.email_verified_at is None:
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
 
 
+def sign_in_link_url(token: str) -> str:
+    """The absolute link, on the site's public address (never the request's Host)."""
+    path = reverse("accounts:sign_in_link", args=[token])
+    return f"{settings.TOWNHALL_PUBLIC_URL.rstrip('/')}{path}"
+
+
+@secret_sources(LINK_SOURCE)
+class AccountEmailLink(SecretSource):
+    """Makes the sign-in link of an account mail when the outbox hands it over."""
+
+    placeholders = ("link",)
+
+    def values(self, arguments):
+        user = User.objects.filter(
+            pk=arguments.get("user"), is_active=True, kind=User.Kind.RESIDENT
+        ).first()
+        if user is None:
+            raise PermanentFailure(gettext("The account no longer exists or is closed."))
+        token = _token(
+            user, purpose=str(arguments.get("purpose", "link")), next_url=arguments.get("next", "")
+        )
+        return {"link": sign_in_link_url(token)}
+
+
+def _check_templates() -> None:
+    # Checked before any account is looked up, so that a template that cannot be
+    # used answers alike for every address and reveals nothing. One that was never
+    # loaded is loaded from the seed; one that staff changed and did not check
+    # again stays out of use.
+    if templates_missing(TEMPLATES):
+        templates_ensure(TEMPLATES)
+        if templates_missing(TEMPLATES):
+            raise AccountEmailUnavailable
+
+
 @transaction.atomic
-def account_register(request, *, form: RegistrationForm) -> None:
-    """Create the account (or, for a known address, warn its owner) and send the mail."""
+def account_register(*, form: RegistrationForm) -> None:
+    """Create the account (or, for a known address, warn its owner) and send the mail.
+
+    Raises :class:`AccountEmailUnavailable` (and writes no account) when a mail
+    template is not checked for use.
+    """
+    _check_templates()
     data = form.cleaned_data
     existing = User.objects.filter(username=data["email"]).first()
     if existing is not None:
-        _send(request, existing, "already_registered", purpose="link", max_age=LINK_MAX_AGE)
+        if existing.is_resident and existing.is_active:
+            _send(existing, ALREADY_REGISTERED_TEMPLATE, purpose="link", context=LINK_VALIDITY)
         return
     user = User(
         kind=User.Kind.RESIDENT,
@@ -140,35 +203,48 @@ def account_register(request, *, form: RegistrationForm) -> None:
     else:
         user.set_unusable_password()
     user.save()
-    _send(request, user, "verify", purpose="verify", max_age=VERIFY_MAX_AGE)
+    _send(
+        user,
+        VERIFY_TEMPLATE,
+        purpose="verify",
+        context={"hours": str(VERIFY_MAX_AGE // 3600)},
+        idempotency_key=f"account-verify-{user.pk}",
+    )
 
 
-def sign_in_link_send(request, *, email: str, next_url: str = "") -> None:
+@transaction.atomic
+def sign_in_link_send(*, email: str, next_url: str = "") -> None:
+    """Send a sign-in link to the account of ``email``, if there is one (silently not).
+
+    Raises :class:`AccountEmailUnavailable` when a mail template is not checked for use.
+    """
+    _check_templates()
     user = User.objects.filter(
         username=email.strip().lower(), kind=User.Kind.RESIDENT, is_active=True
     ).first()
     if user is not None:
-        _send(
-            request, user, "sign_in_link", purpose="link", max_age=LINK_MAX_AGE, next_url=next_url
-        )
+        _send(user, SIGN_IN_LINK_TEMPLATE, purpose="link", context=LINK_VALIDITY, next_url=next_url)
 
 
-def _send(request, user, template, *, purpose, max_age, next_url=""):
-    token = _token(user, purpose=purpose, next_url=next_url)
-    link = request.build_absolute_uri(reverse("accounts:sign_in_link", args=[token]))
-    context = {
-        "user": user,
-        "link": link,
-        "minutes": max_age // 60,
-        "municipality": getattr(request, "_townhall_municipality", None),
-    }
-    subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"accounts/email/{template}.txt", context)
-    enqueue_after_commit(account_email_send, to=user.email, subject=subject, body=body)
+def _recipient(user: User) -> EmailRecipient:
+    person = user.person
+    return EmailRecipient(
+        address=user.email,
+        given_names=user.first_name or (person.given_names if person else ""),
+        family_name=user.last_name or (person.family_name if person else ""),
+        # A visitor has no language in the register: the one they use the site in.
+        language=person.language if person else (translation.get_language() or "nl")[:2],
+        person=person,
+    )
 
 
-@task(queue_name="urgent")
-def account_email_send(*, to: str, subject: str, body: str) -> None:
-    """Send an account e-mail (verification, sign-in link). Retried by the worker."""
-    with translation.override(None):
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+def _send(user, template, *, purpose, context, next_url="", idempotency_key=None):
+    message_send(
+        recipient=_recipient(user),
+        template=template,
+        context=context,
+        urgent=True,
+        idempotency_key=idempotency_key,
+        secret_source=LINK_SOURCE,
+        secret_arguments={"user": user.pk, "purpose": purpose, "next": next_url},
+    )

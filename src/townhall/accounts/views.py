@@ -7,18 +7,22 @@ from authlib.oidc.core import UserInfo
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from joserfc.errors import JoseError
 from requests import RequestException
 
 from townhall.accounts import email_accounts, oidc, services
 from townhall.accounts.assurance import Assurance, set_session_assurance
+from townhall.accounts.email_rate_limits import account_email_wait
 from townhall.accounts.forms import EmailSignInForm
+from townhall.accounts.throttling import client_ip_address
 
 logger = logging.getLogger(__name__)
 
@@ -128,31 +132,71 @@ def email_sign_in(request):
     form = EmailSignInForm(request.POST, request=request)
     next_url = safe_next(request, request.POST.get("next"))
     if "send_link" in request.POST:
-        email = request.POST.get("email", "").strip()
-        if email:
-            email_accounts.sign_in_link_send(request, email=email, next_url=next_url)
-        messages.info(
-            request,
-            _(
-                "If an account exists for this address, we sent a sign-in "
-                "link to it. The link works once, for 15 minutes."
-            ),
-        )
-        return redirect(f"{reverse('accounts:sign_in')}?next={next_url}")
+        return _send_link(request, next_url)
     if not form.is_valid():
-        return render(
-            request,
-            "accounts/sign_in.html",
-            {
-                "next": next_url,
-                "email_form": form,
-                "required": Assurance.NONE,
-                "eid_available": oidc.provider_config() is not None,
-            },
-            status=400,
-        )
+        return _sign_in_page(request, next_url, form, status=400)
     _sign_in_low(request, form.get_user(), "sign_in.password")
     return HttpResponseRedirect(next_url)
+
+
+def _send_link(request, next_url):
+    # The same answer whether or not the address has an account; the limits
+    # count every request alike, so a refusal tells nothing either.
+    email = request.POST.get("email", "").strip().lower()
+    if _is_address(email):
+        wait = account_email_wait(client=client_ip_address(request), address=email)
+        if wait is not None:
+            messages.error(request, _too_many_text(wait))
+            form = EmailSignInForm(initial={"email": email})
+            return _sign_in_page(request, next_url, form, status=429)
+        try:
+            email_accounts.sign_in_link_send(email=email, next_url=next_url)
+        except email_accounts.AccountEmailUnavailable:
+            logger.error("An account e-mail template is not checked for use")
+            return _refuse(request, "mail_unavailable", status=503)
+    messages.info(
+        request,
+        _(
+            "If an account exists for this address, we sent a sign-in "
+            "link to it. The link works once, for 15 minutes."
+        ),
+    )
+    return redirect(f"{reverse('accounts:sign_in')}?{urlencode({'next': next_url})}")
+
+
+def _is_address(text: str) -> bool:
+    # What is no address has no account; it must not reach a query (a NUL byte
+    # there is a server error on PostgreSQL), and the answer stays the same.
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return "\x00" not in text
+
+
+def _too_many_text(wait_seconds: int) -> str:
+    minutes = max(1, -(-wait_seconds // 60))
+    return ngettext(
+        "We sent too many e-mails for this address or from your connection. "
+        "For your safety we send no more for now. Please try again in %(minutes)s minute.",
+        "We sent too many e-mails for this address or from your connection. "
+        "For your safety we send no more for now. Please try again in %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _sign_in_page(request, next_url, form, *, status):
+    return render(
+        request,
+        "accounts/sign_in.html",
+        {
+            "next": next_url,
+            "email_form": form,
+            "required": Assurance.NONE,
+            "eid_available": oidc.provider_config() is not None,
+        },
+        status=status,
+    )
 
 
 def _sign_in_low(request, user, action):
@@ -175,11 +219,24 @@ def sign_in_link(request, token):
 
 
 def register(request):
-    """Create an e-mail account (for people without eID); the address is verified."""
+    """Create an e-mail account (for people without eID); the address is verified.
+
+    The page that follows is the same whether the address was new or had an
+    account already (its owner gets a mail about it), so it reveals nothing.
+    """
     form = email_accounts.RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        email_accounts.account_register(request, form=form)
-        return render(request, "accounts/register_sent.html", {"email": form.cleaned_data["email"]})
+        email = form.cleaned_data["email"]
+        wait = account_email_wait(client=client_ip_address(request), address=email)
+        if wait is not None:
+            form.add_error(None, _too_many_text(wait))
+            return render(request, "accounts/register.html", {"form": form}, status=429)
+        try:
+            email_accounts.account_register(form=form)
+        except email_accounts.AccountEmailUnavailable:
+            logger.error("An account e-mail template is not checked for use")
+            return _refuse(request, "mail_unavailable", status=503)
+        return render(request, "accounts/register_sent.html", {"email": email})
     return render(request, "accounts/register.html", {"form": form})
 
 

@@ -77,7 +77,9 @@ class MessageTemplateAdmin(admin.ModelAdmin):
         return super().get_queryset(request).filter(is_adhoc=False)
 
     def save_model(self, request, obj, form, change):
-        if change and {"placeholders", "sample_context", "topic"} & set(form.changed_data):
+        if change and {"placeholders", "sample_context", "topic", "channels"} & set(
+            form.changed_data
+        ):
             obj.is_active = False  # the texts must be checked against the new declaration
         super().save_model(request, obj, form, change)
 

@@ -39,6 +39,9 @@ class MessageTemplate(models.Model):
     )
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     placeholders = models.JSONField(_("placeholders"), default=list, blank=True)
+    # Empty: a text for every channel. An account's sign-in link goes only by
+    # e-mail, so its templates name that one channel and need no SMS or letter.
+    channels = models.JSONField(_("channels (empty: all)"), default=list, blank=True)
     sample_context = models.JSONField(_("sample data for the preview"), default=dict, blank=True)
     is_active = models.BooleanField(_("checked and usable"), default=False)
     # Written once for one broadcast in the back office, not offered for reuse.
@@ -166,7 +169,12 @@ class LetterBatch(models.Model):
 
 
 class Message(models.Model):
-    """One message to one person on one channel, and where it stands (the outbox row)."""
+    """One message to one recipient on one channel, and where it stands (the outbox row).
+
+    The recipient is a person in the register, or the e-mail address of an
+    account (a visitor's may have no person: ``person`` is then empty and
+    ``recipient_name`` and ``address`` say who it went to).
+    """
 
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -221,6 +229,10 @@ class Message(models.Model):
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body = models.TextField(_("text"))
     queue = models.CharField(_("queue"), max_length=10, choices=Queue.choices)
+    # Values made only at hand-over (a sign-in link): the plugin's name and its
+    # arguments, none of them secret. The stored text holds a marker in their
+    # place (townhall.messaging.secret_values), so no token is ever kept.
+    secret_source = models.JSONField(default=dict, blank=True)
     # NULL for the many messages without a key; unique among the others (Meta.constraints).
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)

@@ -6,6 +6,7 @@ storing them. On PostgreSQL the rows go through ``COPY`` instead, in the
 caller's transaction, so the batch is still all or nothing.
 """
 
+import json
 from enum import Enum
 
 from django.db import connection
@@ -48,4 +49,6 @@ def messages_insert(messages: list[Message]) -> None:
 
 def _plain(value):
     # psycopg writes an Enum by its member name; the column holds the choice's value.
+    if isinstance(value, dict | list):
+        return json.dumps(value)  # a JSON column takes its text
     return value.value if isinstance(value, Enum) else value

@@ -10,9 +10,15 @@
 3. The same ``idempotency_key`` twice gives back the first message and sends
    nothing more.
 4. After the commit a task delivers it (:mod:`townhall.messaging.delivery`).
+5. An account's own e-mail (a sign-in link) goes to an :class:`EmailRecipient`
+   instead: the address of the account, which may have no person in the
+   register. Its secret values are made at hand-over
+   (:mod:`townhall.messaging.secret_values`), never stored.
 """
 
+import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,12 +33,31 @@ from townhall.messaging.models import (
     MessageTemplate,
     Suppression,
 )
-from townhall.messaging.templates import render
+from townhall.messaging.secret_values import marker, secret_sources
+from townhall.messaging.templates import render, template_channels
 from townhall.registry.contact import ContactChannel, contact_channels_for
 from townhall.registry.models import Person
 from townhall.registry.preferences import Channel
 
 FALLBACK_LANGUAGE = "nl"
+
+
+@dataclass(frozen=True)
+class EmailRecipient:
+    """Someone reached at the e-mail address of their own account, rather than by
+    the channels of the register: a visitor may have no person there. When the
+    account has a person, the message is still theirs (it shows in their
+    message log)."""
+
+    address: str
+    given_names: str
+    family_name: str
+    language: str
+    person: Person | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_names, self.family_name) if part)
 
 
 def template_for(template: MessageTemplate | str) -> MessageTemplate:
@@ -49,7 +74,7 @@ def template_for(template: MessageTemplate | str) -> MessageTemplate:
     return template
 
 
-def recipient_context(person: Person, municipality_name: str) -> dict[str, str]:
+def recipient_context(person: Person | EmailRecipient, municipality_name: str) -> dict[str, str]:
     return {
         "given_names": person.given_names,
         "family_name": person.family_name,
@@ -81,7 +106,7 @@ def usable_channels_many(
 
 def message_compose(
     *,
-    person: Person,
+    person: Person | EmailRecipient,
     template: MessageTemplate,
     texts: Mapping[tuple[str, str], tuple[str, str]],
     channels: list[ContactChannel],
@@ -98,8 +123,9 @@ def message_compose(
     """
     language = person.language
     full_context = {**context, **recipient_context(person, municipality_name)}
+    channels = [c for c in channels if c.channel in template_channels(template)]
     message = Message(
-        person=person,
+        person=person.person if isinstance(person, EmailRecipient) else person,
         recipient_name=person.full_name,
         template=template,
         kind=template.kind,
@@ -137,19 +163,25 @@ def template_texts(template: MessageTemplate) -> dict[tuple[str, str], tuple[str
 
 def message_send(
     *,
-    recipient: Person,
+    recipient: Person | EmailRecipient,
     template: MessageTemplate | str,
     context: Mapping[str, object] | None = None,
     topic: str | None = None,
     idempotency_key: str | None = None,
     urgent: bool = False,
     sent_by=None,
+    secret_source: str = "",
+    secret_arguments: Mapping[str, object] | None = None,
 ) -> Message:
     """Queue one personal message to ``recipient``; it is sent after the surrounding commit.
 
     ``template`` is a template or its code; ``context`` fills its placeholders;
-    ``topic`` defaults to the template's. Raises ``MessagingError`` for an
-    unknown or unchecked template or a missing placeholder value.
+    ``topic`` defaults to the template's. An :class:`EmailRecipient` is
+    written to at its own address, by e-mail only. ``secret_source`` names the
+    :class:`~townhall.messaging.secret_values.SecretSource` that fills its
+    placeholders at hand-over, with ``secret_arguments`` (only for an
+    ``EmailRecipient``). Raises ``MessagingError`` for an unknown or unchecked
+    template or a missing placeholder value.
     """
     from townhall.messaging.tasks import message_enqueue
     from townhall.municipality.selectors import municipality_get_active
@@ -161,16 +193,25 @@ def message_send(
     template = template_for(template)
     topic = topic or template.topic
     municipality = municipality_get_active()
+    message_uuid = uuid.uuid4()
+    context = {**(context or {}), **_secret_markers(recipient, secret_source, message_uuid)}
     message = message_compose(
         person=recipient,
         template=template,
         texts=template_texts(template),
-        channels=usable_channels(contact_channels_for(recipient, topic)),
-        context=context or {},
+        channels=_channels_for(recipient, topic),
+        context=context,
         topic=topic,
         queue=Message.Queue.URGENT if urgent else Message.Queue.DEFAULT,
         municipality_name=municipality.localized_name(recipient.language) if municipality else "",
     )
+    message.uuid = message_uuid
+    if isinstance(recipient, EmailRecipient) and message.state == Message.State.FAILED:
+        message.channel = Channel.EMAIL
+        message.address = recipient.address
+        message.reason = _("Earlier messages to this e-mail address bounced; it is blocked.")
+    if secret_source:
+        message.secret_source = {"source": secret_source, "arguments": dict(secret_arguments or {})}
     message.idempotency_key = idempotency_key or None
     message.created_by = sent_by
     try:
@@ -186,6 +227,34 @@ def message_send(
     else:
         message_enqueue(message)
     return message
+
+
+def _channels_for(recipient: Person | EmailRecipient, topic: str) -> list[ContactChannel]:
+    if isinstance(recipient, EmailRecipient):
+        # The account's own address, not the register's choice of channel.
+        return usable_channels([ContactChannel(Channel.EMAIL, recipient.address)])
+    return usable_channels(contact_channels_for(recipient, topic))
+
+
+def _secret_markers(
+    recipient: Person | EmailRecipient, secret_source: str, message_uuid: uuid.UUID
+) -> dict[str, str]:
+    """The markers that stand in the stored text for the source's secret values."""
+    if not secret_source:
+        return {}
+    if not isinstance(recipient, EmailRecipient):
+        raise MessagingError(_("A secret goes only to the e-mail address of an account."))
+    return {name: marker(message_uuid, name) for name in secret_sources[secret_source].placeholders}
+
+
+def templates_missing(codes: list[str]) -> list[str]:
+    """Which of these template codes cannot be used (absent or not checked)."""
+    usable = set(
+        MessageTemplate.objects.filter(code__in=codes, is_active=True).values_list(
+            "code", flat=True
+        )
+    )
+    return [code for code in codes if code not in usable]
 
 
 @transaction.atomic
@@ -217,6 +286,9 @@ def message_resend(*, message: Message, actor) -> Message:
         Message.State.DELIVERED,
     ):
         raise MessagingError(_("This message is still on its way; it cannot be sent again yet."))
+    if message.secret_source:
+        # Its secret (a sign-in link) was made for that moment; the person asks anew.
+        raise MessagingError(_("A message with a sign-in link is not sent again."))
     if message.person is None:
         raise MessagingError(_("The recipient is no longer in the register."))
     channels = usable_channels(contact_channels_for(message.person, message.topic))

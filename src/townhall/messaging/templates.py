@@ -8,9 +8,12 @@
    nobody will fill, is refused with the name in the message.
 3. :func:`template_activate` renders every channel and language with the
    template's sample data; only a template that passes can be used to send.
+   A template that names its ``channels`` (an account's e-mail) needs texts
+   for those only.
 4. Rendering is plain substitution, not Django's template language: staff
    write the texts, and a text must never run code or reach into objects.
-5. :func:`templates_load` reads the shipped templates from ``seed/*.toml``.
+5. :func:`templates_load` reads the shipped templates from ``seed/*.toml``;
+   :func:`templates_ensure` loads only those of them that are missing.
 """
 
 import re
@@ -19,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from townhall.messaging.models import MessageKind, MessageTemplate, TemplateText
@@ -100,7 +103,7 @@ def template_problems(template: MessageTemplate, *, languages=TEMPLATE_LANGUAGES
     for name in template.placeholders:
         if name not in template.sample_context:
             problems.append(_("Give sample data for {{ %(name)s }}.") % {"name": name})
-    for channel in Channel.values:
+    for channel in template_channels(template):
         for language in languages:
             text = texts.get((channel, language))
             where = f"{channel}/{language}"
@@ -122,6 +125,11 @@ def template_problems(template: MessageTemplate, *, languages=TEMPLATE_LANGUAGES
                     % {"where": where, "name": missing.args[0]}
                 )
     return problems
+
+
+def template_channels(template: MessageTemplate) -> list[str]:
+    """The channels the template has texts for: the ones it names, else all."""
+    return [c for c in Channel.values if c in template.channels] or list(Channel.values)
 
 
 def template_activate(*, template: MessageTemplate) -> MessageTemplate:
@@ -154,6 +162,7 @@ def templates_load(directory: Path = SEED_DIR) -> list[MessageTemplate]:
         kind = "personal"
         topic = "decisions"
         placeholders = ["case_reference"]
+        channels = ["email"]      # optional; without it every channel needs its texts
         [sample]
         case_reference = "2026-00042"
         [email.nl]
@@ -165,25 +174,47 @@ def templates_load(directory: Path = SEED_DIR) -> list[MessageTemplate]:
     """
     loaded = []
     for path in sorted(directory.glob("*.toml")):
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        template, _created = MessageTemplate.objects.update_or_create(
-            code=data["code"],
-            defaults={
-                "name": data["name"],
-                "kind": MessageKind(data.get("kind", MessageKind.PERSONAL)),
-                "topic": data["topic"],
-                "placeholders": data.get("placeholders", []),
-                "sample_context": data.get("sample", {}),
-            },
-        )
-        for channel in Channel.values:
-            for language, text in data.get(channel, {}).items():
-                template_text_save(
-                    template=template,
-                    channel=channel,
-                    language=language,
-                    subject=text.get("subject", ""),
-                    body=text["body"],
-                )
-        loaded.append(template_activate(template=template))
+        loaded.append(_template_load(tomllib.loads(path.read_text(encoding="utf-8"))))
     return loaded
+
+
+def templates_ensure(codes: list[str], directory: Path = SEED_DIR) -> None:
+    """Load the shipped templates with these codes that the database does not hold
+    yet, so that a platform that never ran ``load_message_templates`` can still
+    send what it cannot work without (account e-mail). One that exists is left
+    as it is: staff may have changed it."""
+    present = set(MessageTemplate.objects.filter(code__in=codes).values_list("code", flat=True))
+    if present >= set(codes):
+        return
+    for path in sorted(directory.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if data["code"] in codes and data["code"] not in present:
+            try:
+                with transaction.atomic():
+                    _template_load(data)
+            except IntegrityError:
+                pass  # another request loaded it at the same moment
+
+
+def _template_load(data: dict) -> MessageTemplate:
+    template, _created = MessageTemplate.objects.update_or_create(
+        code=data["code"],
+        defaults={
+            "name": data["name"],
+            "kind": MessageKind(data.get("kind", MessageKind.PERSONAL)),
+            "topic": data["topic"],
+            "placeholders": data.get("placeholders", []),
+            "channels": data.get("channels", []),
+            "sample_context": data.get("sample", {}),
+        },
+    )
+    for channel in Channel.values:
+        for language, text in data.get(channel, {}).items():
+            template_text_save(
+                template=template,
+                channel=channel,
+                language=language,
+                subject=text.get("subject", ""),
+                body=text["body"],
+            )
+    return template_activate(template=template)

@@ -6,7 +6,9 @@
    consent) carries ``List-Unsubscribe`` with a one-click link (RFC 8058).
 3. SMTP answers are sorted: a 5xx refusal of the recipient is a bounce
    (permanent), 4xx and a server that is down or hangs up are temporary.
-4. ``deliver_many`` keeps one connection open for a chunk of a broadcast and
+4. A text with a secret value (a sign-in link) gets it only here, in the copy
+   that goes out (:mod:`townhall.messaging.secret_values`).
+5. ``deliver_many`` keeps one connection open for a chunk of a broadcast and
    reports each message as soon as the server accepted it.
 """
 
@@ -27,6 +29,7 @@ from django.utils.translation import gettext as _
 from townhall.messaging.channels import DeliveryChannel, Handover, register
 from townhall.messaging.errors import AddressRefused, PermanentFailure, TemporaryFailure
 from townhall.messaging.models import Message
+from townhall.messaging.secret_values import secret_text
 from townhall.messaging.unsubscribe import unsubscribe_url
 from townhall.registry.preferences import CONSENT_TOPICS
 
@@ -54,9 +57,10 @@ def _headers(message: Message) -> dict[str, str]:
 
 def email_build(message: Message, connection=None) -> mail.EmailMessage:
     headers = _headers(message)
+    subject, body = secret_text(message)
     return mail.EmailMessage(
-        subject=message.subject,
-        body=message.body,
+        subject=subject,
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.address],
         headers=headers,
@@ -138,7 +142,7 @@ class EmailChannel(DeliveryChannel):
                     if not opened:
                         connection.open()
                         opened = True
-                    if direct and message.address.isascii():
+                    if direct and message.address.isascii() and not message.secret_source:
                         email = None
                         connection.connection.sendmail(
                             settings.DEFAULT_FROM_EMAIL,

@@ -1,0 +1,89 @@
+"""Secret values in a message (a sign-in link), made only when it is handed over.
+
+1. A module that sends a secret registers a :class:`SecretSource` under a
+   name (``@secret_sources("accounts.email-link")``); the source names the
+   placeholders it fills (``link``).
+2. The sender passes ``secret_source=`` and the source's arguments to
+   :func:`~townhall.messaging.services.message_send`. The message row keeps
+   the name and the arguments (nothing secret), and its text keeps a
+   :func:`marker` where the value goes: staff who read the message log see
+   the marker, never a usable link.
+3. Right before the hand-over the channel calls :func:`secret_text`: the
+   source makes the values afresh (a new signed link on every attempt, so a
+   retried mail does not carry a link that expired while it waited) and the
+   markers are replaced in the text that goes out, not in the row.
+
+The marker holds the message's own UUID, which does not exist before the
+message is written, so nothing a sender types into a name can fake one.
+"""
+
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+
+from townhall.messaging.models import Message
+
+
+class SecretSource(ABC):
+    """Makes the secret values of a message at hand-over."""
+
+    name: str = ""
+    placeholders: tuple[str, ...] = ()
+
+    @abstractmethod
+    def values(self, arguments: Mapping[str, object]) -> dict[str, str]:
+        """The value of each of :attr:`placeholders`; raise a ``PermanentFailure`` when
+        none can be made any more (the account is gone)."""
+
+
+class UnknownSecretSource(LookupError):
+    """No secret source is registered under this name."""
+
+
+class Registry:
+    """Secret sources by name. Tests build a fresh ``Registry()``."""
+
+    def __init__(self) -> None:
+        self._sources: dict[str, SecretSource] = {}
+
+    def __call__(self, name: str) -> Callable[[type[SecretSource]], type[SecretSource]]:
+        def decorator(cls: type[SecretSource]) -> type[SecretSource]:
+            if not (isinstance(cls, type) and issubclass(cls, SecretSource)):
+                raise TypeError(f"{cls!r} is not a SecretSource.")
+            if name in self._sources:
+                raise ValueError(f"A secret source named {name!r} is already registered.")
+            source = cls()
+            source.name = name
+            self._sources[name] = source
+            return cls
+
+        return decorator
+
+    def __getitem__(self, name: str) -> SecretSource:
+        try:
+            return self._sources[name]
+        except KeyError:
+            raise UnknownSecretSource(f"No secret source is registered as {name!r}.") from None
+
+
+# The project's sources; the app that owns each registers it in its ready().
+secret_sources = Registry()
+
+
+def marker(message_uuid: uuid.UUID, name: str) -> str:
+    """What stands in the stored text of the message ``message_uuid`` where the
+    secret value ``name`` goes."""
+    return f"[{name}:{message_uuid}]"
+
+
+def secret_text(message: Message, *, registry: Registry = secret_sources) -> tuple[str, str]:
+    """The subject and text to hand over, with the secret values filled in."""
+    if not message.secret_source:
+        return message.subject, message.body
+    source = registry[message.secret_source["source"]]
+    values = source.values(message.secret_source.get("arguments", {}))
+    subject, body = message.subject, message.body
+    for name in source.placeholders:
+        subject = subject.replace(marker(message.uuid, name), values[name])
+        body = body.replace(marker(message.uuid, name), values[name])
+    return subject, body
