@@ -7,23 +7,24 @@
    limit, saying when the next window starts; :func:`rate_limits_hit` counts
    one try in several limits at once (per client and per account).
 3. Counts live in Django's cache (``CACHES["default"]``), one counter per key
-   and fixed window, so they are shared by every worker when the cache is
-   (Redis in production). The key is hashed: no address or e-mail is kept in
-   the cache's key space in clear.
+   and window, so they are shared by every worker when the cache is
+   (Redis in production). The key is a keyed hash (HMAC with ``SECRET_KEY``):
+   no address or e-mail is kept in the cache's key space, in clear or as a
+   hash anyone could recompute from a guessed address.
 4. The limits themselves live with what they protect (e.g. the mandate
-   look-ups in :mod:`townhall.accounts.mandate_views`).
+   look-ups in :mod:`townhall.accounts.mandate_views`, the account e-mails in
+   :mod:`townhall.accounts.email_rate_limits`).
 
-A fixed window is the simplest limiter that can be explained to a resident
-("try again in 12 minutes"); at its edge it lets up to twice the limit through
-within one window's time, which is fine for slowing down enumeration.
+A window that opens at the first try is the simplest limiter that can be
+explained to a resident ("try again in 12 minutes").
 """
 
-import hashlib
 import math
 import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 
 
 class RateLimitExceeded(Exception):
@@ -48,29 +49,34 @@ class RateLimit:
     limit: int
     window: int
 
-    def _cache_key(self, key: str, bucket: int) -> str:
-        digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-        return f"townhall:rate:{self.name}:{digest}:{bucket}"
+    def _cache_key(self, key: str) -> str:
+        digest = salted_hmac("townhall.rate_limits", key).hexdigest()[:32]
+        return f"townhall:rate:{self.name}:{digest}"
 
     def hit(self, key: str) -> int:
-        """Count one try for ``key``; returns the count in this window.
+        """Count one try for ``key``; returns the count in its window.
 
-        Raises :exc:`RateLimitExceeded` when the count passes ``limit``. Tries
-        refused still count, but the window is fixed, so they do not prolong it.
+        The window opens at the key's first try and lasts ``window`` seconds, so
+        "try again in 15 minutes" means what it says and no burst fits across the
+        edge of a clock-aligned window. Raises :exc:`RateLimitExceeded` when the
+        count passes ``limit``; refused tries count too, but do not prolong the
+        window.
         """
         now = time.time()
-        bucket = int(now // self.window)
-        cache_key = self._cache_key(key, bucket)
-        # add() is a no-op when the counter exists; incr() is atomic on Redis and
+        cache_key = self._cache_key(key)
+        # add() is a no-op when the entry exists; incr() is atomic on Redis and
         # memcached, and within one process on the local-memory cache.
-        cache.add(cache_key, 0, timeout=self.window + 1)
+        cache.add(f"{cache_key}:opened", now, timeout=self.window)
+        cache.add(f"{cache_key}:count", 0, timeout=self.window)
         try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(cache_key, 1, timeout=self.window + 1)
+            count = cache.incr(f"{cache_key}:count")
+        except ValueError:  # expired between add() and incr(): a new window
+            cache.set(f"{cache_key}:opened", now, timeout=self.window)
+            cache.set(f"{cache_key}:count", 1, timeout=self.window)
             count = 1
         if count > self.limit:
-            retry_after = max(1, math.ceil((bucket + 1) * self.window - now))
+            opened = float(cache.get(f"{cache_key}:opened", now))
+            retry_after = max(1, math.ceil(opened + self.window - now))
             raise RateLimitExceeded(self, retry_after)
         return count
 
