@@ -7,6 +7,7 @@ truth about where it is; :class:`MessageEvent` keeps the history of anything
 beyond the happy path (retries, failures, receipts, cancellations).
 """
 
+import re
 import uuid
 
 from django.conf import settings
@@ -288,6 +289,19 @@ class Message(models.Model):
     def reference(self) -> str:
         """The reference printed on a letter and shown to staff and the resident."""
         return f"TH-{self.created_at:%Y}-{self.pk:06d}"
+
+    @property
+    def body_shown(self) -> str:
+        """The text as staff and the resident read it back: where a secret value went
+        (townhall.messaging.secret_values puts ``[name:<this message's uuid>]``
+        there), a note says it was only in the message that went out."""
+        if not self.secret_source:
+            return self.body
+        return re.sub(
+            rf"\[[\w.-]+:{re.escape(str(self.uuid))}\]",
+            str(_("(a personal link, only in the e-mail itself)")),
+            self.body,
+        )
 
 
 class MessageEvent(models.Model):

@@ -102,6 +102,9 @@ def test_the_outbox_keeps_no_usable_token(client, smtp):  # noqa: F811
     assert token not in stored
     assert "/aanmelden/link/" not in stored
     assert f"[link:{message.uuid}]" in message.body
+    # Read back (message log, My messages), the marker is a note, not a code.
+    assert "[link:" not in message.body_shown
+    assert "(a personal link, only in the e-mail itself)" in message.body_shown
     assert message.secret_source["arguments"]["purpose"] == "link"
     # A copy would carry a marker instead of a link: staff cannot resend it.
     with pytest.raises(MessagingError, match="A message with a sign-in link is not sent again"):
