@@ -5,9 +5,14 @@
 2. Sign-in is by password, or by a link sent to the address. A link is signed,
    expires (15 minutes; 24 hours for the first verification) and works once:
    it is bound to the account's last sign-in, which changes when it is used.
-3. Replies never reveal whether an address has an account; the limits of
+3. A password typed at registration counts only once the address is proven in
+   the same browser: the first verification from another browser (the
+   mailbox's owner, who may not be the one who registered) removes it, so
+   nobody can register someone else's address, wait for its owner to click
+   the link, and then sign in with the password they chose.
+4. Replies never reveal whether an address has an account; the limits of
    :mod:`townhall.accounts.email_rate_limits` count every request alike.
-4. The mails go through the messaging outbox (personal, urgent queue) to the
+5. The mails go through the messaging outbox (personal, urgent queue) to the
    account's own address, so a mail server that is down means a retry with
    backoff, and the message is in the log (the person's, when the account
    has one). The link itself is made by :class:`AccountEmailLink` only when
@@ -135,11 +140,34 @@ def sign_in_link_next(token: str) -> str:
     return payload.get("n") or ""
 
 
-def email_mark_verified(user: User) -> None:
-    """The account's address is proven: a link sent to it was used."""
-    if user.email_verified_at is None:
-        user.email_verified_at = timezone.now()
-        user.save(update_fields=["email_verified_at"])
+REGISTERED_SESSION_KEY = "townhall_registered_account"
+
+
+def registration_remember(session, user_pk: int | None) -> None:
+    """Remember in the registering browser's session which account it made (None for
+    a known address: written all the same, so the response looks alike)."""
+    session[REGISTERED_SESSION_KEY] = user_pk
+
+
+def email_mark_verified(user: User, *, session) -> bool:
+    """The account's address is proven: a link sent to it was used in ``session``.
+
+    At the first proof, a password chosen at registration is kept only when the
+    same browser registered the account; otherwise whoever registered may not
+    own the mailbox, and the password is made unusable (the owner signs in with
+    links, as without a password). Returns whether a password was removed.
+    """
+    if user.email_verified_at is not None:
+        return False
+    same_browser = session.get(REGISTERED_SESSION_KEY) == user.pk
+    dropped = user.has_usable_password() and not same_browser
+    user.email_verified_at = timezone.now()
+    fields = ["email_verified_at"]
+    if dropped:
+        user.set_unusable_password()
+        fields.append("password")
+    user.save(update_fields=fields)
+    return dropped
 
 
 def sign_in_link_url(token: str) -> str:
@@ -178,8 +206,9 @@ def _check_templates() -> None:
 
 
 @transaction.atomic
-def account_register(*, form: RegistrationForm) -> None:
+def account_register(*, form: RegistrationForm) -> User | None:
     """Create the account (or, for a known address, warn its owner) and send the mail.
+    Returns the new account, or None for a known address.
 
     Raises :class:`AccountEmailUnavailable` (and writes no account) when a mail
     template is not checked for use.
@@ -190,7 +219,7 @@ def account_register(*, form: RegistrationForm) -> None:
     if existing is not None:
         if existing.is_resident and existing.is_active:
             _send(existing, ALREADY_REGISTERED_TEMPLATE, purpose="link", context=LINK_VALIDITY)
-        return
+        return None
     user = User(
         kind=User.Kind.RESIDENT,
         username=data["email"],
@@ -210,6 +239,7 @@ def account_register(*, form: RegistrationForm) -> None:
         context={"hours": str(VERIFY_MAX_AGE // 3600)},
         idempotency_key=f"account-verify-{user.pk}",
     )
+    return user
 
 
 @transaction.atomic

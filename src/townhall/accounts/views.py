@@ -213,8 +213,18 @@ def sign_in_link(request, token):
         return _refuse(request, "link_invalid")
     if request.method != "POST":
         return render(request, "accounts/sign_in_link.html", {"token": token})
-    email_accounts.email_mark_verified(user)
+    session = request.session
+    password_removed = email_accounts.email_mark_verified(user, session=session)
     _sign_in_low(request, user, "sign_in.link")
+    if password_removed:
+        messages.info(
+            request,
+            _(
+                "Your e-mail address is confirmed. This account was made in another browser, "
+                "so for your safety the password chosen then no longer works. Sign in with a "
+                "link that we e-mail to you."
+            ),
+        )
     return HttpResponseRedirect(safe_next(request, email_accounts.sign_in_link_next(token)))
 
 
@@ -232,10 +242,13 @@ def register(request):
             form.add_error(None, _too_many_text(wait))
             return render(request, "accounts/register.html", {"form": form}, status=429)
         try:
-            email_accounts.account_register(form=form)
+            user = email_accounts.account_register(form=form)
         except email_accounts.AccountEmailUnavailable:
             logger.error("An account e-mail template is not checked for use")
             return _refuse(request, "mail_unavailable", status=503)
+        # Written for a new and a known address alike, so the session cookie
+        # that follows tells nothing either.
+        email_accounts.registration_remember(request.session, user.pk if user else None)
         return render(request, "accounts/register_sent.html", {"email": email})
     return render(request, "accounts/register.html", {"form": form})
 

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from townhall.accounts.assurance import SESSION_KEY
@@ -59,6 +60,37 @@ def test_registration_sends_a_verification_link_and_the_link_signs_in(client):
     user.refresh_from_db()
     assert user.email_verified_at is not None
     assert client.session[SESSION_KEY] == "low"
+
+
+def test_a_password_chosen_in_another_browser_ends_when_the_owner_confirms(client):
+    """Someone registers another person's address with a password of their own; the
+    owner clicks the link in their mail: the address is proven, the password is not."""
+    register(client)  # the one who registered, in their browser
+    link = link_from_last_mail()
+    owner = Client()
+    response = owner.post(link, follow=True)
+    assert "the password chosen then no longer works" in response.content.decode()
+    user = User.objects.get(username="ana.lopez@example.org")
+    assert user.email_verified_at is not None
+    assert not user.has_usable_password()
+    signed_in = client.post(
+        reverse("accounts:email_sign_in"),
+        {"email": "ana.lopez@example.org", "password": REGISTRATION["password"]},
+    )
+    assert signed_in.status_code == 400
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_password_stays_when_the_same_browser_confirms(client):
+    register(client)
+    client.post(link_from_last_mail())
+    client.post(reverse("accounts:sign_out"))
+    signed_in = client.post(
+        reverse("accounts:email_sign_in"),
+        {"email": "ana.lopez@example.org", "password": REGISTRATION["password"]},
+    )
+    assert signed_in.status_code == 302
+    assert User.objects.get(username="ana.lopez@example.org").has_usable_password()
 
 
 def test_a_sign_in_link_works_once(client):
