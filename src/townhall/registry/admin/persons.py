@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -281,7 +281,7 @@ class PersonAdmin(PurposeAskedAdmin):
     def search_purpose_view(self, request):
         """Why the staff member searches the register; then on to the search they asked."""
         if not self.has_view_or_change_permission(request):
-            return HttpResponseRedirect(reverse("admin:index"))
+            raise PermissionDenied
         form = SearchPurposeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             search_purpose_remember(request, form.purpose_text())
@@ -307,6 +307,9 @@ class PersonAdmin(PurposeAskedAdmin):
         )
 
     def lookup_view(self, request):
+        # Without this, any staff member could learn who has a number, and log a look-up.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         form = NumberLookupForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -349,6 +352,9 @@ class PersonAdmin(PurposeAskedAdmin):
         )
 
     def reveal_view(self, request, object_id):
+        # Without this, any staff member could read any person's national number.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         person = self.get_object(request, str(object_id))
         if person is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, str(object_id))

@@ -13,7 +13,7 @@
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -136,8 +136,10 @@ class PurposeAskedAdmin(admin.ModelAdmin):
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_{page}", args=[obj.pk])
 
     def purpose_view(self, request, object_id):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         obj = self.get_object(request, str(object_id))
-        if obj is None or not self.has_view_or_change_permission(request, obj):
+        if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, str(object_id))
         # Where to go next is one of this admin's own pages, never a web address sent in.
         then = request.GET.get("then")
