@@ -177,15 +177,15 @@ def test_a_persons_history_asks_a_purpose_and_is_logged(staff_client):
     assert AccessLogEntry.objects.filter(person=person, action=Action.VIEW).count() == 1
 
 
-@pytest.mark.parametrize("page", ["change", "history"])
-def test_a_household_page_asks_a_purpose_and_logs_every_member(staff_client, page):
+@pytest.mark.parametrize("which", ["change", "history"])
+def test_a_household_page_asks_a_purpose_and_logs_every_member(staff_client, which):
     """Defect 2 of issue 17: the household page showed names and relations, unlogged."""
     household = HouseholdFactory()
     partner = PersonFactory()
     HouseholdMembership.objects.create(
         household=household, person=partner, relation=Relation.PARTNER, start_date="2020-01-01"
     )
-    url = reverse(f"admin:registry_household_{page}", args=[household.pk])
+    url = reverse(f"admin:registry_household_{which}", args=[household.pk])
     response = staff_client.get(url)
     assert response.status_code == 302
     assert AccessLogEntry.objects.count() == 0
