@@ -108,10 +108,11 @@ class PurposeAskedAdmin(admin.ModelAdmin):
         raise NotImplementedError(f"{type(self).__name__} must say which persons it shows")
 
     def purpose_intro(self, obj) -> str:
+        # Not the record's name: this page opens before the purpose is given.
         return _(
-            "You are about to open %(record)s, which shows persons' data. Every opening "
+            "You are about to open this %(kind)s, which shows persons' data. Every opening "
             "is written to the access log of each person shown, which they can read."
-        ) % {"record": obj}
+        ) % {"kind": self.opts.verbose_name}
 
     def purpose_key(self, obj) -> str:
         return f"{self.opts.model_name}-{obj.pk}"
