@@ -378,6 +378,7 @@ def test_reveal_asks_a_purpose_and_logs(staff_client, superuser):
     page = staff_client.get(url)
     assert page.status_code == 200
     assert formatted not in page.content.decode()
+    assert person.full_name not in page.content.decode()  # not before the logged reveal
     assert "no-store" in page["Cache-Control"]
 
     refused = staff_client.post(url, {"purpose": ""})
