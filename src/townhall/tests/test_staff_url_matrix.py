@@ -29,8 +29,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from stdnum.be import nn
 
 from townhall.accounts.models import User
+from townhall.accounts.roles import staff_role_assign
+from townhall.accounts.tests.staff import sign_in_verified, staff_user
 from townhall.demo.municipality import municipality_create
 from townhall.demo.staff import staff_create
 from townhall.messaging.models import Broadcast, LetterBatch, Message, MessageTemplate
@@ -530,3 +533,30 @@ def test_every_role_opens_only_what_it_may_and_every_look_is_logged():
             elif allowed and rule.persons:
                 problems.append(f"{username} {key}: the page never opened ({status})")
     assert not problems, "\n".join(problems)
+
+
+# --- Found by the matrix: the number pages were open to every staff member ----------
+
+
+def test_a_role_without_person_permissions_cannot_reveal_or_look_up(client):
+    user = staff_user("wouter", department_code="environment")  # addresses, organisations
+    staff_role_assign(user=user)
+    sign_in_verified(client, user)
+    person = PersonFactory()
+    number = person.reveal_national_number()
+    reveal = client.post(
+        reverse("admin:registry_person_reveal", args=[person.pk]), {"purpose": "audit"}
+    )
+    assert reveal.status_code == 403
+    assert nn.format(number) not in reveal.content.decode()
+    found = client.post(
+        reverse("admin:registry_person_lookup"), {"national_number": number, "purpose": "audit"}
+    )
+    assert found.status_code == 403
+    household = HouseholdFactory()
+    for name, obj in (
+        ("registry_person_purpose", person),
+        ("registry_household_purpose", household),
+    ):
+        assert client.get(reverse(f"admin:{name}", args=[obj.pk])).status_code == 403
+    assert AccessLogEntry.objects.count() == 0

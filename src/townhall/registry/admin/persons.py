@@ -149,7 +149,13 @@ class PersonAdmin(PurposeAskedAdmin):
     purpose_template = "admin/registry/person/purpose.html"
     purpose_covers_search = False
     autocomplete_fields = ["domicile"]
-    readonly_fields = ["national_number_display", "number_kind", "created_at", "updated_at"]
+    readonly_fields = [
+        "national_number_display",
+        "number_kind",
+        "created_at",
+        "updated_at",
+        "access_log_link",
+    ]
     fieldsets = [
         (
             _("Identity"),
@@ -170,7 +176,7 @@ class PersonAdmin(PurposeAskedAdmin):
         ),
         (_("Residence"), {"fields": ["domicile", "state", "state_since"]}),
         (_("Contact"), {"fields": ["email", "mobile"]}),
-        (_("Record"), {"fields": ["created_at", "updated_at"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at", "access_log_link"]}),
     ]
 
     def get_urls(self):
@@ -203,6 +209,20 @@ class PersonAdmin(PurposeAskedAdmin):
             person.national_number_masked,
             reverse("admin:registry_person_reveal", args=[person.pk]),
             _("Reveal (logged)"),
+        )
+
+    @admin.display(description=_("access log"))
+    def access_log_link(self, person):
+        """The person's own entries: the access log admin names nobody, so an audit of one
+        person starts here, from a record opened with a purpose (and logged)."""
+        if person is None or person.pk is None:
+            return "–"
+        url = reverse("admin:registry_accesslogentry_changelist")
+        return format_html(
+            '<a href="{}?person__id__exact={}">{}</a>',
+            url,
+            person.pk,
+            _("Who looked at this record"),
         )
 
     def persons_shown(self, request, obj) -> list[Person]:
