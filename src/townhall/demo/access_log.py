@@ -1,5 +1,8 @@
 """A few staff reads of residents' records, so "who looked at my data" has something to show.
 
+Searches are among them: a search writes a row for every person it showed, so
+a resident reads "searched the register for a name or a street; you were one of 4".
+
 Entries are dated in the weeks before the reference date, on working days
 during office hours, each with the purpose the staff member gave.
 """
@@ -14,7 +17,14 @@ from townhall.registry.models import AccessLogEntry, Person
 
 Action = AccessLogEntry.Action
 
-# (username, action, purpose)
+# (username, action, purpose); a search also says what kind of term and how many it showed.
+SEARCHES = {
+    "Vraag aan het loket: wie woont er in deze straat?": (
+        AccessLogEntry.SearchKind.NAME_OR_STREET,
+        4,
+    ),
+    "Antwoord op een e-mail van een inwoner": (AccessLogEntry.SearchKind.EMAIL, 1),
+}
 READS = [
     ("burgerzaken", Action.VIEW, "Attest van gezinssamenstelling aangevraagd aan het loket"),
     ("burgerzaken", Action.VIEW, "Adreswijziging: controle van de nieuwe woonst"),
@@ -27,6 +37,8 @@ READS = [
     ("communicatie", Action.VIEW, "Uitnodiging voor de nieuwjaarsreceptie van de jubilarissen"),
     ("financien", Action.VIEW, "Controle van het adres voor een terugbetaling"),
     ("secretariaat", Action.VIEW, "Behandeling van een klacht"),
+    ("burgerzaken", Action.SEARCH, "Vraag aan het loket: wie woont er in deze straat?"),
+    ("communicatie", Action.SEARCH, "Antwoord op een e-mail van een inwoner"),
 ]
 _BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -34,7 +46,8 @@ _BRUSSELS = ZoneInfo("Europe/Brussels")
 def access_log_create(
     *, rng: random.Random, persons: list[Person], users: dict[str, User], count: int
 ) -> int:
-    """Write ``count`` access-log entries about adult residents; return how many."""
+    """Write ``count`` staff reads of adult residents (a search writes one entry per person
+    it showed); return how many entries."""
     adults = [
         person
         for person in persons
@@ -48,15 +61,21 @@ def access_log_create(
     entries = []
     for index, (username, action, purpose) in enumerate(reads):
         actor = users[username]
-        entries.append(
+        kind, shown = SEARCHES.get(purpose, ("", 1)) if action == Action.SEARCH else ("", 1)
+        # A search is in the log of every person it showed, each told how many there were.
+        found = {subjects[(index + k) % len(subjects)] for k in range(shown)}
+        entries.extend(
             AccessLogEntry(
-                person=subjects[index % len(subjects)],
+                person=person,
                 actor=actor,
                 actor_name=actor.get_full_name(),
                 actor_department=actor.department.name if actor.department else "",
                 action=action,
                 purpose=purpose,
+                search_kind=kind,
+                result_count=len(found) if action == Action.SEARCH else None,
             )
+            for person in sorted(found, key=lambda person: person.pk)
         )
     AccessLogEntry.objects.bulk_create(entries)
     # ``at`` is set to now on insert; put the reads back where they belong in time.

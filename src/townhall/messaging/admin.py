@@ -9,7 +9,9 @@ are read-only.
    :func:`~townhall.messaging.templates.template_activate`.
 3. Messages show no text and only a masked address: reading what was sent to
    someone happens on their message log in the back office, which asks why
-   and writes the access log.
+   and writes the access log. The list names no recipient and is not searched
+   by name; one message's page names its recipient, so it asks why first and
+   writes the access log too (:mod:`townhall.registry.admin.purposes`).
 """
 
 from django import forms
@@ -23,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from townhall.messaging.models import LetterBatch, Message, MessageTemplate, TemplateText
 from townhall.messaging.sms import number_masked
 from townhall.messaging.templates import template_activate, template_text_save, text_errors
+from townhall.registry.admin.purposes import PurposeAskedAdmin
 from townhall.registry.preferences import Channel
 
 
@@ -131,10 +134,22 @@ def address_masked(message: Message) -> str:
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
-    list_display = ["reference", "recipient_name", "channel", "state", "created_at"]
+class MessageAdmin(PurposeAskedAdmin):
+    list_display = ["reference", "channel", "state", "created_at"]
     list_filter = ["state", "channel", "kind", "queue"]
-    search_fields = ["recipient_name", "provider_reference"]
+    search_fields = ["provider_reference"]
+    purpose_covers_search = False
+
+    def purpose_needed(self, request, obj) -> bool:
+        return obj.person_id is not None
+
+    def purpose_key(self, obj) -> str:
+        # The person's own key: a purpose given for them covers their messages.
+        return str(obj.person_id)
+
+    def persons_shown(self, request, obj) -> list:
+        return [obj.person]
+
     date_hierarchy = "created_at"
     fields = [
         "reference",

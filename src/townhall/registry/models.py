@@ -448,7 +448,10 @@ class Representative(models.Model):
 class AccessLogEntry(models.Model):
     """One staff read of a person's record: who, when, what and for what purpose.
 
-    Residents read their own entries on "My data". Rows are never edited.
+    A search writes one entry for every person it showed, with the kind of term
+    searched for (never the term: it may itself be someone's name or e-mail
+    address) and how many persons it showed. Residents read their own entries
+    on "My data". Rows are never edited.
     """
 
     class Action(models.TextChoices):
@@ -456,6 +459,11 @@ class AccessLogEntry(models.Model):
         REVEAL_NUMBER = "reveal_number", _("revealed the national number")
         LOOKUP = "lookup", _("looked up by national number")
         EXPORT = "export", _("exported the record")
+        SEARCH = "search", _("searched the register")
+
+    class SearchKind(models.TextChoices):
+        NAME_OR_STREET = "name_or_street", _("a name or a street")
+        EMAIL = "email", _("an e-mail address")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="access_log")
     actor = models.ForeignKey(
@@ -465,6 +473,11 @@ class AccessLogEntry(models.Model):
     actor_department = models.CharField(_("department"), max_length=100, blank=True)
     action = models.CharField(_("action"), max_length=15, choices=Action.choices)
     purpose = models.CharField(_("purpose"), max_length=200)
+    # Only for a search: what kind of term, and how many persons the search showed.
+    search_kind = models.CharField(
+        _("searched for"), max_length=20, choices=SearchKind.choices, blank=True
+    )
+    result_count = models.PositiveIntegerField(_("persons shown"), null=True, blank=True)
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -6,7 +6,8 @@
    ``representation-12``), a label, the value as shown, and its provenance.
 2. :func:`person_data` adds what the register keeps beside the record:
    contact settings and consents, the person's correction requests, and the
-   access log (staff names only when the municipality chooses to show them).
+   access log (staff names only when the municipality chooses to show them;
+   a search says what kind of term and among how many persons shown).
 3. :func:`item_for` finds one item again by its key, only among that person's
    own items: a key never reaches someone else's data.
 
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from townhall.registry.connectors import HouseholdMemberRecord, PersonRecord
 from townhall.registry.contact import ContactSettings, contact_settings_for
@@ -62,6 +64,8 @@ class AccessLogLine:
     action: str
     action_label: str
     purpose: str
+    # For a search: "for a name or a street; you were one of 3 persons shown".
+    search_detail: str = ""
 
 
 @dataclass
@@ -184,9 +188,21 @@ def access_log_for(person: Person, *, limit: int | None = ACCESS_LOG_LIMIT) -> l
             action=entry.action,
             action_label=str(entry.get_action_display()),
             purpose=entry.purpose,
+            search_detail=_search_detail(entry),
         )
         for entry in entries
     ]
+
+
+def _search_detail(entry: AccessLogEntry) -> str:
+    if entry.action != AccessLogEntry.Action.SEARCH:
+        return ""
+    count = entry.result_count or 1
+    return ngettext(
+        "for %(kind)s; you were the only person shown",
+        "for %(kind)s; you were one of %(count)d persons shown",
+        count,
+    ) % {"kind": entry.get_search_kind_display() or _("a term"), "count": count}
 
 
 def person_data(person: Person, *, access_log_limit: int | None = ACCESS_LOG_LIMIT) -> PersonData:

@@ -196,20 +196,61 @@ def person_find_by_national_number(number: str) -> Person | None:
     ).first()
 
 
-def access_log_record(*, actor, person: Person, action: str, purpose: str) -> AccessLogEntry:
-    """Write one access-log row for a staff read of ``person``."""
+def _access_log_entry(*, actor, person: Person, action: str, purpose: str, **extra):
     purpose = (purpose or "").strip()
     if not purpose:
         raise ValidationError({"purpose": _("Say why you open this record.")})
     department = getattr(actor, "department", None)
-    return AccessLogEntry.objects.create(
+    return AccessLogEntry(
         person=person,
         actor=actor,
         actor_name=actor.get_full_name() or actor.get_username(),
         actor_department=str(department) if department else "",
         action=action,
         purpose=purpose[:200],
+        **extra,
     )
+
+
+def access_log_record(*, actor, person: Person, action: str, purpose: str) -> AccessLogEntry:
+    """Write one access-log row for a staff read of ``person``."""
+    entry = _access_log_entry(actor=actor, person=person, action=action, purpose=purpose)
+    entry.save()
+    return entry
+
+
+def access_log_record_many(*, actor, persons, action: str, purpose: str) -> list[AccessLogEntry]:
+    """Write one access-log row per person of ``persons`` that one page showed together
+    (the members of a household, the representatives of an organisation), in one query."""
+    entries = [
+        _access_log_entry(actor=actor, person=person, action=action, purpose=purpose)
+        for person in {person.pk: person for person in persons}.values()
+    ]
+    return AccessLogEntry.objects.bulk_create(entries)
+
+
+def access_log_record_search(
+    *, actor, persons, search_kind: str, purpose: str
+) -> list[AccessLogEntry]:
+    """Log a search that showed ``persons``: one row in the access log of every person
+    shown, each with the kind of term and how many persons the search showed, so each
+    of them reads "searched the register, you were one of N". The term itself is
+    never kept: it may be a name or e-mail address, of someone not even found."""
+    shown = list({person.pk: person for person in persons}.values())
+    if search_kind not in AccessLogEntry.SearchKind.values:
+        raise ValueError(f"Unknown kind of search term: {search_kind!r}")
+    entries = [
+        _access_log_entry(
+            actor=actor,
+            person=person,
+            action=AccessLogEntry.Action.SEARCH,
+            purpose=purpose,
+            search_kind=search_kind,
+            result_count=len(shown),
+        )
+        for person in shown
+    ]
+    return AccessLogEntry.objects.bulk_create(entries)
 
 
 def person_reveal_national_number(*, actor, person: Person, purpose: str) -> str:

@@ -1,4 +1,9 @@
-"""The messaging start page (counts, broadcasts, failures) and one broadcast's progress."""
+"""The messaging start page (counts, broadcasts, failures) and one broadcast's progress.
+
+Finding a person by name asks why, as every search of the register, and writes
+the access log of every person found; the failures are listed by reference,
+not by recipient (opening a person's messages asks why and is logged).
+"""
 
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
@@ -7,7 +12,10 @@ from townhall.backoffice.messaging_forms import persons_by_name
 from townhall.backoffice.messaging_views.access import staff_permission_required
 from townhall.messaging.broadcasts import ON_THE_WAY, broadcast_progress
 from townhall.messaging.models import Broadcast, Message
+from townhall.registry.admin.purposes import SearchPurposeForm
+from townhall.registry.models import AccessLogEntry
 from townhall.registry.preferences import Channel
+from townhall.registry.services import access_log_record_search
 
 RECENT = 15
 PROBLEM_STATES = (Message.State.FAILED, Message.State.BOUNCED)
@@ -40,10 +48,18 @@ def messaging_home(request):
     broadcasts, and the last messages that did not arrive."""
     may_view_messages = request.user.has_perm("messaging.view_message")
     failed, found, name = [], None, ""
-    if may_view_messages and request.method == "POST":
+    purpose_form = SearchPurposeForm(request.POST if request.method == "POST" else None)
+    if may_view_messages and request.method == "POST" and purpose_form.is_valid():
         # A name goes in the body, not the address, as every look-up of a person.
         name = request.POST.get("name", "").strip()[:100]
         found = persons_by_name(name)
+        if found:
+            access_log_record_search(
+                actor=request.user,
+                persons=found,
+                search_kind=AccessLogEntry.SearchKind.NAME_OR_STREET,
+                purpose=purpose_form.purpose_text(),
+            )
     if may_view_messages:
         failed = list(
             Message.objects.filter(state__in=PROBLEM_STATES)
@@ -60,6 +76,7 @@ def messaging_home(request):
             "may_view_messages": may_view_messages,
             "found": found,
             "name": name,
+            "purpose_form": purpose_form,
         },
     )
 

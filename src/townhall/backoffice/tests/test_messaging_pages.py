@@ -164,11 +164,18 @@ def test_the_overview_counts_per_channel_and_lists_failures(client, citizens_aff
     assert table["states"] == ["failed"]
     assert [row["total"] for row in table["rows"]] == [0, 0, 1]
     page = response.content.decode()
-    assert "Nora Nergens" in page
+    # Failures are listed by reference: the recipient's name is behind the purpose.
+    assert "Nora Nergens" not in page
+    assert Message.objects.get().reference in page
     assert log_url(nobody) in page
 
-    found = client.post("/backoffice/berichten/", {"name": "nergens"})
+    # Finding a person by name asks why, and is in the access log of everyone found.
+    refused = client.post("/backoffice/berichten/", {"name": "nergens"})
+    assert refused.context["found"] is None
+    found = client.post("/backoffice/berichten/", {"name": "nergens", "purpose": "counter"})
     assert [p.pk for p in found.context["found"]] == [nobody.pk]
+    entry = AccessLogEntry.objects.get(person=nobody)
+    assert (entry.action, entry.search_kind, entry.result_count) == ("search", "name_or_street", 1)
 
 
 def test_templates_are_shown_per_channel_and_language_with_sample_data(

@@ -19,7 +19,7 @@ from townhall.registry import jsonld
 from townhall.registry.corrections import CorrectionRequest
 from townhall.registry.models import AccessLogEntry, HouseholdMembership, Person, Representative
 from townhall.registry.preferences import Consent, ContactPreference, Topic
-from townhall.registry.services import access_log_record
+from townhall.registry.services import access_log_record, access_log_record_search
 from townhall.registry.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +83,21 @@ def test_the_access_log_names_the_department_not_the_staff_member(english, famil
     assert "Attest aangevraagd" in html
     assert "Katrien" not in html
     assert "Vanhoutte" not in html
+
+
+def test_a_search_that_showed_the_person_is_in_their_access_log(english, family):
+    """Issue 17: a resident reads that staff searched the register and saw them among N."""
+    staff = AccessLogEntry.objects.get().actor
+    access_log_record_search(
+        actor=staff,
+        persons=[family["an"], family["bart"]],
+        search_kind=AccessLogEntry.SearchKind.EMAIL,
+        purpose="Vraag aan het loket",
+    )
+    sign_in(english, family["an_user"])
+    html = english.get(MY_DATA).content.decode()
+    assert "searched the register for an e-mail address; you were one of 2 persons shown" in html
+    assert "Vraag aan het loket" in html
 
 
 def test_the_municipality_may_choose_to_show_staff_names(english, family, settings):

@@ -1,9 +1,11 @@
 """Admin page of correction requests ("this is not right"), for citizens' affairs.
 
-1. The list shows the open requests first; it names the person and the item,
-   not the value.
-2. Opening a request shows the person's remark and the value as it was shown
-   to them; that is a read of the person's data, so it writes the access log.
+1. The list shows the open requests first; it names the item, not the person
+   nor the value, and is searched by item only (a search by name would turn a
+   name into what that person asked to correct).
+2. Opening a request, or its history, shows the person, their remark and the
+   value as it was shown to them; that is a read of the person's data, so it
+   writes the access log, with the one purpose these pages serve.
 3. Ticking "handled" (or the list action) marks it handled through
    :func:`~townhall.registry.corrections.correction_request_handle`; the
    register itself is corrected on the person's own record page.
@@ -38,10 +40,9 @@ class CorrectionRequestForm(forms.ModelForm):
 @admin.register(CorrectionRequest)
 class CorrectionRequestAdmin(admin.ModelAdmin):
     form = CorrectionRequestForm
-    list_display = ["created_at", "person", "item_label", "status", "handled_at"]
+    list_display = ["created_at", "item_label", "status", "handled_at"]
     list_filter = ["status", "department_code"]
-    search_fields = ["person__family_name", "person__given_names", "item_label"]
-    list_select_related = ["person"]
+    search_fields = ["item_label"]
     ordering = ["-status", "-created_at"]  # descending: "open" before "handled"
     actions = ["mark_handled"]
     readonly_fields = [
@@ -70,16 +71,26 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
             correction.person,
         )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def _log_read(self, request, object_id) -> None:
+        if request.method != "GET" or not self.has_view_or_change_permission(request):
+            return
         correction = self.get_object(request, object_id)
-        if correction is not None and request.method == "GET":
+        if correction is not None:
             services.access_log_record(
                 actor=request.user,
                 person=correction.person,
                 action=AccessLogEntry.Action.VIEW,
                 purpose=str(ACCESS_PURPOSE),
             )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._log_read(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The history names the request, and so the person.
+        self._log_read(request, object_id)
+        return super().history_view(request, object_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         if form.cleaned_data.get("mark_handled") and obj.is_open:

@@ -3,6 +3,12 @@
 The rules over a whole household (exactly one current reference person, one
 household per person at a time) are checked by the inline formset on the rows
 as they will be, and the rows are saved in an order the database accepts.
+
+A household's pages show its members' names and relations: they ask the purpose
+first and write the access log of every member shown (:mod:`.purposes`). The
+add page needs a search purpose, since adding a member searches for one. The
+list shows addresses, and is not searched by a person's name (that would turn a
+name into an address).
 """
 
 from django import forms
@@ -10,21 +16,33 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from townhall.registry.admin.purposes import (
+    PurposeAskedAdmin,
+    search_purpose_recent,
+    search_purpose_redirect,
+)
 from townhall.registry.models import Address, Household, HouseholdMembership
 
 Relation = HouseholdMembership.Relation
 
 
 @admin.register(Address)
-class AddressAdmin(admin.ModelAdmin):
+class AddressAdmin(PurposeAskedAdmin):
+    # Only the delete page shows persons: those who live there, who protect the address.
+    purpose_pages = ("delete",)
+    purpose_covers_search = False
     # A web address typed without a scheme is https (Django 6 default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["__str__", "nis_code"]
     search_fields = ["street_name", "postcode", "municipality_name"]
     list_filter = ["postcode"]
     exclude = ["key"]
+
+    def persons_shown(self, request, obj) -> list:
+        return list(obj.residents.all())
 
 
 class MembershipInline(admin.TabularInline):
@@ -102,9 +120,18 @@ class HouseholdMembershipInline(MembershipInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(PurposeAskedAdmin):
     list_display = ["__str__", "register_number"]
-    search_fields = ["address__street_name", "register_number", "memberships__person__family_name"]
+    search_fields = ["address__street_name", "register_number"]
     autocomplete_fields = ["address"]
     inlines = [HouseholdMembershipInline]
     list_select_related = ["address"]
+
+    def persons_shown(self, request, obj) -> list:
+        # The inline lists every membership, ended ones too.
+        return [membership.person for membership in obj.memberships.select_related("person")]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if self.has_add_permission(request) and search_purpose_recent(request) is None:
+            return search_purpose_redirect(request, reverse("admin:registry_household_add"))
+        return super().add_view(request, form_url, extra_context)

@@ -1,11 +1,22 @@
-"""Admin pages of organisations, with enterprise numbers in their written forms."""
+"""Admin pages of organisations, with enterprise numbers in their written forms.
+
+An organisation's pages show its representatives, who are persons: for a staff
+member who may see representatives they ask the purpose first and write the
+access log of every representative shown (:mod:`.purposes`).
+"""
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from townhall.registry import services
+from townhall.registry.admin.purposes import (
+    PurposeAskedAdmin,
+    search_purpose_recent,
+    search_purpose_redirect,
+)
 from townhall.registry.identifiers import compact_enterprise_number, parse_enterprise_number
 from townhall.registry.models import Organisation, OrganisationAddress, Representative
 
@@ -65,12 +76,25 @@ class OrganisationAdminForm(forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PurposeAskedAdmin):
     form = OrganisationAdminForm
     list_display = ["name", "enterprise_number_display", "vcode", "kind", "status"]
     list_filter = ["kind", "status"]
     search_fields = ["name", "alternative_name", "enterprise_number", "vcode"]
     inlines = [OrganisationAddressInline, RepresentativeInline]
+
+    def purpose_needed(self, request, obj) -> bool:
+        # Without this permission the representatives' inline is not shown at all.
+        return request.user.has_perm("registry.view_representative")
+
+    def persons_shown(self, request, obj) -> list:
+        return [rep.person for rep in obj.representatives.select_related("person")]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        adds_persons = request.user.has_perm("registry.add_representative")
+        if self.has_add_permission(request) and adds_persons and not search_purpose_recent(request):
+            return search_purpose_redirect(request, reverse("admin:registry_organisation_add"))
+        return super().add_view(request, form_url, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         # Enterprise numbers are public; accept 0403.019.261, BE0403019261, 403019261.

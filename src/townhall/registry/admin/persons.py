@@ -2,53 +2,56 @@
 
 1. A look-up by national number is a POST through the keyed hash, never a URL;
    a search whose term looks like a number is refused.
-2. Opening a person's record first asks why (:class:`PurposeForm`); the purpose
-   is remembered in the session for half an hour, per record.
-3. Every open writes the access log (:class:`~townhall.registry.models.AccessLogEntry`).
+2. Opening a person's record, its history or its delete page first asks why
+   (:mod:`.purposes`); the purpose is remembered in the session for half an hour,
+   per record. Every open writes the access log
+   (:class:`~townhall.registry.models.AccessLogEntry`).
+3. The list shows nobody until a search; a search (here or through the autocomplete
+   of the household and organisation pages) asks why the staff member searches,
+   and writes one access-log row for every person it showed, with the kind of term
+   and the number of persons shown, never the term.
 4. The national number shows masked; revealing it asks a purpose again and is logged.
 """
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import nn
 
 from townhall.registry import provenance, services
+from townhall.registry.admin.purposes import (
+    PENDING_SEARCH_KEY,
+    PURPOSE_SESSION_KEY,
+    PURPOSE_VALID_SECONDS,
+    PurposeAskedAdmin,
+    PurposeForm,
+    SearchPurposeForm,
+    purpose_recent,
+    purpose_remember,
+    search_purpose_recent,
+    search_purpose_redirect,
+    search_purpose_remember,
+)
 from townhall.registry.models import AccessLogEntry, Person
 
-PURPOSE_SESSION_KEY = "registry_access_purposes"
-PURPOSE_VALID_SECONDS = 30 * 60
-
-
-class PurposeForm(forms.Form):
-    PURPOSES = [
-        ("counter", _("Helping this person at the counter or by phone")),
-        ("case", _("Handling a case or application of this person")),
-        ("correction", _("Correcting the person's data")),
-        ("audit", _("Quality control or audit")),
-        ("other", _("Other (explain below)")),
-    ]
-    purpose = forms.ChoiceField(
-        label=_("Why do you open this record?"), choices=PURPOSES, widget=forms.RadioSelect
-    )
-    explanation = forms.CharField(label=_("Explanation"), required=False, max_length=150)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("purpose") == "other" and not data.get("explanation", "").strip():
-            raise ValidationError({"explanation": _("Explain the purpose.")})
-        return data
-
-    def purpose_text(self) -> str:
-        label = str(dict(self.PURPOSES)[self.cleaned_data["purpose"]])
-        explanation = self.cleaned_data.get("explanation", "").strip()
-        return f"{label}: {explanation}" if explanation else label
+__all__ = [
+    "PURPOSE_SESSION_KEY",
+    "PURPOSE_VALID_SECONDS",
+    "NumberLookupForm",
+    "PersonAdmin",
+    "PersonAdminForm",
+    "PurposeForm",
+    "purpose_recent",
+    "purpose_remember",
+]
+SearchKind = AccessLogEntry.SearchKind
 
 
 class NumberLookupForm(PurposeForm):
@@ -121,32 +124,38 @@ def looks_like_national_number(term: str) -> bool:
     return sum(character.isdigit() for character in term) >= 9
 
 
-def purpose_remember(request, person_id: int, purpose: str) -> None:
-    """Remember, in the staff member's session, why they opened this person's record."""
-    purposes = request.session.get(PURPOSE_SESSION_KEY, {})
-    purposes[str(person_id)] = [purpose, timezone.now().timestamp()]
-    request.session[PURPOSE_SESSION_KEY] = purposes
+def search_kind_of(term: str) -> str:
+    """What kind of term a search is for, as the access log keeps it (never the term)."""
+    return SearchKind.EMAIL if "@" in term else SearchKind.NAME_OR_STREET
 
 
-def purpose_recent(request, person_id: int) -> str | None:
-    """The purpose given for this person within the last ``PURPOSE_VALID_SECONDS``, if any;
-    every staff page that shows a person asks for one first."""
-    purpose, at = request.session.get(PURPOSE_SESSION_KEY, {}).get(str(person_id), [None, 0])
-    if purpose and timezone.now().timestamp() - at < PURPOSE_VALID_SECONDS:
-        return purpose
-    return None
+def _page_number(request) -> int | None:
+    try:
+        number = int(request.GET.get(PAGE_VAR, 1))
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 1 else None
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(PurposeAskedAdmin):
     form = PersonAdminForm
     change_list_template = "admin/registry/person/change_list.html"
     list_display = ["full_name", "national_number_masked", "birth_year", "domicile", "state"]
     list_filter = ["state", "number_kind", "language", "sex"]
-    search_fields = ["family_name", "given_names", "domicile__street_name", "email"]
+    # A term with "@" searches the e-mail address instead, whole (see get_search_results).
+    search_fields = ["family_name", "given_names", "domicile__street_name"]
     list_select_related = ["domicile"]
+    purpose_template = "admin/registry/person/purpose.html"
+    purpose_covers_search = False
     autocomplete_fields = ["domicile"]
-    readonly_fields = ["national_number_display", "number_kind", "created_at", "updated_at"]
+    readonly_fields = [
+        "national_number_display",
+        "number_kind",
+        "created_at",
+        "updated_at",
+        "access_log_link",
+    ]
     fieldsets = [
         (
             _("Identity"),
@@ -167,7 +176,7 @@ class PersonAdmin(admin.ModelAdmin):
         ),
         (_("Residence"), {"fields": ["domicile", "state", "state_since"]}),
         (_("Contact"), {"fields": ["email", "mobile"]}),
-        (_("Record"), {"fields": ["created_at", "updated_at"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at", "access_log_link"]}),
     ]
 
     def get_urls(self):
@@ -178,9 +187,9 @@ class PersonAdmin(admin.ModelAdmin):
                 name="registry_person_lookup",
             ),
             path(
-                "<int:object_id>/purpose/",
-                self.admin_site.admin_view(self.purpose_view),
-                name="registry_person_purpose",
+                "search/purpose/",
+                self.admin_site.admin_view(self.search_purpose_view),
+                name="registry_person_search_purpose",
             ),
             path(
                 "<int:object_id>/reveal-number/",
@@ -208,8 +217,30 @@ class PersonAdmin(admin.ModelAdmin):
             _("Reveal (logged)"),
         )
 
+    @admin.display(description=_("access log"))
+    def access_log_link(self, person):
+        """The person's own entries: the access log admin names nobody, so an audit of one
+        person starts here, from a record opened with a purpose (and logged)."""
+        if person is None or person.pk is None:
+            return "–"
+        url = reverse("admin:registry_accesslogentry_changelist")
+        return format_html(
+            '<a href="{}?person__id__exact={}">{}</a>',
+            url,
+            person.pk,
+            _("Who looked at this record"),
+        )
+
+    def persons_shown(self, request, obj) -> list[Person]:
+        return [obj]
+
+    def purpose_key(self, obj) -> str:
+        # The person's id alone: the message log of the back office shares this purpose.
+        return str(obj.pk)
+
     def changelist_view(self, request, extra_context=None):
-        if looks_like_national_number(request.GET.get("q", "")):
+        term = request.GET.get(SEARCH_VAR, "").strip()
+        if looks_like_national_number(term):
             messages.warning(
                 request,
                 _(
@@ -218,16 +249,93 @@ class PersonAdmin(admin.ModelAdmin):
                 ),
             )
             return HttpResponseRedirect(reverse("admin:registry_person_changelist"))
+        purpose = search_purpose_recent(request)
+        if term and purpose is None:
+            return search_purpose_redirect(request, request.get_full_path())
         extra_context = {**(extra_context or {}), "lookup_form": NumberLookupForm()}
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if term and changelist is not None:
+            # The rows the page will show, read once, logged, and handed to the template.
+            shown = list(changelist.result_list)
+            changelist.result_list = shown
+            if shown:
+                services.access_log_record_search(
+                    actor=request.user,
+                    persons=shown,
+                    search_kind=search_kind_of(term),
+                    purpose=purpose,
+                )
+        return response
 
     def get_search_results(self, request, queryset, search_term):
+        search_term = search_term.strip()
+        # The list shows nobody until a search: browsing the whole register has no purpose.
         # Also the autocomplete of other admins: a number never finds anyone through a URL.
-        if looks_like_national_number(search_term):
+        if not search_term or looks_like_national_number(search_term):
             return queryset.none(), False
-        return super().get_search_results(request, queryset, search_term)
+        if search_kind_of(search_term) == SearchKind.EMAIL:
+            # A whole address, not a part: "@example.com" must not list a domain's users.
+            found, distinct = queryset.filter(email__iexact=search_term), False
+        else:
+            found, distinct = super().get_search_results(request, queryset, search_term)
+        if request.path == reverse("admin:autocomplete"):
+            return self._autocomplete_results(request, found, distinct, search_term)
+        return found, distinct
+
+    def _autocomplete_results(self, request, found, distinct, search_term):
+        """The autocomplete of the household and organisation pages: it needs a search
+        purpose (those pages ask one), and logs the page of persons it answers with."""
+        purpose = search_purpose_recent(request)
+        number = _page_number(request)
+        if purpose is None or number is None:
+            return found.none(), False
+        if distinct:
+            found = found.distinct()
+        # The view pages by this many after this method; log exactly the page it sends.
+        size = AutocompleteJsonView.paginate_by
+        shown = list(found[(number - 1) * size : number * size])
+        if shown:
+            services.access_log_record_search(
+                actor=request.user,
+                persons=shown,
+                search_kind=search_kind_of(search_term),
+                purpose=purpose,
+            )
+        return found, False
+
+    def search_purpose_view(self, request):
+        """Why the staff member searches the register; then on to the search they asked."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        form = SearchPurposeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            search_purpose_remember(request, form.purpose_text())
+            next_url = request.session.pop(PENDING_SEARCH_KEY, "")
+            if not next_url.startswith(reverse("admin:index")):
+                next_url = reverse("admin:registry_person_changelist")
+            return HttpResponseRedirect(next_url)
+        return TemplateResponse(
+            request,
+            "admin/registry/purpose.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "opts": self.opts,
+                "intro": _(
+                    "You are about to search the register. Every person the search shows "
+                    "finds it in their access log: who searched, why, for what kind of "
+                    "term and how many persons were shown."
+                ),
+                "submit_label": _("Search"),
+                "title": _("Why do you search the register?"),
+            },
+        )
 
     def lookup_view(self, request):
+        # Without this, any staff member could learn who has a number, and log a look-up.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         form = NumberLookupForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -262,44 +370,6 @@ class PersonAdmin(admin.ModelAdmin):
             },
         )
 
-    def purpose_view(self, request, object_id):
-        person = self.get_object(request, str(object_id))
-        if person is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, str(object_id))
-        form = PurposeForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            purpose_remember(request, person.pk, form.purpose_text())
-            return HttpResponseRedirect(reverse("admin:registry_person_change", args=[person.pk]))
-        return TemplateResponse(
-            request,
-            "admin/registry/person/purpose.html",
-            {
-                **self.admin_site.each_context(request),
-                "form": form,
-                "opts": self.opts,
-                "person": person,
-                "title": _("Why do you open this record?"),
-            },
-        )
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        person = self.get_object(request, object_id)
-        if person is not None:
-            # A POST re-shows the record when it has errors, so it needs a purpose too.
-            purpose = purpose_recent(request, person.pk)
-            if purpose is None:
-                return HttpResponseRedirect(
-                    reverse("admin:registry_person_purpose", args=[person.pk])
-                )
-            if request.method == "GET":
-                services.access_log_record(
-                    actor=request.user,
-                    person=person,
-                    action=AccessLogEntry.Action.VIEW,
-                    purpose=purpose,
-                )
-        return super().change_view(request, object_id, form_url, extra_context)
-
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # My data says where each value came from; a change here is its new source.
@@ -308,6 +378,9 @@ class PersonAdmin(admin.ModelAdmin):
         )
 
     def reveal_view(self, request, object_id):
+        # Without this, any staff member could read any person's national number.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         person = self.get_object(request, str(object_id))
         if person is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, str(object_id))
@@ -335,10 +408,41 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(AccessLogEntry)
 class AccessLogEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_name", "actor_department", "action", "person", "purpose"]
+    """Who looked at which record, for the data protection officer.
+
+    Reading the log is not a look at the persons in it: the person is shown by
+    their register id, never by name, and the log is not searched by name. To
+    audit one person, open their record (which asks why and is logged) and follow
+    its link to their entries.
+    """
+
+    list_display = [
+        "at",
+        "actor_name",
+        "actor_department",
+        "action",
+        "person_reference",
+        "search_kind",
+        "result_count",
+        "purpose",
+    ]
     list_filter = ["action", "actor_department"]
-    search_fields = ["actor_name", "person__family_name"]
-    list_select_related = ["person"]
+    search_fields = ["actor_name"]
+    fields = [
+        "at",
+        "actor_name",
+        "actor_department",
+        "action",
+        "person_reference",
+        "search_kind",
+        "result_count",
+        "purpose",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("person (register id)"), ordering="person_id")
+    def person_reference(self, entry) -> str:
+        return str(entry.person_id)
 
     def has_add_permission(self, request):
         return False

@@ -46,6 +46,27 @@ def give_purpose(client, person, purpose="counter", explanation=""):
     )
 
 
+def give_search_purpose(client, purpose="counter"):
+    return client.post(
+        reverse("admin:registry_person_search_purpose"), {"purpose": purpose, "explanation": ""}
+    )
+
+
+def give_record_purpose(client, obj, purpose="counter"):
+    opts = obj._meta
+    return client.post(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_purpose", args=[obj.pk]),
+        {"purpose": purpose, "explanation": ""},
+    )
+
+
+@pytest.fixture
+def searching_client(staff_client):
+    """A staff session that said why it searches the register (adding a member searches)."""
+    give_search_purpose(staff_client)
+    return staff_client
+
+
 def written_forms(person) -> list[str]:
     number = person.reveal_national_number()
     return [number, nn.format(number)]
@@ -54,16 +75,144 @@ def written_forms(person) -> list[str]:
 # --- The list ---------------------------------------------------------------
 
 
-def test_the_person_list_never_shows_a_number(staff_client):
-    people = PersonFactory.create_batch(5)
-    response = staff_client.get(reverse(CHANGELIST))
+def test_the_person_list_never_shows_a_number(searching_client):
+    people = PersonFactory.create_batch(5, family_name="Vinck")
+    response = searching_client.get(reverse(CHANGELIST), {"q": "Vinck"})
     assert response.status_code == 200
     html = unescape(response.content.decode())  # names such as D'hondt are escaped
     for person in people:
-        assert person.family_name in html
+        assert person.given_names in html
         assert person.national_number_masked in html
         for written in written_forms(person):
             assert written not in html
+
+
+def test_the_person_list_shows_nobody_before_a_search(staff_client):
+    person = PersonFactory(family_name="Vandenbroucke")
+    response = staff_client.get(reverse(CHANGELIST))
+    assert response.status_code == 200
+    assert person.family_name not in unescape(response.content.decode())
+    assert list(response.context["cl"].result_list) == []
+    assert AccessLogEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("term", "kind"),
+    [
+        ("lotte@example.org", "email"),
+        ("Kasteelstraat", "name_or_street"),
+        ("lotte", "name_or_street"),
+    ],
+)
+def test_a_search_asks_why_and_logs_every_person_it_shows(staff_client, superuser, term, kind):
+    """Defect 2 of issue 17: a search by e-mail or street showed persons, unlogged."""
+    found = PersonFactory(
+        given_names="Lotte",
+        email="lotte@example.org",
+        domicile=AddressFactory(street_name="Kasteelstraat"),
+    )
+    PersonFactory(
+        given_names="Lotte", email="", domicile=AddressFactory(street_name="Kasteelstraat")
+    )
+    PersonFactory(given_names="Jan", email="jan@example.org")
+    response = staff_client.get(reverse(CHANGELIST), {"q": term})
+    assert response.status_code == 302
+    assert response.url == reverse("admin:registry_person_search_purpose")
+    assert term not in response.url
+    assert AccessLogEntry.objects.count() == 0
+
+    given = give_search_purpose(staff_client, purpose="case")
+    assert given.url == f"{reverse(CHANGELIST)}?q={term.replace('@', '%40')}"
+    page = staff_client.get(given.url)
+    assert page.status_code == 200
+    shown = list(page.context["cl"].result_list)
+    assert found in shown
+    entries = AccessLogEntry.objects.filter(action=Action.SEARCH)
+    assert {entry.person for entry in entries} == set(shown)
+    assert {(e.search_kind, e.result_count, e.actor) for e in entries} == {
+        (kind, len(shown), superuser)
+    }
+    assert all("case" in entry.purpose for entry in entries)
+    assert not any(term in entry.purpose for entry in entries)
+
+
+def test_an_email_search_needs_the_whole_address(searching_client):
+    PersonFactory(email="lotte@example.org")
+    response = searching_client.get(reverse(CHANGELIST), {"q": "@example.org"})
+    assert list(response.context["cl"].result_list) == []
+    assert AccessLogEntry.objects.count() == 0
+
+
+def test_the_autocomplete_asks_a_purpose_and_logs_what_it_answers(staff_client, superuser):
+    """Defect 2 of issue 17: the autocomplete turned an e-mail address or a street into persons."""
+    person = PersonFactory(email="lotte@example.org", domicile=AddressFactory(street_name="Dorp"))
+    query = {
+        "app_label": "registry",
+        "model_name": "householdmembership",
+        "field_name": "person",
+        "term": "lotte@example.org",
+    }
+    refused = staff_client.get(reverse("admin:autocomplete"), query)
+    assert refused.json()["results"] == []
+    assert AccessLogEntry.objects.count() == 0
+
+    give_search_purpose(staff_client)
+    for term in ("lotte@example.org", "Dorp"):
+        answer = staff_client.get(reverse("admin:autocomplete"), {**query, "term": term})
+        assert [r["id"] for r in answer.json()["results"]] == [str(person.pk)], term
+    entries = AccessLogEntry.objects.filter(person=person, action=Action.SEARCH, actor=superuser)
+    assert sorted(e.search_kind for e in entries) == ["email", "name_or_street"]
+
+
+def test_a_persons_history_asks_a_purpose_and_is_logged(staff_client):
+    """Defect 2 of issue 17: the history page showed a person, unlogged."""
+    person = PersonFactory()
+    url = reverse("admin:registry_person_history", args=[person.pk])
+    response = staff_client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:registry_person_purpose", args=[person.pk]))
+    given = staff_client.post(response.url, {"purpose": "audit", "explanation": ""})
+    assert given.url == url
+    assert staff_client.get(url).status_code == 200
+    assert AccessLogEntry.objects.filter(person=person, action=Action.VIEW).count() == 1
+
+
+@pytest.mark.parametrize("which", ["change", "history"])
+def test_a_household_page_asks_a_purpose_and_logs_every_member(staff_client, which):
+    """Defect 2 of issue 17: the household page showed names and relations, unlogged."""
+    household = HouseholdFactory()
+    partner = PersonFactory()
+    HouseholdMembership.objects.create(
+        household=household, person=partner, relation=Relation.PARTNER, start_date="2020-01-01"
+    )
+    url = reverse(f"admin:registry_household_{which}", args=[household.pk])
+    response = staff_client.get(url)
+    assert response.status_code == 302
+    assert AccessLogEntry.objects.count() == 0
+    give_record_purpose(staff_client, household)
+    assert staff_client.get(url).status_code == 200
+    members = {m.person for m in household.memberships.all()}
+    assert {e.person for e in AccessLogEntry.objects.filter(action=Action.VIEW)} == members
+
+
+def test_a_household_is_not_found_by_a_persons_name(staff_client):
+    HouseholdFactory(reference_person__family_name="Verhaeghe")
+    response = staff_client.get(reverse("admin:registry_household_changelist"), {"q": "Verhaeghe"})
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_the_person_list_has_a_bounded_number_of_queries(
+    searching_client, django_assert_max_num_queries
+):
+    PersonFactory.create_batch(30, family_name="Peeters")
+    query = {"q": "Peeters"}
+    searching_client.get(reverse(CHANGELIST), query)  # warm the session and content type caches
+    with django_assert_max_num_queries(16) as thirty:
+        response = searching_client.get(reverse(CHANGELIST), query)
+    assert response.status_code == 200
+    PersonFactory.create_batch(20, family_name="Peeters")
+    with django_assert_max_num_queries(len(thirty.captured_queries)):
+        searching_client.get(reverse(CHANGELIST), query)
 
 
 @pytest.mark.parametrize("form", ["compact", "formatted"])
@@ -95,7 +244,7 @@ def test_the_autocomplete_never_finds_by_national_number(staff_client):
     assert response.json()["results"] == []
 
 
-def test_search_by_name_and_by_street(staff_client):
+def test_search_by_name_and_by_street(searching_client):
     person = PersonFactory(
         family_name="Vandenbroucke",
         given_names="Lotte",
@@ -103,22 +252,9 @@ def test_search_by_name_and_by_street(staff_client):
     )
     other = PersonFactory(family_name="Desmet", domicile=AddressFactory(street_name="Beekstraat"))
     for term in ("Vandenbroucke", "lotte", "Kasteelstraat"):
-        html = staff_client.get(reverse(CHANGELIST), {"q": term}).content.decode()
+        html = searching_client.get(reverse(CHANGELIST), {"q": term}).content.decode()
         assert person.family_name in html, term
         assert other.family_name not in html, term
-
-
-def test_the_person_list_has_a_bounded_number_of_queries(
-    staff_client, django_assert_max_num_queries
-):
-    PersonFactory.create_batch(30)
-    staff_client.get(reverse(CHANGELIST))  # warm the session and content type caches
-    with django_assert_max_num_queries(15) as thirty:
-        response = staff_client.get(reverse(CHANGELIST))
-    assert response.status_code == 200
-    PersonFactory.create_batch(20)
-    with django_assert_max_num_queries(len(thirty.captured_queries)):
-        staff_client.get(reverse(CHANGELIST))
 
 
 # --- Look-up by number (a POST) ------------------------------------------------
@@ -180,7 +316,8 @@ def test_opening_a_record_asks_a_purpose_first(staff_client):
     assert AccessLogEntry.objects.count() == 0
     page = staff_client.get(response.url)
     assert page.status_code == 200
-    assert person.full_name in page.content.decode()
+    # Before the purpose, not even the name: the purpose page is not in the access log.
+    assert person.full_name not in page.content.decode()
 
 
 def test_every_open_is_logged_with_its_purpose(staff_client, superuser):
@@ -241,6 +378,7 @@ def test_reveal_asks_a_purpose_and_logs(staff_client, superuser):
     page = staff_client.get(url)
     assert page.status_code == 200
     assert formatted not in page.content.decode()
+    assert person.full_name not in page.content.decode()  # not before the logged reveal
     assert "no-store" in page["Cache-Control"]
 
     refused = staff_client.post(url, {"purpose": ""})
@@ -389,8 +527,8 @@ def organisation_form(**fields) -> dict:
     return {**data, **fields}
 
 
-def test_adding_an_organisation_with_a_written_enterprise_number(staff_client):
-    response = staff_client.post(
+def test_adding_an_organisation_with_a_written_enterprise_number(searching_client):
+    response = searching_client.post(
         reverse("admin:registry_organisation_add"),
         organisation_form(enterprise_number="0403.019.261", phone="051 30 12 34"),
     )
@@ -399,8 +537,8 @@ def test_adding_an_organisation_with_a_written_enterprise_number(staff_client):
     assert (organisation.enterprise_number, organisation.phone) == ("0403019261", "+3251301234")
 
 
-def test_adding_an_organisation_with_a_wrong_enterprise_number(staff_client):
-    response = staff_client.post(
+def test_adding_an_organisation_with_a_wrong_enterprise_number(searching_client):
+    response = searching_client.post(
         reverse("admin:registry_organisation_add"),
         organisation_form(enterprise_number="0403.019.262"),
     )
@@ -449,10 +587,10 @@ def formset_errors(response) -> str:
     return " ".join(errors)
 
 
-def test_the_household_inline_refuses_two_reference_persons(staff_client):
+def test_the_household_inline_refuses_two_reference_persons(searching_client):
     address = AddressFactory()
     first, second = PersonFactory(), PersonFactory()
-    response = staff_client.post(
+    response = searching_client.post(
         reverse("admin:registry_household_add"),
         household_form(
             address, [row(first, Relation.REFERENCE_PERSON), row(second, Relation.REFERENCE_PERSON)]
@@ -464,8 +602,8 @@ def test_the_household_inline_refuses_two_reference_persons(staff_client):
     assert HouseholdMembership.objects.count() == 0
 
 
-def test_the_household_inline_needs_a_reference_person(staff_client):
-    response = staff_client.post(
+def test_the_household_inline_needs_a_reference_person(searching_client):
+    response = searching_client.post(
         reverse("admin:registry_household_add"),
         household_form(AddressFactory(), [row(PersonFactory(), Relation.CHILD)]),
     )
@@ -473,10 +611,10 @@ def test_the_household_inline_needs_a_reference_person(staff_client):
     assert Household.objects.count() == 0
 
 
-def test_the_household_inline_refuses_a_member_of_another_household(staff_client):
+def test_the_household_inline_refuses_a_member_of_another_household(searching_client):
     elsewhere = HouseholdFactory()
     person = elsewhere.memberships.get().person
-    response = staff_client.post(
+    response = searching_client.post(
         reverse("admin:registry_household_add"),
         household_form(AddressFactory(), [row(person, Relation.REFERENCE_PERSON)]),
     )
@@ -485,10 +623,10 @@ def test_the_household_inline_refuses_a_member_of_another_household(staff_client
     assert Household.objects.count() == 1
 
 
-def test_the_household_inline_saves_a_valid_household(staff_client):
+def test_the_household_inline_saves_a_valid_household(searching_client):
     address = AddressFactory()
     first, second = PersonFactory(), PersonFactory()
-    response = staff_client.post(
+    response = searching_client.post(
         reverse("admin:registry_household_add"),
         household_form(
             address, [row(first, Relation.REFERENCE_PERSON), row(second, Relation.PARTNER)]
@@ -502,7 +640,7 @@ def test_the_household_inline_saves_a_valid_household(staff_client):
     }
 
 
-def test_the_household_inline_swaps_the_reference_person(staff_client):
+def test_the_household_inline_swaps_the_reference_person(searching_client):
     household = HouseholdFactory()
     reference = household.memberships.get()
     partner = PersonFactory()
@@ -512,7 +650,8 @@ def test_the_household_inline_swaps_the_reference_person(staff_client):
         relation=Relation.PARTNER,
         start_date=datetime.date(2021, 1, 1),
     )
-    response = staff_client.post(
+    give_record_purpose(searching_client, household)
+    response = searching_client.post(
         reverse("admin:registry_household_change", args=[household.pk]),
         household_form(
             household.address,
@@ -530,11 +669,12 @@ def test_the_household_inline_swaps_the_reference_person(staff_client):
     }
 
 
-def test_the_household_inline_hands_over_to_a_new_reference_person(staff_client):
+def test_the_household_inline_hands_over_to_a_new_reference_person(searching_client):
     household = HouseholdFactory()
     reference = household.memberships.get()
     newcomer = PersonFactory()
-    response = staff_client.post(
+    give_record_purpose(searching_client, household)
+    response = searching_client.post(
         reverse("admin:registry_household_change", args=[household.pk]),
         household_form(
             household.address,
@@ -556,7 +696,7 @@ def test_the_household_inline_hands_over_to_a_new_reference_person(staff_client)
     assert household.memberships.get(end_date__isnull=True).person == newcomer
 
 
-def test_the_household_inline_keeps_a_reference_person_while_others_remain(staff_client):
+def test_the_household_inline_keeps_a_reference_person_while_others_remain(searching_client):
     household = HouseholdFactory()
     reference = household.memberships.get()
     partner = PersonFactory()
@@ -566,7 +706,8 @@ def test_the_household_inline_keeps_a_reference_person_while_others_remain(staff
         relation=Relation.PARTNER,
         start_date=datetime.date(2021, 1, 1),
     )
-    response = staff_client.post(
+    give_record_purpose(searching_client, household)
+    response = searching_client.post(
         reverse("admin:registry_household_change", args=[household.pk]),
         household_form(
             household.address,
@@ -588,21 +729,22 @@ def test_the_household_inline_keeps_a_reference_person_while_others_remain(staff
     assert reference.end_date is None
 
 
-def test_household_search_by_family_name_and_street(staff_client):
+def test_household_search_by_street(searching_client):
     household = HouseholdFactory(
         address=AddressFactory(street_name="Molenstraat"),
         reference_person__family_name="Verhaeghe",
     )
     HouseholdFactory(address=AddressFactory(street_name="Beekstraat"))
-    for term in ("Verhaeghe", "Molenstraat"):
-        response = staff_client.get(reverse("admin:registry_household_changelist"), {"q": term})
+    for term in ("Molenstraat",):
+        response = searching_client.get(reverse("admin:registry_household_changelist"), {"q": term})
         assert list(response.context["cl"].result_list) == [household], term
 
 
-def test_the_household_inline_refuses_an_end_before_the_start(staff_client):
+def test_the_household_inline_refuses_an_end_before_the_start(searching_client):
     household = HouseholdFactory()
     reference = household.memberships.get()
-    response = staff_client.post(
+    give_record_purpose(searching_client, household)
+    response = searching_client.post(
         reverse("admin:registry_household_change", args=[household.pk]),
         household_form(
             household.address,
@@ -630,13 +772,34 @@ def registry_admins():
 
 
 @pytest.mark.parametrize("model", registry_admins(), ids=lambda model: model.__name__)
-def test_every_registry_changelist_and_add_page_opens(staff_client, model):
+def test_every_registry_changelist_and_add_page_opens(searching_client, model):
     HouseholdFactory()
     OrganisationFactory()
     opts = model._meta
-    changelist = staff_client.get(reverse(f"admin:registry_{opts.model_name}_changelist"))
+    changelist = searching_client.get(reverse(f"admin:registry_{opts.model_name}_changelist"))
     assert changelist.status_code == 200
-    add = staff_client.get(reverse(f"admin:registry_{opts.model_name}_add"))
+    add = searching_client.get(reverse(f"admin:registry_{opts.model_name}_add"))
     # The access log is written by reads, correction requests by residents.
     expected = 403 if model in (AccessLogEntry, CorrectionRequest) else 200
     assert add.status_code == expected
+
+
+def test_the_access_log_admin_names_nobody_and_is_reached_from_the_record(staff_client):
+    person = PersonFactory(family_name="Vanoverbeke")
+    other = PersonFactory()
+    give_purpose(staff_client, person, purpose="audit")
+    record = staff_client.get(change_url(person)).content.decode()
+    link = f"{reverse('admin:registry_accesslogentry_changelist')}?person__id__exact={person.pk}"
+    assert link.replace("&", "&amp;") in record or link in record
+    give_purpose(staff_client, other)
+    staff_client.get(change_url(other))
+    response = staff_client.get(link)
+    assert response.status_code == 200
+    assert [entry.person for entry in response.context["cl"].result_list] == [person]
+    assert "Vanoverbeke" not in unescape(response.content.decode())
+    assert (
+        staff_client.get(reverse("admin:registry_accesslogentry_changelist"), {"q": "Vanoverbeke"})
+        .context["cl"]
+        .result_count
+        == 0
+    )

@@ -1,0 +1,562 @@
+"""Every staff URL, for every demo staff role: only what the role's permissions allow,
+and every look at a person in that person's access log (issue 17).
+
+1. The URL configuration is walked (the admin's URLs included); every pattern under
+   ``/admin/``, ``/backoffice/`` and ``/medewerker/`` (but the sign-in and second
+   factor pages) must be in :data:`TABLE`, which says who may open it and which
+   sample persons it shows. A new URL that is not in the table fails the test, so a
+   page that shows persons cannot slip in unlogged.
+2. The demo's staff accounts (:mod:`townhall.demo.staff`, one per department and the
+   administrator) each sign in with their second factor and GET every URL, built
+   with sample objects for its arguments. Allowed: any answer but 403 or the way
+   back to the sign-in (a page, a redirect to the purpose page, 404 for a page of
+   nothing, 405 for a POST-only action). Refused: 403 (the admin answers 404 for
+   an app without any of the role's permissions).
+3. Where the table names persons, an allowed role gives the purpose the page asks
+   for, opens the page, and each person shown must have a new row in their access
+   log, written for this staff member.
+
+To change who may open a page, change its line in :data:`TABLE`.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from stdnum.be import nn
+
+from townhall.accounts.models import User
+from townhall.accounts.roles import staff_role_assign
+from townhall.accounts.tests.staff import sign_in_verified, staff_user
+from townhall.demo.municipality import municipality_create
+from townhall.demo.staff import staff_create
+from townhall.messaging.models import Broadcast, LetterBatch, Message, MessageTemplate
+from townhall.messaging.templates import templates_load
+from townhall.registry.corrections import CorrectionRequest
+from townhall.registry.models import (
+    AccessLogEntry,
+    HouseholdMembership,
+    Person,
+    Representative,
+)
+from townhall.registry.services import access_log_record
+from townhall.registry.tests.factories import (
+    AddressFactory,
+    HouseholdFactory,
+    OrganisationFactory,
+    PersonFactory,
+    enterprise_number,
+)
+
+pytestmark = pytest.mark.django_db
+
+STAFF_ROUTES = ("admin/", "backoffice/", "medewerker/")
+# Signing in is not a staff page: these open before the second factor.
+SIGN_IN_PAGES = {
+    "admin:login",
+    "staff:sign_in",
+    "staff:second_factor",
+    "staff:setup",
+    "staff:backup_codes",
+}
+
+
+# --- Who may open a page -----------------------------------------------------
+
+
+def perm(*names: str) -> Callable[[User], bool]:
+    """Allowed to a staff member who has any of these permissions."""
+
+    def check(user: User) -> bool:
+        return any(user.has_perm(name) for name in names)
+
+    check.names = names
+    return check
+
+
+def every_staff(user: User) -> bool:
+    return True
+
+
+def nobody(user: User) -> bool:
+    """The admin refuses the page to everyone, superusers included (a read-only log)."""
+    return False
+
+
+def module_perms(app_label: str) -> Callable[[User], bool]:
+    return lambda user: user.has_module_perms(app_label)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may open a page, what it is called with, and which sample persons it shows."""
+
+    allowed: Callable[[User], bool]
+    # Sample persons the page shows (their access log must grow), or None: shows none.
+    persons: Callable[[dict], list[Person]] | None = None
+    kwargs: Callable[[dict], dict] | None = None
+    query: Callable[[dict], dict] | None = None
+    search_purpose_first: bool = False  # the autocomplete: the page that uses it asks
+    skip: str = ""  # why the page is classified but not requested
+
+
+def _obj(label: str) -> Callable[[dict], dict]:
+    return lambda samples: {"object_id": _sample_for(samples, label).pk}
+
+
+def model_pages(label: str, *, persons=None, person_pages=("change", "history", "delete"), skip=""):
+    """The admin's five pages of one model (and its redirect to the change page)."""
+    app, model = label.split(".")
+    view = perm(f"{app}.view_{model}", f"{app}.change_{model}")
+    obj = _obj(label)
+
+    def shows(page):
+        return persons if page in person_pages else None
+
+    return {
+        f"admin:{app}_{model}_changelist": Rule(view, skip=skip),
+        f"admin:{app}_{model}_add": Rule(perm(f"{app}.add_{model}"), shows("add"), skip=skip),
+        f"admin:{app}_{model}_change": Rule(view, shows("change"), obj, skip=skip),
+        f"admin:{app}_{model}_history": Rule(view, shows("history"), obj, skip=skip),
+        f"admin:{app}_{model}_delete": Rule(
+            perm(f"{app}.delete_{model}"), shows("delete"), obj, skip=skip
+        ),
+        # A plain redirect to the change page, which does the checking.
+        f"admin/{app}/{model}/<path:object_id>/": Rule(every_staff, kwargs=obj, skip=skip),
+    }
+
+
+def _person(samples):
+    return [samples["registry.person"]]
+
+
+def _members(samples):
+    return [samples["registry.person"], samples["partner"]]
+
+
+REDIS = "asks the Redis server (no test touches the network); django_rq checks is_staff"
+RQ_PAGES = [
+    "admin:django_rq_home_json",
+    "admin:django_rq_home",
+    "admin:django_rq_jobs",
+    "admin:django_rq_queue_details",
+    "admin:django_rq_finished_jobs",
+    "admin:django_rq_failed_jobs",
+    "admin:django_rq_delete_failed_jobs",
+    "admin:django_rq_scheduled_jobs",
+    "admin:django_rq_started_jobs",
+    "admin:django_rq_deferred_jobs",
+    "admin:django_rq_clear",
+    "admin:django_rq_requeue_all",
+    "admin:django_rq_job_detail",
+    "admin:django_rq_result_detail",
+    "admin:django_rq_requeue_job",
+    "admin:django_rq_enqueue_job",
+    "admin:django_rq_stop_job",
+    "admin:django_rq_delete_job",
+    "admin:django_rq_confirm_action",
+    "admin:django_rq_actions",
+    "admin:django_rq_workers",
+    "admin:django_rq_worker_details",
+    "admin:django_rq_scheduler_jobs",
+    "admin:django_rq_cron_scheduler_detail",
+    "admin:django_rq_cron_job_detail",
+]
+PERSON_VIEW = perm("registry.view_person", "registry.change_person")
+
+TABLE: dict[str, Rule] = {
+    # The admin site itself.
+    "admin:index": Rule(every_staff),
+    "admin:logout": Rule(every_staff),  # POST only
+    "admin:password_change": Rule(every_staff),
+    "admin:password_change_done": Rule(every_staff),
+    "admin:jsi18n": Rule(every_staff),
+    "admin:app_list": Rule(module_perms("registry"), kwargs=lambda s: {"app_label": "registry"}),
+    "admin/(?P<url>.*)$": Rule(every_staff, kwargs=lambda s: {"url": "no-such-page/"}),
+    "admin:view_on_site": Rule(
+        every_staff,
+        kwargs=lambda s: {
+            "content_type_id": ContentType.objects.get_for_model(Person).pk,
+            "object_id": s["registry.person"].pk,
+        },
+    ),
+    "admin:autocomplete": Rule(
+        PERSON_VIEW,
+        _person,
+        query=lambda s: {
+            "app_label": "registry",
+            "model_name": "householdmembership",
+            "field_name": "person",
+            "term": s["registry.person"].email,
+        },
+        search_purpose_first=True,
+    ),
+    **{name: Rule(every_staff, skip=REDIS) for name in RQ_PAGES},
+    # Registers.
+    **model_pages("registry.person", persons=_person),
+    "admin:registry_person_search_purpose": Rule(PERSON_VIEW),
+    "admin:registry_person_lookup": Rule(PERSON_VIEW),  # a POST form: the number never in a URL
+    "admin:registry_person_purpose": Rule(PERSON_VIEW, kwargs=_obj("registry.person")),
+    "admin:registry_person_reveal": Rule(PERSON_VIEW, kwargs=_obj("registry.person")),
+    **model_pages("registry.household", persons=_members),
+    "admin:registry_household_purpose": Rule(
+        perm("registry.view_household", "registry.change_household"),
+        kwargs=_obj("registry.household"),
+    ),
+    **model_pages("registry.address", persons=_members, person_pages=("delete",)),
+    "admin:registry_address_purpose": Rule(
+        perm("registry.view_address", "registry.change_address"),
+        kwargs=_obj("registry.address"),
+    ),
+    **model_pages("registry.organisation"),
+    "admin:registry_organisation_purpose": Rule(
+        perm("registry.view_organisation", "registry.change_organisation"),
+        kwargs=_obj("registry.organisation"),
+    ),
+    **model_pages(
+        "registry.correctionrequest", persons=_person, person_pages=("change", "history")
+    ),
+    **model_pages("registry.accesslogentry"),  # persons by register id only
+    # Accounts, second factors, sign-in lockouts, identity provider, tasks.
+    # Staff accounts; resident accounts are listed here too, by name and unlogged, for
+    # ICT (accounts/admin.py): reported to the lead, not yet a page that asks why.
+    **model_pages("accounts.user"),
+    "admin:auth_user_password_change": Rule(
+        perm("accounts.change_user"), kwargs=lambda s: {"id": s["accounts.user"].pk}
+    ),
+    **model_pages("auth.group"),
+    **model_pages("otp_totp.totpdevice"),
+    # Shown only for a device not yet confirmed; every sample device is confirmed.
+    "admin:otp_totp_totpdevice_config": Rule(
+        nobody, kwargs=lambda s: {"pk": s["otp_totp.totpdevice"].pk}
+    ),
+    "admin:otp_totp_totpdevice_qrcode": Rule(
+        nobody, kwargs=lambda s: {"pk": s["otp_totp.totpdevice"].pk}
+    ),
+    **model_pages("otp_static.staticdevice"),
+    **model_pages("axes.accessattempt"),
+    **model_pages("axes.accesslog"),
+    **model_pages("axes.accessfailurelog"),
+    **model_pages("django_tasks_database.dbtaskresult"),
+    **model_pages("django_rq.dashboard", skip=REDIS),
+    **model_pages("oauth2_provider.application"),
+    **model_pages("oauth2_provider.accesstoken"),
+    **model_pages("oauth2_provider.grant"),
+    **model_pages("oauth2_provider.idtoken"),
+    **model_pages("oauth2_provider.refreshtoken"),
+    # The municipality's profile.
+    **model_pages("municipality.municipality"),
+    **model_pages("municipality.department"),
+    # Messaging.
+    **model_pages("messaging.messagetemplate"),
+    **model_pages("messaging.message", persons=_person),
+    "admin:messaging_message_purpose": Rule(
+        perm("messaging.view_message"), kwargs=_obj("messaging.message")
+    ),
+    **model_pages("messaging.letterbatch"),
+    # The back office.
+    "backoffice:home": Rule(every_staff),
+    # H1 makes this a permission of the counter roles; change this line with it.
+    "backoffice:assisted_start": Rule(every_staff),
+    "backoffice:messaging_home": Rule(perm("messaging.view_broadcast")),
+    "backoffice:messaging_compose": Rule(perm("messaging.add_broadcast")),
+    "backoffice:messaging_broadcast": Rule(
+        perm("messaging.view_broadcast"), kwargs=lambda s: {"uuid": s["messaging.broadcast"].uuid}
+    ),
+    "backoffice:messaging_person": Rule(
+        perm("messaging.view_message"), _person, lambda s: {"pk": s["registry.person"].pk}
+    ),
+    "backoffice:messaging_resend": Rule(
+        perm("messaging.change_message"), kwargs=lambda s: {"uuid": s["messaging.message"].uuid}
+    ),
+    "backoffice:messaging_cancel": Rule(
+        perm("messaging.change_message"), kwargs=lambda s: {"uuid": s["messaging.message"].uuid}
+    ),
+    "backoffice:messaging_letters": Rule(perm("messaging.view_letterbatch")),
+    "backoffice:messaging_letter_render": Rule(
+        perm("messaging.change_letterbatch"), kwargs=lambda s: {"pk": s["messaging.letterbatch"].pk}
+    ),
+    "backoffice:messaging_letter_pdf": Rule(
+        perm("messaging.view_letterbatch"), kwargs=lambda s: {"pk": s["messaging.letterbatch"].pk}
+    ),
+    "backoffice:messaging_letter_posted": Rule(
+        perm("messaging.change_letterbatch"), kwargs=lambda s: {"pk": s["messaging.letterbatch"].pk}
+    ),
+    "backoffice:messaging_templates": Rule(perm("messaging.view_messagetemplate")),
+    "backoffice:messaging_template": Rule(
+        perm("messaging.view_messagetemplate"),
+        kwargs=lambda s: {"code": s["messaging.messagetemplate"].code},
+    ),
+    # Staff pages outside the second-factor flow that are not sign-in pages.
+    "staff:sign_out": Rule(every_staff),  # POST only
+    "staff:assisted_end": Rule(every_staff),  # POST only
+}
+
+
+# Pages the admin refuses to everyone, superusers included: the logs are written by
+# the code, never by hand.
+REFUSED_TO_ALL = (
+    "registry_correctionrequest_add",
+    "registry_correctionrequest_delete",
+    "registry_accesslogentry_add",
+    "registry_accesslogentry_delete",
+    "axes_accessattempt_add",
+    "axes_accesslog_add",
+    "axes_accessfailurelog_add",
+    "django_tasks_database_dbtaskresult_add",
+    "django_tasks_database_dbtaskresult_delete",
+    "oauth2_provider_accesstoken_add",
+    "oauth2_provider_accesstoken_delete",
+    "oauth2_provider_grant_add",
+    "oauth2_provider_idtoken_add",
+    "oauth2_provider_refreshtoken_add",
+    "oauth2_provider_refreshtoken_delete",
+    "messaging_message_add",
+    "messaging_message_delete",
+    "messaging_letterbatch_add",
+    "messaging_letterbatch_delete",
+)
+for _name in REFUSED_TO_ALL:
+    TABLE[f"admin:{_name}"] = replace(TABLE[f"admin:{_name}"], allowed=nobody)
+
+
+# --- The walk ------------------------------------------------------------------
+
+
+def staff_patterns(resolver=None, route="", namespace=""):
+    """Every staff pattern as (key, pattern): the name with its namespace, or the route."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace + (f"{entry.namespace}:" if entry.namespace else "")
+            yield from staff_patterns(entry, route + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            full = route + str(entry.pattern)
+            if not full.startswith(STAFF_ROUTES):
+                continue
+            key = f"{namespace}{entry.name}" if entry.name else _unnamed_key(full)
+            if key not in SIGN_IN_PAGES:
+                yield key, entry
+
+
+def _unnamed_key(route: str) -> str:
+    # The admin's redirect of each model, keyed by its route without the app prefix.
+    return route
+
+
+def url_for(key: str, rule: Rule, samples: dict) -> str:
+    kwargs = rule.kwargs(samples) if rule.kwargs else {}
+    if key == "admin/(?P<url>.*)$":
+        return f"/admin/{kwargs['url']}"
+    if key.startswith("admin/"):  # the admin's unnamed redirect of each model
+        return "/" + key.replace("<path:object_id>", str(kwargs["object_id"]))
+    return reverse(key, kwargs=kwargs)
+
+
+def test_every_staff_url_is_in_the_table():
+    found = {key for key, _pattern in staff_patterns()}
+    missing = sorted(found - TABLE.keys())
+    assert not missing, f"classify these staff URLs in TABLE: {missing}"
+    gone = sorted(TABLE.keys() - found)
+    assert not gone, f"TABLE names URLs that no longer exist: {gone}"
+
+
+# --- Sample objects --------------------------------------------------------------
+
+
+def _samples() -> tuple[dict, dict[str, User]]:
+    _municipality, departments = municipality_create(enterprise_number=enterprise_number(2074361))
+    users = staff_create(departments=departments)
+    person = PersonFactory(email="lotte.matrix@example.org", family_name="Matrixtest")
+    household = HouseholdFactory(address=AddressFactory(), reference_person=person)
+    partner = PersonFactory()
+    HouseholdMembership.objects.create(
+        household=household,
+        person=partner,
+        relation=HouseholdMembership.Relation.PARTNER,
+        start_date=datetime.date(2020, 1, 1),
+    )
+    for member in (person, partner):
+        member.domicile = household.address
+        member.save(update_fields=["domicile"])
+    organisation = OrganisationFactory()
+    Representative.objects.create(
+        organisation=organisation,
+        person=person,
+        role=Representative.Role.CHAIR,
+        start_date=datetime.date(2020, 1, 1),
+    )
+    correction = CorrectionRequest.objects.create(
+        person=person, item_key="family_name", item_label="Family name", remark="Typo"
+    )
+    entry = access_log_record(
+        actor=users["burgerzaken"], person=person, action=AccessLogEntry.Action.VIEW, purpose="x"
+    )
+    templates = templates_load()
+    template = MessageTemplate.objects.order_by("pk").first()
+    broadcast = Broadcast.objects.create(
+        template=template, selection_label="Everyone", created_by=users["communicatie"]
+    )
+    message = Message.objects.create(
+        person=person, recipient_name=person.full_name, template=template
+    )
+    batch = LetterBatch.objects.create(day=datetime.date(2026, 1, 5))
+    samples = {
+        "registry.person": person,
+        "partner": partner,
+        "registry.household": household,
+        "registry.address": household.address,
+        "registry.organisation": organisation,
+        "registry.correctionrequest": correction,
+        "registry.accesslogentry": entry,
+        "accounts.user": users["ict"],
+        "otp_totp.totpdevice": TOTPDevice.objects.first(),
+        "messaging.messagetemplate": template,
+        "messaging.broadcast": broadcast,
+        "messaging.message": message,
+        "messaging.letterbatch": batch,
+        "templates": templates,
+    }
+    return samples, users
+
+
+class _Missing:
+    """A sample for a model the test has no row of: the admin's pages say "not found"."""
+
+    pk = 999999
+
+
+def _sample_for(samples: dict, key: str):
+    return samples.get(key) or _first_of(key)
+
+
+def _first_of(label: str):
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return _Missing()
+    return model.objects.order_by("pk").first() or _Missing()
+
+
+# --- The matrix ------------------------------------------------------------------
+
+
+def _signed_in(user: User) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def _give_purpose(client: Client, url: str):
+    return client.post(url, {"purpose": "audit", "explanation": ""})
+
+
+def _open(client: Client, url: str, query: dict):
+    """GET the page; when it asks a purpose first, give one and GET it again."""
+    response = client.get(url, query)
+    location = response.get("Location", "")
+    if response.status_code == 302 and "/purpose/" in location:
+        given = _give_purpose(client, location)
+        return client.get(given["Location"]) if given.status_code == 302 else given
+    templates = {t.name for t in getattr(response, "templates", [])}
+    if response.status_code == 200 and "backoffice/messaging/purpose.html" in templates:
+        _give_purpose(client, url)
+        return client.get(url, query)
+    return response
+
+
+def _refused(response) -> bool:
+    location = response.get("Location", "")
+    sign_in = (reverse("staff:sign_in"), reverse("staff:second_factor"), reverse("admin:login"))
+    return response.status_code == 403 or (
+        response.status_code == 302 and location.startswith(sign_in)
+    )
+
+
+def _not_found(response) -> bool:
+    """The admin's "no such object" (for a model the test has no row of): shows nothing."""
+    return response.status_code == 302 and response.get("Location") == reverse("admin:index")
+
+
+def _refused_as_404(key: str, status: int) -> bool:
+    # The admin answers "no such app" for an app in which the role has no permission.
+    return key == "admin:app_list" and status == 404
+
+
+def test_every_role_opens_only_what_it_may_and_every_look_is_logged():
+    everything, users = _samples()
+    problems = []
+    for username, user in users.items():
+        client = _signed_in(user)
+        for key, rule in TABLE.items():
+            if rule.skip:
+                continue
+            url = url_for(key, rule, everything)
+            query = rule.query(everything) if rule.query else {}
+            allowed = rule.allowed(user)
+            if rule.search_purpose_first and allowed:
+                _give_purpose(client, reverse("admin:registry_person_search_purpose"))
+            before = AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+            response = (
+                _open(client, url, query) if allowed and rule.persons else client.get(url, query)
+            )
+            status = response.status_code
+            if status >= 500:
+                problems.append(f"{username} {key}: {status}")
+            elif allowed and _refused(response):
+                problems.append(f"{username} may open {key} but got {status}")
+            elif not allowed and not (
+                _refused(response) or _refused_as_404(key, status) or _not_found(response)
+            ):
+                problems.append(f"{username} may not open {key} but got {status}")
+            elif allowed and rule.persons and status == 200:
+                logged = set(
+                    AccessLogEntry.objects.filter(actor=user, pk__gt=before or 0).values_list(
+                        "person_id", flat=True
+                    )
+                )
+                unlogged = [p for p in rule.persons(everything) if p.pk not in logged]
+                if unlogged:
+                    problems.append(f"{username} {key}: no access-log row for {unlogged}")
+            elif allowed and rule.persons:
+                problems.append(f"{username} {key}: the page never opened ({status})")
+    assert not problems, "\n".join(problems)
+
+
+# --- Found by the matrix: the number pages were open to every staff member ----------
+
+
+def test_a_role_without_person_permissions_cannot_reveal_or_look_up(client):
+    user = staff_user("wouter", department_code="environment")  # addresses, organisations
+    staff_role_assign(user=user)
+    sign_in_verified(client, user)
+    person = PersonFactory()
+    number = person.reveal_national_number()
+    reveal = client.post(
+        reverse("admin:registry_person_reveal", args=[person.pk]), {"purpose": "audit"}
+    )
+    assert reveal.status_code == 403
+    assert nn.format(number) not in reveal.content.decode()
+    found = client.post(
+        reverse("admin:registry_person_lookup"), {"national_number": number, "purpose": "audit"}
+    )
+    assert found.status_code == 403
+    household = HouseholdFactory()
+    for name, obj in (
+        ("registry_person_purpose", person),
+        ("registry_household_purpose", household),
+    ):
+        assert client.get(reverse(f"admin:{name}", args=[obj.pk])).status_code == 403
+    assert AccessLogEntry.objects.count() == 0
