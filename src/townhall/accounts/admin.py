@@ -7,6 +7,10 @@ from townhall.accounts.models import User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Staff accounts, for ICT. Resident accounts are not here: their names and
+    addresses are a person's data, which no staff page shows without asking why
+    and logging the look; residents manage their own account."""
+
     list_display = ["username", "first_name", "last_name", "department", "is_staff"]
     list_filter = ["is_staff", "is_superuser", "department", "groups"]
     fieldsets = [
@@ -17,6 +21,9 @@ class UserAdmin(DjangoUserAdmin):
     # Who may change users (ICT) must not be able to make anyone, themselves
     # included, a superuser or hand out single permissions: roles are groups.
     PRIVILEGED_FIELDS = ["is_superuser", "user_permissions"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(kind=User.Kind.STAFF)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

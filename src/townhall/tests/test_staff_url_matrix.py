@@ -224,8 +224,7 @@ TABLE: dict[str, Rule] = {
     ),
     **model_pages("registry.accesslogentry"),  # persons by register id only
     # Accounts, second factors, sign-in lockouts, identity provider, tasks.
-    # Staff accounts; resident accounts are listed here too, by name and unlogged, for
-    # ICT (accounts/admin.py): reported to the lead, not yet a page that asks why.
+    # Staff accounts only: resident accounts are not in the user admin (accounts/admin.py).
     **model_pages("accounts.user"),
     "admin:auth_user_password_change": Rule(
         perm("accounts.change_user"), kwargs=lambda s: {"id": s["accounts.user"].pk}
@@ -263,7 +262,7 @@ TABLE: dict[str, Rule] = {
     # The back office.
     "backoffice:home": Rule(every_staff),
     # H1 makes this a permission of the counter roles; change this line with it.
-    "backoffice:assisted_start": Rule(every_staff),
+    "backoffice:assisted_start": Rule(perm("accounts.start_assisted_session")),
     "backoffice:messaging_home": Rule(perm("messaging.view_broadcast")),
     "backoffice:messaging_compose": Rule(perm("messaging.add_broadcast")),
     "backoffice:messaging_broadcast": Rule(

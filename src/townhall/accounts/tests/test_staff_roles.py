@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from townhall.accounts.models import User
 from townhall.accounts.roles import ROLES, roles_sync, staff_role_assign
 from townhall.accounts.tests.staff import department, sign_in_verified, staff_user
 
@@ -94,3 +95,24 @@ def test_ict_manages_users_but_cannot_make_a_superuser(client):
     assert 'name="username"' not in read_only.content.decode()
     password_url = reverse("admin:auth_user_password_change", args=[admin.pk])
     assert client.get(password_url).status_code == 403
+
+
+def test_the_user_admin_shows_no_resident_account(client):
+    """A resident account (name, e-mail address) is a person's data: the user admin,
+    which asks no purpose and logs nothing, lists and opens staff accounts only."""
+    ict = staff_user("jens", department_code="ict")
+    staff_role_assign(user=ict)
+    resident = User.objects.create_user(
+        username="ana.lopez@example.org",
+        email="ana.lopez@example.org",
+        first_name="Ana",
+        last_name="Lopez",
+        kind=User.Kind.RESIDENT,
+    )
+    sign_in_verified(client, ict)
+    listing = client.get(reverse("admin:accounts_user_changelist"), {"q": "lopez"})
+    assert listing.status_code == 200
+    assert "ana.lopez@example.org" not in listing.content.decode()
+    opened = client.get(reverse("admin:accounts_user_change", args=[resident.pk]))
+    assert opened.status_code == 302  # Django's "does not exist" redirect to the index
+    assert "ana.lopez" not in client.get(opened["Location"]).content.decode()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0003_once_only'),
+        ('registry', '0004_mask_from_keyed_hash'),
     ]
 
     operations = [
