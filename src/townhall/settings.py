@@ -164,7 +164,18 @@ SESSION_SAVE_EVERY_REQUEST = True
 # --- Staff sign-in: password, then a second factor (docs/authentication.md) --
 # TOTP from an authenticator app, or a single-use backup code (django-otp).
 # django-otp's throttling stays on: after n wrong codes a device waits 2^(n-1) s.
-OTP_TOTP_ISSUER = env.str("TOWNHALL_TOTP_ISSUER", default="")  # empty: "Townhall <municipality>"
+# The name beside the code in the app; empty: "Townhall <municipality>".
+TOWNHALL_TOTP_ISSUER = env.str("TOWNHALL_TOTP_ISSUER", default="")
+
+
+def _totp_issuer(device) -> str:
+    # django-otp calls this when it builds a QR code's URL, long after the apps loaded.
+    from townhall.accounts.second_factor import totp_issuer_of_device
+
+    return totp_issuer_of_device(device)
+
+
+OTP_TOTP_ISSUER = _totp_issuer
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows TOTP keys or backup codes
