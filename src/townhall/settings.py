@@ -6,10 +6,12 @@ the checks in :mod:`townhall.conf` on: the process refuses to start while a
 setting is unsafe. Every variable is documented in ``docs/configuration.md``.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from townhall.conf import DEMO_OIDC_CLIENT_SECRET, enforce_production_rules
@@ -49,8 +51,6 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
-    "django_rq",
-    "django_tasks_rq",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -137,6 +137,16 @@ _TASK_BACKENDS = {
     "rq": "django_tasks_rq.RQBackend",
 }
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUEUES}}
+# The Redis Queue apps only with their backend: they come with the "redis" extra
+# (requirements/redis.txt), which an install on one machine leaves out.
+RQ_APPS = ["django_rq", "django_tasks_rq"]
+if TASKS_BACKEND == "rq":
+    if not all(importlib.util.find_spec(app) for app in RQ_APPS):
+        raise ImproperlyConfigured(
+            "TOWNHALL_TASKS_BACKEND=rq needs the Redis Queue packages, which come with the "
+            "'redis' extra: pip install -r requirements/redis.txt (see docs/operations.md)."
+        )
+    INSTALLED_APPS += RQ_APPS
 # Every queue must exist for RQ too, so the backend can be switched by setting alone.
 RQ_QUEUES = {name: {"URL": REDIS_URL} for name in TASK_QUEUES}
 
@@ -164,7 +174,18 @@ SESSION_SAVE_EVERY_REQUEST = True
 # --- Staff sign-in: password, then a second factor (docs/authentication.md) --
 # TOTP from an authenticator app, or a single-use backup code (django-otp).
 # django-otp's throttling stays on: after n wrong codes a device waits 2^(n-1) s.
-OTP_TOTP_ISSUER = env.str("TOWNHALL_TOTP_ISSUER", default="")  # empty: "Townhall <municipality>"
+# The name beside the code in the app; empty: "Townhall <municipality>".
+TOWNHALL_TOTP_ISSUER = env.str("TOWNHALL_TOTP_ISSUER", default="")
+
+
+def _totp_issuer(device) -> str:
+    # django-otp calls this when it builds a QR code's URL, long after the apps loaded.
+    from townhall.accounts.second_factor import totp_issuer_of_device
+
+    return totp_issuer_of_device(device)
+
+
+OTP_TOTP_ISSUER = _totp_issuer
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows TOTP keys or backup codes

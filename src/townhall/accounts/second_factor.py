@@ -23,7 +23,7 @@ import math
 from base64 import b32encode
 from datetime import datetime
 from functools import wraps
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -43,6 +43,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from townhall.accounts.models import User
 from townhall.municipality.context_processors import municipality_for
+from townhall.municipality.selectors import municipality_get_active
 
 BACKUP_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
@@ -183,23 +184,6 @@ def totp_device_pending(*, user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
 
 
-def totp_config_url(device: TOTPDevice, *, issuer: str) -> str:
-    """The ``otpauth://`` URL an authenticator app reads from the QR code."""
-    issuer = issuer.replace(":", "")
-    label = quote(f"{issuer}:{device.user.get_username()}")
-    params = urlencode(
-        {
-            "secret": totp_secret(device, grouped=False),
-            "issuer": issuer,
-            "algorithm": "SHA1",
-            "digits": device.digits,
-            "period": device.step,
-        },
-        quote_via=quote,
-    )
-    return f"otpauth://totp/{label}?{params}"
-
-
 def totp_secret(device: TOTPDevice, *, grouped: bool = True) -> str:
     """The secret in base32, for typing it into the app by hand."""
     secret = b32encode(device.bin_key).decode().rstrip("=")
@@ -287,11 +271,21 @@ def wait_seconds(until: datetime | None) -> int:
     return max(1, math.ceil((until - timezone.now()).total_seconds()))
 
 
-def totp_issuer(request) -> str:
-    """The name the app shows beside the code: ``OTP_TOTP_ISSUER``, else the
-    municipality's name with Townhall."""
-    configured = getattr(settings, "OTP_TOTP_ISSUER", "")
+def totp_issuer(request=None) -> str:
+    """The name the app shows beside the code: ``TOWNHALL_TOTP_ISSUER``, else the
+    municipality's name with Townhall.
+
+    django-otp's own ``TOTPDevice.config_url`` (the ``otpauth://`` URL in the QR
+    code) reads it through the ``OTP_TOTP_ISSUER`` setting, which calls
+    :func:`totp_issuer_of_device`; the set-up page shows the same name.
+    """
+    configured = getattr(settings, "TOWNHALL_TOTP_ISSUER", "")
     if configured:
         return configured
-    municipality = municipality_for(request)
+    municipality = municipality_for(request) if request is not None else municipality_get_active()
     return f"Townhall {municipality.name}" if municipality else "Townhall"
+
+
+def totp_issuer_of_device(device: TOTPDevice) -> str:
+    """``OTP_TOTP_ISSUER`` for django-otp: the issuer of every staff member's app."""
+    return totp_issuer()

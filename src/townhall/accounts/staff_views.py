@@ -196,7 +196,8 @@ def setup(request):
             ),
         )
     issuer = second_factor.totp_issuer(request)
-    config_url = second_factor.totp_config_url(device, issuer=issuer)
+    # django-otp builds the otpauth:// URL; OTP_TOTP_ISSUER gives it the same issuer.
+    config_url = device.config_url
     return render(
         request,
         "accounts/staff/setup.html",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_errors
-from stdnum.be import nn, ssn, vat
+from stdnum.be import bis, nn, ssn, vat
 
 NATIONAL_REGISTER = "national_register"
 BIS = "bis"
@@ -98,9 +98,12 @@ def parse_person_number(value: str, *, field: str = "national_number") -> Person
                 "plus 20 or 40 for a bis number)."
             )
         )
-    # stdnum.be.bis reads the birth date through nn's private helper, which picks the
-    # century from the check digits; it reads an impossible day as "day unknown".
-    year, month, day = nn._get_birth_date_parts(number)
+    # python-stdnum's public readers pick the century from the check digits and read
+    # a day written 00, or one the month does not have, as "day unknown".
+    scheme = nn if kind == "nn" else bis
+    year, month = scheme.get_birth_year(number), scheme.get_birth_month(number)
+    known_date = scheme.get_birth_date(number)
+    day = known_date.day if known_date else None
     raw_day = int(number[4:6])
     if month and raw_day and raw_day > calendar.monthrange(year, month)[1]:
         fail(
@@ -110,10 +113,9 @@ def parse_person_number(value: str, *, field: str = "national_number") -> Person
     earliest_birth = datetime.date(year, month or 1, day or 1) if year else None
     if earliest_birth and earliest_birth > datetime.date.today():
         fail(_("The birth date in this number lies in the future."))
-    sex = None
-    raw_month = int(number[2:4])
-    if kind == "nn" or raw_month >= 40:
-        sex = "m" if int(number[6:9]) % 2 else "f"
+    # A bis number tells the sex only when its month was raised by 40.
+    gender = scheme.get_gender(number)
+    sex = gender.lower() if gender else None
     return PersonNumber(
         number=number,
         kind=NATIONAL_REGISTER if kind == "nn" else BIS,

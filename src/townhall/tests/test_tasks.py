@@ -3,9 +3,10 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import modify_settings, override_settings
 from django_tasks import TaskResultStatus
 
 from townhall.municipality.models import Municipality
@@ -69,6 +70,8 @@ def test_immediate_backend_in_tests():
 @pytest.mark.redis
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set (CI sets it)")
 @override_settings(TASKS=RQ_TASKS)
+# The tests run with another backend, so the Redis Queue apps are not installed yet.
+@modify_settings(INSTALLED_APPS={"append": settings.RQ_APPS})
 def test_rq_worker_runs_a_task():
     import django_rq
 

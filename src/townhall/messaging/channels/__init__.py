@@ -8,10 +8,12 @@ happens next (:mod:`townhall.messaging.delivery`).
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from townhall import plugins
 from townhall.messaging.models import Message
 
 
@@ -54,40 +56,21 @@ class DeliveryChannel(ABC):
                 on_result(message, result)
 
 
-class UnknownChannel(LookupError):
+class UnknownChannel(plugins.UnknownPlugin):
     """No delivery channel is registered under this name."""
 
 
-class Registry:
-    """Delivery channels by name. Tests build a fresh ``Registry()``."""
+class Registry(plugins.Registry[DeliveryChannel]):
+    """Delivery channels by name, one instance each. Tests build a fresh ``Registry()``."""
 
-    def __init__(self) -> None:
-        self._channels: dict[str, DeliveryChannel] = {}
+    kind = "delivery channel"
+    base = DeliveryChannel
+    unknown_error = UnknownChannel
 
-    def __call__(self, name: str) -> Callable[[type[DeliveryChannel]], type[DeliveryChannel]]:
-        def decorator(cls: type[DeliveryChannel]) -> type[DeliveryChannel]:
-            if not (isinstance(cls, type) and issubclass(cls, DeliveryChannel)):
-                raise TypeError(f"{cls!r} is not a DeliveryChannel.")
-            if name in self._channels:
-                raise ValueError(f"A delivery channel named {name!r} is already registered.")
-            channel = cls()
-            channel.name = name
-            self._channels[name] = channel
-            return cls
-
-        return decorator
-
-    def __getitem__(self, name: str) -> DeliveryChannel:
-        try:
-            return self._channels[name]
-        except KeyError:
-            known = ", ".join(sorted(self._channels)) or "none"
-            raise UnknownChannel(
-                f"No delivery channel is registered as {name!r} (registered: {known})."
-            ) from None
-
-    def __iter__(self) -> Iterator[DeliveryChannel]:
-        return iter(self._channels.values())
+    def entry_made(self, plugin: Any, identifier: str) -> DeliveryChannel:
+        channel = plugin()
+        channel.name = identifier
+        return channel
 
 
 # The project's channels; MessagingConfig.ready() imports the modules that fill it.

@@ -7,9 +7,11 @@ speak the same API), each with its own name, priority, weight and options.
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
+
+from townhall import plugins
 
 DEFAULT_TIMEOUT = (3.05, 10.0)  # (connect, read) seconds
 
@@ -63,44 +65,23 @@ class SmsGateway(ABC):
         """Check a receipt's signature (else ForgedReceipt) and read it."""
 
 
-class UnknownGateway(LookupError):
+class UnknownGateway(plugins.UnknownPlugin):
     """No adapter or configured gateway goes by this name."""
 
 
-class Registry:
-    """Gateway adapter classes by name. Tests build a fresh ``Registry()``."""
+class Registry(plugins.Registry[type[SmsGateway]]):
+    """Gateway adapter classes by name (the settings build instances of them).
 
-    def __init__(self) -> None:
-        self._adapters: dict[str, type[SmsGateway]] = {}
+    Tests build a fresh ``Registry()``.
+    """
 
-    def __call__(self, name: str) -> Callable[[type[SmsGateway]], type[SmsGateway]]:
-        """Class decorator: register the adapter class under ``name``."""
+    kind = "SMS gateway adapter"
+    base = SmsGateway
+    unknown_error = UnknownGateway
 
-        def decorator(cls: type[SmsGateway]) -> type[SmsGateway]:
-            if not (isinstance(cls, type) and issubclass(cls, SmsGateway)):
-                raise TypeError(f"{cls!r} is not an SmsGateway.")
-            if name in self._adapters:
-                raise ValueError(f"An SMS gateway adapter named {name!r} is already registered.")
-            cls.adapter = name
-            self._adapters[name] = cls
-            return cls
-
-        return decorator
-
-    def __getitem__(self, name: str) -> type[SmsGateway]:
-        try:
-            return self._adapters[name]
-        except KeyError:
-            known = ", ".join(sorted(self._adapters)) or "none"
-            raise UnknownGateway(
-                f"No SMS gateway adapter is registered as {name!r} (registered: {known})."
-            ) from None
-
-    def __contains__(self, name: str) -> bool:
-        return name in self._adapters
-
-    def __iter__(self) -> Iterator[type[SmsGateway]]:
-        return iter(self._adapters.values())
+    def entry_made(self, plugin: Any, identifier: str) -> type[SmsGateway]:
+        plugin.adapter = identifier
+        return plugin
 
 
 # The project's adapters; importing townhall.messaging.sms fills it.

@@ -1,49 +1,30 @@
-"""The registry of source connectors: ``@register("name")`` on a :class:`SourceConnector`."""
+"""The registry of source connectors: ``@register("name")`` on a :class:`SourceConnector`.
 
-from collections.abc import Callable, Iterator
+A connector holds no state between calls, so the registry keeps one instance
+of each (:mod:`townhall.plugins`). Tests build a fresh ``Registry()``.
+"""
 
+from typing import Any
+
+from townhall import plugins
 from townhall.registry.connectors.base import SourceConnector
 
 
-class UnknownConnector(LookupError):
+class UnknownConnector(plugins.UnknownPlugin):
     """No connector is registered under this name."""
 
 
-class Registry:
+class Registry(plugins.Registry[SourceConnector]):
     """Source connectors by name. Tests build a fresh ``Registry()``."""
 
-    def __init__(self) -> None:
-        self._connectors: dict[str, SourceConnector] = {}
+    kind = "source connector"
+    base = SourceConnector
+    unknown_error = UnknownConnector
 
-    def __call__(self, name: str) -> Callable[[type[SourceConnector]], type[SourceConnector]]:
-        """Class decorator: register one instance of the connector under ``name``."""
-
-        def decorator(cls: type[SourceConnector]) -> type[SourceConnector]:
-            if not (isinstance(cls, type) and issubclass(cls, SourceConnector)):
-                raise TypeError(f"{cls!r} is not a SourceConnector.")
-            if name in self._connectors:
-                raise ValueError(f"A source connector named {name!r} is already registered.")
-            connector = cls()
-            connector.name = name
-            self._connectors[name] = connector
-            return cls
-
-        return decorator
-
-    def __getitem__(self, name: str) -> SourceConnector:
-        try:
-            return self._connectors[name]
-        except KeyError:
-            known = ", ".join(sorted(self._connectors)) or "none"
-            raise UnknownConnector(
-                f"No source connector is registered as {name!r} (registered: {known})."
-            ) from None
-
-    def __contains__(self, name: str) -> bool:
-        return name in self._connectors
-
-    def __iter__(self) -> Iterator[SourceConnector]:
-        return iter(self._connectors.values())
+    def entry_made(self, plugin: Any, identifier: str) -> SourceConnector:
+        connector = plugin()
+        connector.name = identifier
+        return connector
 
 
 # The project's connectors; RegistryConfig.ready() imports the modules that fill it.

@@ -1,37 +1,33 @@
-"""The importers, by name: one registry for the "authentic source importer" extension point.
+"""The importers, by name: the "authentic source importer" extension point.
 
 An importer registers itself with ``@register("best")``; the app's ``ready()``
-imports the modules that hold them. Tests build a fresh :class:`Registry`.
+imports the modules that hold them. The registry keeps the class, which the
+import command builds with the path and options of each run. Tests build a
+fresh :class:`Registry` (:mod:`townhall.plugins`).
 """
 
-from collections.abc import Callable, Iterator
+from typing import Any
+
+from townhall import plugins
+from townhall.registry.importers.base import Importer
 
 
-class Registry:
+class UnknownImporter(plugins.UnknownPlugin):
+    """No importer is registered under this name."""
+
+
+class Registry(plugins.Registry[type[Importer]]):
     """Importer classes by their source name."""
 
-    def __init__(self):
-        self._importers: dict[str, type] = {}
+    kind = "importer"
+    base = Importer
+    unknown_error = UnknownImporter
 
-    def register(self, name: str) -> Callable[[type], type]:
-        def decorator(importer: type) -> type:
-            if name in self._importers:
-                raise ValueError(f"An importer named {name!r} is registered already.")
-            importer.source = name
-            self._importers[name] = importer
-            return importer
-
-        return decorator
-
-    def __getitem__(self, name: str) -> type:
-        return self._importers[name]
-
-    def __contains__(self, name: str) -> bool:
-        return name in self._importers
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self._importers))
+    def entry_made(self, plugin: Any, identifier: str) -> type[Importer]:
+        # The import run records the source by this name.
+        plugin.source = identifier
+        return plugin
 
 
 registry = Registry()
-register = registry.register
+register = registry
