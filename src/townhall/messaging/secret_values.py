@@ -19,8 +19,10 @@ message is written, so nothing a sender types into a name can fake one.
 
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from typing import Any
 
+from townhall import plugins
 from townhall.messaging.models import Message
 
 
@@ -36,34 +38,21 @@ class SecretSource(ABC):
         none can be made any more (the account is gone)."""
 
 
-class UnknownSecretSource(LookupError):
+class UnknownSecretSource(plugins.UnknownPlugin):
     """No secret source is registered under this name."""
 
 
-class Registry:
-    """Secret sources by name. Tests build a fresh ``Registry()``."""
+class Registry(plugins.Registry[SecretSource]):
+    """Secret sources by name, one instance each. Tests build a fresh ``Registry()``."""
 
-    def __init__(self) -> None:
-        self._sources: dict[str, SecretSource] = {}
+    kind = "secret source"
+    base = SecretSource
+    unknown_error = UnknownSecretSource
 
-    def __call__(self, name: str) -> Callable[[type[SecretSource]], type[SecretSource]]:
-        def decorator(cls: type[SecretSource]) -> type[SecretSource]:
-            if not (isinstance(cls, type) and issubclass(cls, SecretSource)):
-                raise TypeError(f"{cls!r} is not a SecretSource.")
-            if name in self._sources:
-                raise ValueError(f"A secret source named {name!r} is already registered.")
-            source = cls()
-            source.name = name
-            self._sources[name] = source
-            return cls
-
-        return decorator
-
-    def __getitem__(self, name: str) -> SecretSource:
-        try:
-            return self._sources[name]
-        except KeyError:
-            raise UnknownSecretSource(f"No secret source is registered as {name!r}.") from None
+    def entry_made(self, plugin: Any, identifier: str) -> SecretSource:
+        source = plugin()
+        source.name = identifier
+        return source
 
 
 # The project's sources; the app that owns each registers it in its ready().

@@ -8,6 +8,7 @@ import pytest
 from townhall import plugins
 from townhall.messaging.channels import UnknownChannel
 from townhall.messaging.channels import register as channels
+from townhall.messaging.secret_values import UnknownSecretSource, secret_sources
 from townhall.messaging.sms import UnknownGateway
 from townhall.messaging.sms import register as sms_adapters
 from townhall.registry.connectors import UnknownConnector
@@ -161,9 +162,15 @@ def test_a_fresh_registry_shares_nothing_with_another():
             UnknownGateway,
             "No SMS gateway adapter is registered",
         ),
+        (
+            secret_sources,
+            {"accounts.email-link"},
+            UnknownSecretSource,
+            "No secret source is registered",
+        ),
     ],
 )
-def test_the_four_extension_points_use_the_one_registry(registry, known, error, message):
+def test_every_extension_point_uses_the_one_registry(registry, known, error, message):
     assert isinstance(registry, plugins.Registry)
     assert known <= set(registry.identifiers())
     with pytest.raises(error, match=message):
