@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -197,7 +198,15 @@ TABLE: dict[str, Rule] = {
         },
         search_purpose_first=True,
     ),
-    **{name: Rule(every_staff, skip=REDIS) for name in RQ_PAGES},
+    # Installed only with the Redis Queue backend (TOWNHALL_TASKS_BACKEND=rq).
+    **(
+        {
+            **{name: Rule(every_staff, skip=REDIS) for name in RQ_PAGES},
+            **model_pages("django_rq.dashboard", skip=REDIS),
+        }
+        if django_apps.is_installed("django_rq")
+        else {}
+    ),
     # Registers.
     **model_pages("registry.person", persons=_person),
     "admin:registry_person_search_purpose": Rule(PERSON_VIEW),
@@ -243,7 +252,6 @@ TABLE: dict[str, Rule] = {
     **model_pages("axes.accesslog"),
     **model_pages("axes.accessfailurelog"),
     **model_pages("django_tasks_database.dbtaskresult"),
-    **model_pages("django_rq.dashboard", skip=REDIS),
     **model_pages("oauth2_provider.application"),
     **model_pages("oauth2_provider.accesstoken"),
     **model_pages("oauth2_provider.grant"),
