@@ -37,10 +37,12 @@ demo: $(VENV)/.base-installed var
 	$(MANAGE) seed_demo --if-empty
 	$(MANAGE) run_demo --addr $(ADDR)
 
+# lint-imports with src first checks this checkout's code, even with a .venv shared
+# by several checkouts (it would otherwise check the one the venv was installed from).
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check src bench manage.py
-	$(BIN)/lint-imports
+	$(BIN)/ruff format --check src bench tools manage.py
+	PYTHONPATH=src $(BIN)/lint-imports
 
 test: lint var
 	$(MANAGE) makemigrations --check --dry-run -v 1
@@ -50,8 +52,8 @@ e2e: $(VENV)/.dev-installed var
 	$(BIN)/pytest -m browser
 
 format: $(VENV)/.dev-installed
-	$(BIN)/ruff check --fix src bench
-	$(BIN)/ruff format src bench
+	$(BIN)/ruff check --fix src bench tools
+	$(BIN)/ruff format src bench tools
 
 migrations: $(VENV)/.base-installed
 	$(MANAGE) makemigrations

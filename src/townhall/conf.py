@@ -5,6 +5,8 @@ unsafe setting stops the process with a message naming every problem, so a
 misconfigured server never serves a single request.
 """
 
+import base64
+import hashlib
 import sys
 from collections.abc import Mapping
 
@@ -17,6 +19,17 @@ MIN_SECRET_KEY_UNIQUE_CHARACTERS = 5
 # characters are well beyond guessing.
 MIN_HASH_KEY_LENGTH = 32
 DEMO_OIDC_CLIENT_SECRET = "townhall-demo-client-secret"  # noqa: S105
+
+
+def key_derived_from_secret(secret_key: str) -> str:
+    """The Fernet key used when ``FIELD_ENCRYPTION_KEYS`` is empty (demo mode only).
+
+    Defined here rather than beside the encryption in ``registry.protection``
+    because the production rules must recognise it, and this module imports
+    nothing of Townhall (it sits below every app in the layers contract).
+    """
+    derived = hashlib.sha256(b"townhall-field-encryption:" + secret_key.encode()).digest()
+    return base64.urlsafe_b64encode(derived).decode()
 
 
 def production_problems(settings: Mapping) -> list[str]:
@@ -98,8 +111,6 @@ def key_problems(settings: Mapping) -> list[str]:
 
 
 def _encryption_key_problems(settings: Mapping, hash_key: str, secret_keys: set) -> list[str]:
-    from townhall.registry.protection import key_derived_from_secret
-
     keys = list(settings.get("FIELD_ENCRYPTION_KEYS") or [])
     if not keys:
         return [

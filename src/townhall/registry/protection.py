@@ -10,7 +10,6 @@ of the number and cannot be computed from a number without the hash key, so
 it narrows nothing (docs/standards.md, "Masked national numbers").
 """
 
-import base64
 import hashlib
 import hmac
 from functools import cache
@@ -18,6 +17,9 @@ from functools import cache
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 
+# The derived key is defined with the production rules, which must recognise it
+# without importing this app (townhall.conf sits below every app).
+from townhall.conf import key_derived_from_secret
 from townhall.registry.identifiers import compact_person_number
 
 
@@ -47,12 +49,6 @@ def national_number_mask(number_hash: str) -> str:
         value, index = divmod(value, len(MASK_ALPHABET))
         letters.append(MASK_ALPHABET[index])
     return MASK_PREFIX + "".join(letters)
-
-
-def key_derived_from_secret(secret_key: str) -> str:
-    """The Fernet key used when ``FIELD_ENCRYPTION_KEYS`` is empty (demo mode only)."""
-    derived = hashlib.sha256(b"townhall-field-encryption:" + secret_key.encode()).digest()
-    return base64.urlsafe_b64encode(derived).decode()
 
 
 @cache

@@ -9,8 +9,7 @@ from django.core.checks import Tags, run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from townhall.conf import production_problems
-from townhall.registry.protection import key_derived_from_secret
+from townhall.conf import key_derived_from_secret, production_problems
 
 STRONG_KEY = "k3J9-x8Qz_v2LmN7pR4tW1yB6cE0fH5gA9sD3uI8oP2aZ7xC4vB1nM6qW0eR5tY"
 ENCRYPTION_KEY = "9JcAGBha9MG5SCXgIqgRsQME4gbaZ9bNyhaBwuPaJGE="

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from townhall.conf import key_derived_from_secret
 from townhall.registry import protection
 from townhall.registry.models import Person
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         old_keys = ()
         if from_secret_key:
             secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-            old_keys = tuple(protection.key_derived_from_secret(secret) for secret in secrets)
+            old_keys = tuple(key_derived_from_secret(secret) for secret in secrets)
         people = Person.objects.exclude(national_number_encrypted="").only(
             "pk", "national_number_encrypted"
         )
