@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python -m townhall
 ADDR ?= 127.0.0.1:8000
+# Test processes (pytest-xdist): one per core. TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 
 .PHONY: demo test lint format e2e bench migrations messages clean help
 
@@ -46,10 +48,10 @@ lint: $(VENV)/.dev-installed
 
 test: lint var
 	$(MANAGE) makemigrations --check --dry-run -v 1
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 e2e: $(VENV)/.dev-installed var
-	$(BIN)/pytest -m browser
+	$(BIN)/pytest -n $(TEST_WORKERS) -m browser
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix src bench tools

@@ -7,7 +7,6 @@ setting is unsafe. Every variable is documented in ``docs/configuration.md``.
 """
 
 import importlib.util
-import os
 from pathlib import Path
 
 import environ
@@ -118,9 +117,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
-    # A file, not memory, so a worker started by a test sees the test data.
-    # One file per test process, so two test runs on one machine never collide.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+    # A file, not memory, so a worker started by a test sees the test data. A fixed
+    # name, so `pytest --reuse-db` finds it again (pytest-xdist adds _gw0, _gw1 per
+    # worker); two runs at once in one checkout set TOWNHALL_TEST_DATABASE apart.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env.str("TOWNHALL_TEST_DATABASE", default=str(VAR_DIR / "test.sqlite3"))
+    }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
