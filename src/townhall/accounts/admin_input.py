@@ -22,8 +22,8 @@ Django's admin trusts a few values that anyone can type into a URL or a form:
    checking them; a huge number overflowed SQLite's integer
    (:class:`SafeModelMultipleChoiceField` checks them first).
 6. A posted ``TOTAL_FORMS`` of an inline makes Django build up to 2,000 rows;
-   :data:`INLINE_ROWS_MAX` caps it lower, so one post cannot keep a worker busy
-   for minutes.
+   :data:`INLINE_ROWS_MAX` caps rows (and posted rows) of an inline without a
+   maximum of its own, so one post cannot keep a worker busy for minutes.
 7. The "view on site" shortcut (``/admin/r/<content type>/<id>/``) looked up any
    content type, also of a model without a table (the Redis dashboard's).
    :func:`view_on_site` answers 404 for a model this site does not manage.
@@ -48,6 +48,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
+
+from townhall.accounts.admin_accessibility import AccessibleWidgetsMixin
 
 INVALID_FILTER_STATUS = 400
 
@@ -98,8 +100,9 @@ class SafeModelMultipleChoiceField(ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class HostileInputFormfieldMixin:
-    """Autocomplete fields with :class:`HostileInputAutocomplete` (admins and inlines)."""
+class HostileInputFormfieldMixin(AccessibleWidgetsMixin):
+    """Autocomplete fields with :class:`HostileInputAutocomplete` (admins and inlines),
+    and the accessible names of :mod:`~townhall.accounts.admin_accessibility`."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -128,7 +131,9 @@ class HostileInputInlineMixin(HostileInputFormfieldMixin):
     """Mixed into every inline of a hardened admin."""
 
     def get_formset(self, request, obj=None, **kwargs):
-        kwargs.setdefault("absolute_max", max(INLINE_ROWS_MAX, self.get_max_num(request, obj) or 0))
+        if "max_num" not in kwargs and self.get_max_num(request, obj, **kwargs) is None:
+            # Only where the inline sets no maximum of its own (Django's default is 1,000).
+            kwargs.update(max_num=INLINE_ROWS_MAX, absolute_max=INLINE_ROWS_MAX)
         return super().get_formset(request, obj, **kwargs)
 
 
