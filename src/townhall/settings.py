@@ -38,6 +38,8 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEMO_MODE else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets the site's layout and language (the 400/403/404/500 pages are templates).
+CSRF_FAILURE_VIEW = "townhall.error_pages.csrf_failure"
 
 INSTALLED_APPS = [
     # The admin, with a site that demands the staff sign-in and second factor.

@@ -41,6 +41,7 @@ from django_otp import devices_for_user, verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from townhall.accounts.admin_input import HostileInputSiteMixin
 from townhall.accounts.models import User
 from townhall.municipality.context_processors import municipality_for
 from townhall.municipality.selectors import municipality_get_active
@@ -152,9 +153,9 @@ class StaffSecondFactorMiddleware:
         return response
 
 
-class StaffAdminSite(admin.AdminSite):
-    """``admin.site``: its permission includes the second factor, and its login page
-    is the staff sign-in."""
+class StaffAdminSite(HostileInputSiteMixin, admin.AdminSite):
+    """``admin.site``: its permission includes the second factor, its login page
+    is the staff sign-in, and hostile input gets a clear error (``admin_input``)."""
 
     def has_permission(self, request):
         return super().has_permission(request) and is_verified_staff(request.user)

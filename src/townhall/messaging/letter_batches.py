@@ -52,6 +52,8 @@ def letter_batch_render(*, batch: LetterBatch, actor=None) -> LetterBatch:
         if not messages:
             raise MessagingError(_("There are no letters in this batch."))
         municipality = municipality_get_active()
+        if municipality is None:  # the letterhead needs the municipality's profile
+            raise MessagingError(_("Set up the municipality's profile before printing letters."))
         letterheads = {
             language: Letterhead.from_municipality(municipality, language)
             for language in ("nl", "fr", "en")

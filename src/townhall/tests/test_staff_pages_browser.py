@@ -1,0 +1,139 @@
+"""Every staff page in a real browser, at phone and desktop width, with axe-core.
+
+Staff are people too: WCAG 2.1 AA applies to them, with the same rule as for
+resident pages (:func:`~townhall.tests.accessibility.assert_no_axe_violations`).
+A verified superuser visits the admin index, every registered model's list, its
+add page and the change page of a real object (after giving the purpose where a
+record asks for it), the purpose page, the back-office pages, and the 403 and
+404 pages as staff see them.
+
+Left out: the Redis queue dashboard (``/admin/django_rq/``), whose pages read
+the Redis server itself rather than the test database (see
+``test_hostile_input``).
+"""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import reverse
+
+from townhall.accounts.tests.staff import sign_in_verified, staff_user
+from townhall.backoffice.tests.test_messaging_browser import carry_session
+from townhall.messaging.services import message_send
+from townhall.messaging.templates import templates_load
+from townhall.municipality.tests.factories import municipality_for_tests
+from townhall.registry.models import HouseholdMembership
+from townhall.registry.services import household_add_member, household_create, organisation_create
+from townhall.registry.tests.factories import AddressFactory, PersonFactory
+from townhall.tests.accessibility import assert_no_axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+WIDTHS = [375, 1280]
+LEFT_OUT_APPS = {"django_rq"}
+
+
+@pytest.fixture
+def register():
+    """A household of two, an association and two messages (one a letter)."""
+    municipality_for_tests()
+    templates = templates_load()
+    home = AddressFactory(street_name="Kerkstraat", house_number="12")
+    an = PersonFactory(given_names="An", family_name="Claeys", domicile=home, email="an@x.org")
+    jef = PersonFactory(given_names="Jef", family_name="Maes", domicile=home)
+    on = datetime.date(2026, 1, 1)
+    household = household_create(address=home, reference_person=an, start_date=on)
+    household_add_member(
+        household=household,
+        person=jef,
+        relation=HouseholdMembership.Relation.PARTNER,
+        start_date=on,
+    )
+    organisation_create(name="Wielerclub De Spurters", kind="association", vcode="V0001060")
+    context = {"case_reference": "2026-00007", "product": "Parkeerkaart"}
+    message_send(recipient=an, template="decision", context=context)
+    return {"an": an, "household": household, "template": templates[0]}
+
+
+def staff_pages(register) -> list[str]:
+    """The admin index, each model's list, add and change page, and the back office."""
+    pages = [reverse("admin:index")]
+    for model in admin.site._registry:
+        opts = model._meta
+        if opts.app_label in LEFT_OUT_APPS:
+            continue
+        name = f"admin:{opts.app_label}_{opts.model_name}"
+        pages.append(reverse(f"{name}_changelist"))
+        pages.append(reverse(f"{name}_add"))  # a 403 page where adding is not allowed
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            pages.append(reverse(f"{name}_change", args=[first.pk]))
+    an = register["an"]
+    pages += [
+        reverse("admin:registry_person_purpose", args=[an.pk]),
+        reverse("admin:registry_person_lookup"),
+        reverse("admin:app_list", args=["registry"]),
+        reverse("backoffice:home"),
+        reverse("backoffice:assisted_start"),
+        reverse("backoffice:messaging_home"),
+        reverse("backoffice:messaging_compose"),
+        reverse("backoffice:messaging_person", args=[an.pk]),
+        reverse("backoffice:messaging_letters"),
+        reverse("backoffice:messaging_templates"),
+        reverse("backoffice:messaging_template", args=[register["template"].code]),
+        "/admin/bestaat-niet/",  # 404 as staff see it
+    ]
+    return list(dict.fromkeys(pages))
+
+
+@pytest.fixture
+def superuser_page(page, live_server, register):
+    client = Client()
+    user = staff_user("root", is_superuser=True, department_code=None)
+    sign_in_verified(client, user)
+    # The person's record asks why first: give the purpose in the same session.
+    an = register["an"]
+    client.post(
+        reverse("admin:registry_person_purpose", args=[an.pk]),
+        {"purpose": "audit", "explanation": ""},
+    )
+    carry_session(page, live_server, client)
+    return page
+
+
+def _axe_report(page) -> str | None:
+    try:
+        assert_no_axe_violations(page)
+    except AssertionError as error:
+        return str(error)
+    return None
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_staff_page_passes_axe(superuser_page, live_server, register, width):
+    page = superuser_page
+    page.set_viewport_size({"width": width, "height": 900})
+    failures = []
+    pages = staff_pages(register)
+    assert len(pages) > 40, "too few staff pages found"
+    for url in pages:
+        response = page.goto(live_server.url + url)
+        assert response.status < 500, url
+        assert "/medewerker/" not in page.url, f"{url} sent the staff member to sign in again"
+        report = _axe_report(page)
+        if report:
+            failures.append(f"{url} at {width}px:\n{report}")
+    assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_403_page_a_staff_member_gets_passes_axe(page, live_server, register, width):
+    client = Client()
+    sign_in_verified(client, staff_user("sofie", department_code="communication"))
+    carry_session(page, live_server, client)
+    page.set_viewport_size({"width": width, "height": 900})
+    response = page.goto(live_server.url + "/admin/accounts/user/")
+    assert response.status == 403
+    assert page.locator("h1").inner_text() == "You may not open this page"
+    assert_no_axe_violations(page)
