@@ -245,13 +245,19 @@ def person_update(*, person: Person, changes: dict, actor, source: str) -> Perso
     if person.birth_date and person.birth_date > datetime.date.today():
         raise ValidationError({"birth_date": _("A birth date cannot lie in the future.")})
     person.full_clean(exclude=["national_number_hash"])
-    person_check_number_unique(person)
     changed = [name for name, value in before.items() if getattr(person, attnames[name]) != value]
     if person.national_number_hash != before_number:
+        person_check_number_unique(person)
         changed.append("national_number")
     if not changed:
         return person
-    person.save()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # The same number registered by someone else between the check and the save.
+        person_check_number_unique(person)
+        raise
     provenance.record_sources_for_change(
         person=person, changed_fields=changed, source=source, actor=actor
     )

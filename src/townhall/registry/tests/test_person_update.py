@@ -110,6 +110,23 @@ def test_bad_input_is_refused_and_nothing_is_saved(
     assert callbacks == []
 
 
+def test_a_number_another_person_has_is_refused(jan):
+    PersonFactory(
+        national_number="85073003328", birth_date=datetime.date(1985, 7, 30), sex=Person.Sex.MALE
+    )
+    with pytest.raises(ValidationError) as raised:
+        services.person_update(
+            person=jan,
+            changes={"national_number": "85073003328", "birth_date": None},
+            actor=None,
+            source=Source.COUNTER,
+        )
+    assert raised.value.message_dict["national_number"] == [
+        "A person with this national register number already exists."
+    ]
+    assert Person.objects.get(pk=jan.pk).national_number_hash is None
+
+
 def test_a_field_the_service_does_not_change_is_a_programming_error(jan):
     with pytest.raises(ValueError, match="national_number_hash"):
         services.person_update(
