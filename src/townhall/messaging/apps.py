@@ -8,6 +8,7 @@ class MessagingConfig(AppConfig):
 
     def ready(self):
         # The delivery channels and SMS gateway adapters register themselves by name.
-        from townhall.messaging import webhooks  # noqa: F401 - connects the provider signals
+        # The provider signals and the register's events connect their receivers.
+        from townhall.messaging import receivers, webhooks  # noqa: F401
         from townhall.messaging.channels import email, letter, sms  # noqa: F401
         from townhall.messaging.sms import capture, generic_http, twilio  # noqa: F401

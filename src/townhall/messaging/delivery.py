@@ -14,7 +14,8 @@
 4. A temporary failure is retried with exponential backoff until the retry
    horizon; then, or on a permanent failure, the message ends as ``failed``
    with its reason. A refused e-mail address ends as ``bounced`` and the
-   address is blocked for later messages.
+   address is blocked for later messages. Either sends its domain event
+   (``messaging.events``) after the commit.
 5. A letter goes into the day's :class:`~townhall.messaging.models.LetterBatch`
    and stays ``sending`` until staff confirm the batch was posted.
 6. :func:`messages_sweep` runs every minute: it re-enqueues messages whose task
@@ -38,6 +39,7 @@ from townhall.messaging.broadcasts import broadcast_finish_if_done
 from townhall.messaging.channels import Handover
 from townhall.messaging.channels import register as channels
 from townhall.messaging.errors import AddressRefused, PermanentFailure, TemporaryFailure
+from townhall.messaging.events import message_bounced, message_failed
 from townhall.messaging.models import Message, MessageEvent, Suppression
 
 logger = logging.getLogger(__name__)
@@ -192,6 +194,20 @@ def _result_record(message: Message, result: Handover | Exception) -> None:
         )
     sending.update(state=state, reason=str(result)[:500])
     MessageEvent.objects.create(message=message, state=state, detail=str(result)[:500])
+    if state == Message.State.BOUNCED:
+        message_outcome_send(message, bounced=Suppression.Reason.BOUNCED)
+    else:
+        message_outcome_send(message)
+
+
+def message_outcome_send(message: Message, *, bounced: str = "") -> None:
+    """Send ``message_bounced`` (with the reason, "bounced" or "complained") or else
+    ``message_failed`` for ``message``, after the commit that records it."""
+    ids = {"subject_id": message.pk, "message": message.pk, "person": message.person_id}
+    if bounced:
+        message_bounced.send_on_commit(**ids, channel=message.channel, reason=bounced)
+    else:
+        message_failed.send_on_commit(**ids, channel=message.channel)
 
 
 def _temporary_failure(message: Message, sending, reason: str, now) -> None:
@@ -208,6 +224,7 @@ def _temporary_failure(message: Message, sending, reason: str, now) -> None:
             MessageEvent.objects.create(
                 message=message, state=Message.State.FAILED, detail=detail[:500]
             )
+            message_outcome_send(message)
             return
         sending.update(
             state=Message.State.RETRYING, next_attempt_at=now + backoff, reason=reason[:500]

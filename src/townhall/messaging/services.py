@@ -16,6 +16,7 @@
    (:mod:`townhall.messaging.secret_values`), never stored.
 """
 
+import contextlib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from townhall.messaging.errors import MessagingError
 from townhall.messaging.models import (
@@ -316,6 +318,64 @@ def message_resend(*, message: Message, actor) -> Message:
     )
     message_enqueue(copy)
     return copy
+
+
+WAITING = (Message.State.QUEUED, Message.State.RETRYING)
+READDRESSED = gettext_noop("The address changed in the register; this message goes to the new one.")
+ADDRESS_GONE = gettext_noop("The address is no longer in the register.")
+
+
+@transaction.atomic(durable=True)
+def messages_follow_register(*, person: Person) -> int:
+    """Send the person's messages that have not gone out yet to the addresses the
+    register has now; returns how many changed.
+
+    The messaging receivers call it after the person's e-mail address, mobile number
+    or domicile changed: a mobile number passes to someone else in time, so a message
+    still waiting for a retry must not go to the old one.
+
+    1. A waiting message (queued or retrying) whose channel still reaches the person
+       for its topic takes that channel's new address; its text stays as written.
+    2. One whose channel no longer does is cancelled and sent again on the channel
+       that applies now (as staff would with :func:`message_resend`); when no
+       channel reaches the person any more it stays cancelled, with the reason.
+    3. A message being handed over is the worker's: the conditional updates leave it
+       alone. Account mail (a sign-in link) goes to the account's own address, not
+       the register's, and is left alone too.
+    """
+    waiting = [
+        message
+        for message in Message.objects.filter(person=person, state__in=WAITING).order_by("pk")
+        if not message.secret_source
+    ]
+    channels = usable_channels_many(
+        {topic: contact_channels_for(person, topic) for topic in {m.topic for m in waiting}}
+    )
+    changed = 0
+    for message in waiting:
+        now = next((c for c in channels[message.topic] if c.channel == message.channel), None)
+        if now is not None and now.address == message.address:
+            continue
+        if now is not None:
+            if Message.objects.filter(pk=message.pk, state__in=WAITING).update(address=now.address):
+                MessageEvent.objects.create(
+                    message=message, state=message.state, detail=_(READDRESSED)
+                )
+                changed += 1
+            continue
+        if not Message.objects.filter(pk=message.pk, state__in=WAITING).update(
+            state=Message.State.CANCELLED, reason=_(ADDRESS_GONE)
+        ):
+            continue
+        MessageEvent.objects.create(
+            message=message, state=Message.State.CANCELLED, detail=_(ADDRESS_GONE)
+        )
+        changed += 1
+        message.refresh_from_db()
+        # When nothing reaches the person now, the cancellation and its reason show it.
+        with contextlib.suppress(MessagingError):
+            message_resend(message=message, actor=None)
+    return changed
 
 
 @transaction.atomic

@@ -10,7 +10,8 @@
    :func:`delivery_report_record`.
 3. Both find the message by its provider reference and move it on: delivered,
    bounced or failed. A bounce or complaint also blocks the address, so the
-   next message takes another channel. A report about an unknown message, or
+   next message takes another channel; after the commit ``message_bounced`` or
+   ``message_failed`` goes out (``messaging.events``). A report about an unknown message, or
    one that would move a message backwards, changes nothing.
 """
 
@@ -20,13 +21,14 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from townhall.messaging.delivery import message_outcome_send
 from townhall.messaging.models import Message, MessageEvent, Suppression
 
 # A report may only move a message forward from these states.
 REPORTABLE = (Message.State.SENT, Message.State.SENDING, Message.State.DELIVERED)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def delivery_report_record(
     *, provider_reference: str, status: str, reason: str = "", provider_prefix: str = ""
 ) -> Message | None:
@@ -69,6 +71,7 @@ def delivery_report_record(
         return message  # pending, queued at the provider: nothing to change
     Message.objects.filter(pk=message.pk).update(state=new_state, reason=detail)
     MessageEvent.objects.create(message=message, state=new_state, detail=detail)
+    message_outcome_send(message, bounced=status if new_state == Message.State.BOUNCED else "")
     return message
 
 

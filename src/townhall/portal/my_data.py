@@ -152,7 +152,9 @@ def correction_report(request, item_key: str):
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
+            # The request's outermost transaction: the change and its activity record
+            # commit together, and the register's events go out right after.
+            with transaction.atomic(durable=True):
                 correction = correction_request_create(
                     person=person,
                     item_key=item_key,
@@ -193,7 +195,9 @@ def contact_preferences(request):
     assisted = resident_confirmation_add(request, form)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
+            # The request's outermost transaction: the change and its activity record
+            # commit together, and the register's events go out right after.
+            with transaction.atomic(durable=True):
                 actor = lasting_change_actor(
                     request,
                     change="contact_preferences.changed",

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from townhall.registry.events import person_contact_changed
 from townhall.registry.models import LANGUAGES, Person
 from townhall.registry.preferences import (
     CONSENT_TOPICS,
@@ -256,6 +257,7 @@ def contact_details_update(
     ``topic_channels`` maps a topic to a channel, to :data:`FOLLOW_PREFERRED`,
     or (for a topic that needs consent) to :data:`NO_MESSAGES`. The groups that
     change get "the resident" as their source, with ``detail`` and today's date.
+    A new e-mail address or mobile number sends ``person_contact_changed`` after the commit.
     """
     email, mobile = _clean(
         person,
@@ -269,9 +271,15 @@ def contact_details_update(
     source = {"source": Source.RESIDENT, "detail": detail, "on": today, "recorded_by": actor}
     before = contact_settings_for(person)
     if (email, mobile) != (person.email, person.mobile):
+        fields = [
+            name
+            for name, value in (("email", email), ("mobile", mobile))
+            if getattr(person, name) != value
+        ]
         person.email, person.mobile = email, mobile
         person.save(update_fields=["email", "mobile", "updated_at"])
         record_source_set(person=person, group=FieldGroup.CONTACT, **source)
+        person_contact_changed.send_on_commit(subject_id=person.pk, person=person.pk, fields=fields)
 
     preferences_changed = language != person.language
     if preferences_changed:

@@ -18,6 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from townhall.registry.events import correction_requested
 from townhall.registry.models import Person
 
 REMARK_MAX_LENGTH = 2000
@@ -96,7 +97,8 @@ class CorrectionRequest(models.Model):
 def correction_request_create(
     *, person: Person, item_key: str, remark: str, reported_by
 ) -> CorrectionRequest:
-    """Register that ``person`` reports the item ``item_key`` of their own data as wrong."""
+    """Register that ``person`` reports the item ``item_key`` of their own data as wrong;
+    ``correction_requested`` goes out after the commit."""
     from townhall.registry.my_data import item_for  # my_data shows these requests too
 
     item = item_for(person, item_key)
@@ -121,7 +123,7 @@ def correction_request_create(
                 % {"date": formats.date_format(timezone.localtime(earlier.created_at))}
             }
         )
-    return CorrectionRequest.objects.create(
+    correction = CorrectionRequest.objects.create(
         person=person,
         item_key=item_key,
         item_label=str(item.label)[:100],
@@ -129,6 +131,14 @@ def correction_request_create(
         remark=remark,
         reported_by=reported_by,
     )
+    correction_requested.send_on_commit(
+        subject_id=correction.pk,
+        correction_request=correction.pk,
+        person=person.pk,
+        item_key=item_key,
+        department=correction.department_code,
+    )
+    return correction
 
 
 @transaction.atomic

@@ -191,16 +191,24 @@ STAFF_SOURCE_OF_GROUP = {
 }
 
 
-def record_sources_after_staff_change(*, person: Person, changed_fields, actor) -> None:
-    """Staff changed fields of ``person`` (citizens' affairs keeps the population register;
-    contact details and preferences were told at the counter): record each group's source."""
+# The source of a change made by the municipality's staff: each group's own (above).
+BY_STAFF = "staff"
+
+
+def record_sources_for_change(*, person: Person, changed_fields, source: str, actor) -> None:
+    """Record the new source of each group of ``person`` that ``changed_fields`` touch.
+
+    ``source`` is a :class:`Source`, or :data:`BY_STAFF` for a change by staff:
+    citizens' affairs keeps the population register (identity, domicile), and
+    contact details and preferences were told at the counter.
+    """
     groups = {PERSON_FIELD_GROUPS[f] for f in changed_fields if f in PERSON_FIELD_GROUPS}
     for group in sorted(groups):
         record_source_set(
             person=person,
             group=group,
-            source=STAFF_SOURCE_OF_GROUP[group],
-            detail=CHANGED_BY_STAFF,
+            source=STAFF_SOURCE_OF_GROUP[group] if source == BY_STAFF else source,
+            detail=CHANGED_BY_STAFF if source == BY_STAFF else "",
             recorded_by=actor,
         )
 

@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from townhall.registry import protection
+from townhall.registry import protection, provenance
+from townhall.registry.events import household_changed, person_contact_changed, person_moved
 from townhall.registry.identifiers import PersonNumber, parse_person_number
 from townhall.registry.models import (
     AccessLogEntry,
@@ -187,6 +188,94 @@ def person_create(
     return person
 
 
+# What person_update may change; the number fields follow from "national_number".
+PERSON_UPDATE_FIELDS = frozenset(
+    [
+        "given_names",
+        "family_name",
+        "birth_date",
+        "birth_date_precision",
+        "sex",
+        "nationality",
+        "language",
+        "domicile",
+        "email",
+        "mobile",
+        "state",
+        "state_since",
+        "national_number",
+    ]
+)
+CONTACT_FIELDS = ("email", "mobile")
+
+
+@transaction.atomic
+def person_update(*, person: Person, changes: dict, actor, source: str) -> Person:
+    """Change fields of a registered person; nothing is saved when anything is wrong.
+
+    ``changes`` maps field names of :data:`PERSON_UPDATE_FIELDS` to their new
+    values; an empty ``national_number`` keeps the current number, a new one
+    sets the birth date and sex it tells (and is refused when they disagree).
+    In the same transaction each group of fields that changed gets its record
+    source: ``source`` (a :class:`~townhall.registry.provenance.Source`), or
+    for :data:`~townhall.registry.provenance.BY_STAFF` the source staff keep
+    for that group. After the commit a new domicile sends ``person_moved``,
+    a new e-mail address or mobile number ``person_contact_changed``.
+    """
+    unknown = set(changes) - PERSON_UPDATE_FIELDS
+    if unknown:
+        raise ValueError(f"person_update cannot change {sorted(unknown)}")
+    if source != provenance.BY_STAFF and source not in provenance.Source.values:
+        raise ValueError(f"Unknown source of a change: {source!r}")
+    # The domicile by its id: comparing the Address itself would read it from the database.
+    attnames = {name: name for name in PERSON_UPDATE_FIELDS - {"national_number"}}
+    attnames["domicile"] = "domicile_id"
+    before = {name: getattr(person, attname) for name, attname in attnames.items()}
+    before_number = person.national_number_hash
+    for name, value in changes.items():
+        if name != "national_number":
+            setattr(person, name, value)
+    person.given_names = " ".join(person.given_names.split())
+    person.family_name = " ".join(person.family_name.split())
+    person.nationality = person.nationality.upper()
+    person.email = person.email.strip()
+    person.mobile = mobile_normalise(person.mobile)
+    if changes.get("national_number"):
+        person_apply_national_number(person, changes["national_number"])
+    if person.birth_date and person.birth_date > datetime.date.today():
+        raise ValidationError({"birth_date": _("A birth date cannot lie in the future.")})
+    person.full_clean(exclude=["national_number_hash"])
+    changed = [name for name, value in before.items() if getattr(person, attnames[name]) != value]
+    if person.national_number_hash != before_number:
+        person_check_number_unique(person)
+        changed.append("national_number")
+    if not changed:
+        return person
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # The same number registered by someone else between the check and the save.
+        person_check_number_unique(person)
+        raise
+    provenance.record_sources_for_change(
+        person=person, changed_fields=changed, source=source, actor=actor
+    )
+    if "domicile" in changed:
+        person_moved.send_on_commit(
+            subject_id=person.pk,
+            person=person.pk,
+            from_address=before["domicile"],
+            to_address=person.domicile_id,
+        )
+    contact = [name for name in CONTACT_FIELDS if name in changed]
+    if contact:
+        person_contact_changed.send_on_commit(
+            subject_id=person.pk, person=person.pk, fields=contact
+        )
+    return person
+
+
 def person_find_by_national_number(number: str) -> Person | None:
     """Look a person up by number through the keyed hash (the number itself is not stored
     in a searchable form). Raises ValidationError when the number is not valid."""
@@ -271,6 +360,12 @@ def _current_membership_elsewhere(person: Person, household: Household | None):
     return qs.select_related("household__address").first()
 
 
+def _household_changed(household_id: int, change: str, person_ids: list[int]) -> None:
+    household_changed.send_on_commit(
+        subject_id=household_id, household=household_id, change=change, persons=person_ids
+    )
+
+
 def _save_membership(membership: HouseholdMembership) -> HouseholdMembership:
     try:
         with transaction.atomic():
@@ -296,7 +391,9 @@ def household_create(
     start_date: datetime.date,
     register_number: str = "",
 ) -> Household:
-    """Create a household with its reference person (referentiepersoon)."""
+    """Create a household with its reference person (referentiepersoon).
+
+    This and the other household services send ``household_changed`` after the commit."""
     other = _current_membership_elsewhere(reference_person, None)
     if other:
         raise ValidationError(
@@ -317,6 +414,7 @@ def household_create(
             start_date=start_date,
         )
     )
+    _household_changed(household.pk, "created", [reference_person.pk])
     return household
 
 
@@ -358,7 +456,9 @@ def household_add_member(
         household=household, person=person, relation=relation, start_date=start_date
     )
     membership.full_clean(validate_constraints=False)
-    return _save_membership(membership)
+    _save_membership(membership)
+    _household_changed(household.pk, "member_added", [person.pk])
+    return membership
 
 
 @transaction.atomic
@@ -386,6 +486,7 @@ def household_end_membership(
         )
     membership.end_date = end_date
     membership.save(update_fields=["end_date"])
+    _household_changed(membership.household_id, "member_left", [membership.person_id])
     return membership
 
 
@@ -441,6 +542,7 @@ def household_change_reference_person(
                 start_date=date,
             )
         )
+    _household_changed(household.pk, "reference_person_changed", [m.person_id for m in changed])
 
 
 def organisation_create(**fields) -> Organisation:

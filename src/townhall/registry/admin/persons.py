@@ -18,6 +18,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -370,12 +371,37 @@ class PersonAdmin(PurposeAskedAdmin):
             },
         )
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The outermost transaction of the request: the change, its record sources and
+        # the admin's log commit together, and the events go out right after.
+        with transaction.atomic(using=router.db_for_write(self.model), durable=True):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # My data says where each value came from; a change here is its new source.
-        provenance.record_sources_after_staff_change(
-            person=obj, changed_fields=form.changed_data, actor=request.user
+        if not change:
+            super().save_model(request, obj, form, change)
+            provenance.record_sources_for_change(
+                person=obj,
+                changed_fields=form.changed_data,
+                source=provenance.BY_STAFF,
+                actor=request.user,
+            )
+            return
+        # The form has put its values on ``obj`` already; the service starts from the
+        # stored row, so it sees what changed, checks it again and records its sources.
+        changes = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.PERSON_UPDATE_FIELDS
+        }
+        if form.cleaned_data.get("national_number"):
+            for name in ("birth_date", "birth_date_precision", "sex"):
+                changes.setdefault(name, form.cleaned_data[name])
+        stored = Person.objects.get(pk=obj.pk)
+        services.person_update(
+            person=stored, changes=changes, actor=request.user, source=provenance.BY_STAFF
         )
+        obj.refresh_from_db()
 
     def reveal_view(self, request, object_id):
         # Without this, any staff member could read any person's national number.
