@@ -142,7 +142,7 @@ def _page_number(request) -> int | None:
 class PersonAdmin(PurposeAskedAdmin):
     form = PersonAdminForm
     change_list_template = "admin/registry/person/change_list.html"
-    list_display = ["full_name", "national_number_masked", "birth_year", "domicile", "state"]
+    list_display = ["name", "national_number_masked", "birth_year", "domicile", "state"]
     list_filter = ["state", "number_kind", "language", "sex"]
     # A term with "@" searches the e-mail address instead, whole (see get_search_results).
     search_fields = ["family_name", "given_names", "domicile__street_name"]
@@ -199,6 +199,10 @@ class PersonAdmin(PurposeAskedAdmin):
             ),
         ]
         return own + super().get_urls()
+
+    @admin.display(description=_("name"), ordering="family_name")
+    def name(self, person):
+        return person.full_name
 
     @admin.display(description=_("birth year"), ordering="birth_date")
     def birth_year(self, person):
