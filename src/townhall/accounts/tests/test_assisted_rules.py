@@ -225,6 +225,7 @@ def test_staff_cannot_act_for_whoever_gave_the_resident_a_mandate(client, sessio
     )
     page = client.get(reverse("portal:my_page")).content.decode()
     assert f"mandate:{mandate.pk}" not in page
+    assert 'href="/mijn/#acting-title"' not in page  # the banner offers no change either
     response = client.post(reverse("accounts:acting_choose"), {"acting": f"mandate:{mandate.pk}"})
     assert response.status_code == 302
     assert ACTING_KEY not in client.session
