@@ -10,6 +10,7 @@ from townhall.municipality.tests.factories import municipality_for_tests
 from townhall.registry.models import HouseholdMembership
 from townhall.registry.services import household_add_member, household_create
 from townhall.registry.tests.factories import AddressFactory, PersonFactory
+from townhall.registry.tests.test_admin import give_record_purpose
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,7 @@ def household(client):
 
 
 def test_each_inline_input_of_a_household_has_a_label(client, household):
+    give_record_purpose(client, household)  # a household page shows persons: it asks why
     page = client.get(f"/admin/registry/household/{household.pk}/change/").content.decode()
     for row in (0, 1):
         for field, label in (
