@@ -11,9 +11,9 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from townhall.conf import DEMO_OIDC_CLIENT_SECRET, enforce_production_rules
+from townhall.languages import FALLBACK, INTERFACE, language_choices
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -248,8 +248,8 @@ OIDC = {
 }
 
 # --- Languages: Dutch first, then French and English ----------------------
-LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("en", _("English"))]
+LANGUAGE_CODE = FALLBACK
+LANGUAGES = language_choices(INTERFACE)  # townhall.languages says why these
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 LANGUAGE_COOKIE_NAME = "townhall_language"

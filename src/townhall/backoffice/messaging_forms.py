@@ -4,14 +4,15 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from townhall.languages import FALLBACK, INTERFACE, NAMES
 from townhall.messaging.broadcasts import Selection
 from townhall.messaging.compose import AnnouncementText, announcement_problems
 from townhall.registry.admin.persons import looks_like_national_number
 from townhall.registry.models import Person
 from townhall.registry.preferences import Topic
 
-LANGUAGE_NAMES = {"nl": _("Dutch"), "fr": _("French"), "en": _("English")}
-OPTIONAL_LANGUAGES = ("fr", "en")
+# Dutch is always written (the fallback of every resident); the other languages may be.
+OPTIONAL_LANGUAGES = tuple(code for code in INTERFACE if code != FALLBACK)
 SEARCH_LIMIT = 20
 
 
@@ -141,12 +142,12 @@ class ComposeForm(forms.Form):
         return [
             {
                 "code": code,
-                "name": LANGUAGE_NAMES[code],
+                "name": NAMES[code],
                 "subject": self[f"subject_{code}"],
                 "body": self[f"body_{code}"],
                 "sms": self[f"sms_{code}"],
             }
-            for code in ("nl", *OPTIONAL_LANGUAGES)
+            for code in INTERFACE
         ]
 
     def clean(self):
@@ -166,7 +167,7 @@ class ComposeForm(forms.Form):
                 self.add_error(
                     f"{field}_{code}",
                     _("Give both the subject and the text in %(language)s, or neither.")
-                    % {"language": LANGUAGE_NAMES[code]},
+                    % {"language": NAMES[code]},
                 )
         for (language, part), errors in announcement_problems(self.texts()).items():
             field = f"{'body' if part == 'text' else 'sms'}_{language}"
@@ -178,7 +179,7 @@ class ComposeForm(forms.Form):
         """The texts of the languages that were written (Dutch always)."""
         data = self.cleaned_data
         texts = []
-        for code in ("nl", *OPTIONAL_LANGUAGES):
+        for code in INTERFACE:
             subject = data.get(f"subject_{code}", "").strip()
             body = data.get(f"body_{code}", "").strip()
             if subject or body:

@@ -8,6 +8,7 @@ them with ``tel:``, so a "(demo)" label cannot go in the field itself.
 
 import datetime
 
+from townhall.languages import INTERFACE
 from townhall.municipality.models import Department, Municipality, OpeningHours, Postcode
 
 MUNICIPALITY_NAME = "Ingelmunster"
@@ -78,7 +79,7 @@ def municipality_create(*, enterprise_number: str) -> tuple[Municipality, dict[s
         enterprise_number=enterprise_number,
         primary_colour="#1b4d3e",  # dark green: white text on it reaches about 9:1
         accent_colour="#f2c744",
-        languages=["nl", "fr", "en"],
+        languages=list(INTERFACE),  # the demo offers every interface language
     )
     municipality.full_clean()
     municipality.save()

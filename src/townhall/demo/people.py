@@ -8,6 +8,7 @@ person per household, one current household per person) and enforced by the
 database constraints.
 """
 
+import dataclasses
 import random
 
 from townhall.demo.numbers import PersonNumbers
@@ -15,6 +16,13 @@ from townhall.demo.population import PlannedPerson, Population
 from townhall.registry import protection
 from townhall.registry.identifiers import parse_person_number
 from townhall.registry.models import Household, HouseholdMembership, Person
+from townhall.registry.person_fields import COLUMNS
+
+# The columns of Person a planned person has (names, birth, sex, nationality, language,
+# kind of number, contact details); the number itself is stored by the register's rules.
+PLANNED_COLUMNS = tuple(
+    column for column in COLUMNS if column in {f.name for f in dataclasses.fields(PlannedPerson)}
+)
 
 
 def numbers_assign(rng: random.Random, population: Population, *, bis_count: int) -> None:
@@ -37,18 +45,10 @@ def numbers_assign(rng: random.Random, population: Population, *, bis_count: int
 
 def _person_row(planned: PlannedPerson, *, domicile, state, state_since) -> Person:
     person = Person(
-        given_names=planned.given_names,
-        family_name=planned.family_name,
-        birth_date=planned.birth_date,
-        sex=planned.sex,
-        nationality=planned.nationality,
-        language=planned.language,
+        **{column: getattr(planned, column) for column in PLANNED_COLUMNS},
         domicile=domicile,
-        email=planned.email,
-        mobile=planned.mobile,
         state=state,
         state_since=state_since,
-        number_kind=planned.number_kind,
     )
     if planned.number:
         # The register's own parser reads every number once more, so a generator

@@ -1,6 +1,6 @@
 """Where the demo's data came from, so My data can say it for every item.
 
-Residents' identity, domicile and household come from the population register,
+Residents' identity, language, domicile and household come from the population register,
 as of the reference date; visitors were registered at the counter; e-mail
 addresses and mobile numbers were given by the residents themselves.
 Organisations come from the Crossroads Bank for Enterprises when they have an
@@ -9,6 +9,7 @@ enterprise number, else from the association register (vCode) or the counter.
 
 from townhall.demo.timeline import REFERENCE_DATE
 from townhall.registry.models import Organisation, Person
+from townhall.registry.person_fields import PERSON_FIELDS
 from townhall.registry.provenance import (
     FieldGroup,
     RecordSource,
@@ -16,7 +17,13 @@ from townhall.registry.provenance import (
     record_sources_bulk,
 )
 
-POPULATION_GROUPS = (FieldGroup.IDENTITY, FieldGroup.DOMICILE, FieldGroup.HOUSEHOLD)
+# A resident's groups of fields that the population register delivers, and the household.
+POPULATION_GROUPS = (
+    *dict.fromkeys(f.group for f in PERSON_FIELDS if f.from_population_register and f.group),
+    FieldGroup.HOUSEHOLD,
+)
+# What the residents gave themselves (e-mail address, mobile number).
+RESIDENT_FIELDS = tuple(f for f in PERSON_FIELDS if not f.from_population_register)
 
 
 def _person_rows(person: Person) -> list[RecordSource]:
@@ -39,15 +46,11 @@ def _person_rows(person: Person) -> list[RecordSource]:
                 recorded_on=REFERENCE_DATE,
             )
         ]
-    if person.email or person.mobile:
-        rows.append(
-            RecordSource(
-                person=person,
-                group=FieldGroup.CONTACT,
-                source=Source.RESIDENT,
-                recorded_on=REFERENCE_DATE,
-            )
-        )
+    given = dict.fromkeys(f.group for f in RESIDENT_FIELDS if getattr(person, f.columns[0]))
+    rows += [
+        RecordSource(person=person, group=group, source=Source.RESIDENT, recorded_on=REFERENCE_DATE)
+        for group in given
+    ]
     return rows
 
 

@@ -27,6 +27,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from townhall.languages import REGISTER
 from townhall.messaging.errors import MessagingError
 from townhall.messaging.models import Broadcast, BroadcastPart, Message, MessageTemplate
 from townhall.messaging.outbox_rows import messages_insert
@@ -228,10 +229,7 @@ def broadcast_prepare_part(part_id: int) -> None:
     template = broadcast.template
     texts = template_texts(template)
     municipality = municipality_get_active()
-    names = {
-        code: municipality.localized_name(code) if municipality else ""
-        for code in ("nl", "fr", "en", "de")
-    }
+    names = {code: municipality.localized_name(code) if municipality else "" for code in REGISTER}
     persons = (
         Selection.from_json(broadcast.selection)
         .persons()

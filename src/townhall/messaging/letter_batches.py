@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from townhall.languages import INTERFACE, interface_language
 from townhall.messaging.errors import MessagingError
 from townhall.messaging.letters import Letter, Letterhead, letters_render_pdf
 from townhall.messaging.models import LetterBatch, Message
@@ -29,7 +30,7 @@ from townhall.municipality.selectors import municipality_get_active
 def letter_for(message: Message) -> Letter:
     return Letter(
         reference=message.reference,
-        language=message.language if message.language in ("nl", "fr", "en") else "nl",
+        language=interface_language(message.language),
         recipient_name=message.recipient_name,
         address_lines=tuple(part.strip() for part in message.address.split(",") if part.strip()),
         subject=message.subject,
@@ -55,8 +56,7 @@ def letter_batch_render(*, batch: LetterBatch, actor=None) -> LetterBatch:
         if municipality is None:  # the letterhead needs the municipality's profile
             raise MessagingError(_("Set up the municipality's profile before printing letters."))
         letterheads = {
-            language: Letterhead.from_municipality(municipality, language)
-            for language in ("nl", "fr", "en")
+            language: Letterhead.from_municipality(municipality, language) for language in INTERFACE
         }
         processes = settings.TOWNHALL_MESSAGING["LETTER_PROCESSES"] or None
         with tempfile.TemporaryDirectory(prefix="townhall-letters-") as workdir:

@@ -14,8 +14,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from townhall.registry.models import LANGUAGES, Person
+from townhall.languages import INTERFACE, language_choices
+from townhall.registry.models import Person
 from townhall.registry.preferences import Channel, Topic
+
+# The municipality writes its messages in the interface languages only (no German).
+MESSAGE_LANGUAGES = language_choices(INTERFACE)
 
 
 class MessageKind(models.TextChoices):
@@ -64,7 +68,7 @@ class TemplateText(models.Model):
 
     template = models.ForeignKey(MessageTemplate, on_delete=models.CASCADE, related_name="texts")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES)
+    language = models.CharField(_("language"), max_length=2, choices=MESSAGE_LANGUAGES)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("text"))
 
@@ -226,7 +230,7 @@ class Message(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     # An e-mail address, a mobile number in E.164, or the postal address.
     address = models.CharField(_("address"), max_length=400)
-    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES)
+    language = models.CharField(_("language"), max_length=2, choices=MESSAGE_LANGUAGES)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body = models.TextField(_("text"))
     queue = models.CharField(_("queue"), max_length=10, choices=Queue.choices)

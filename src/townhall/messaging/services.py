@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from townhall.languages import FALLBACK, interface_language
 from townhall.messaging.errors import MessagingError
 from townhall.messaging.models import (
     LetterBatch,
@@ -41,7 +42,7 @@ from townhall.registry.contact import ContactChannel, contact_channels_for
 from townhall.registry.models import Person
 from townhall.registry.preferences import Channel
 
-FALLBACK_LANGUAGE = "nl"
+FALLBACK_LANGUAGE = FALLBACK
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def message_compose(
     if not channels:
         message.channel = Channel.LETTER
         message.address = ""
-        message.language = language if language in ("nl", "fr", "en") else FALLBACK_LANGUAGE
+        message.language = interface_language(language)
         message.state = Message.State.FAILED
         message.reason = _("We know no e-mail address, mobile number or postal address.")
         message.body = ""

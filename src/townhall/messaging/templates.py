@@ -25,12 +25,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from townhall.languages import INTERFACE
 from townhall.messaging.models import MessageKind, MessageTemplate, TemplateText
 from townhall.registry.preferences import Channel
 
 PLACEHOLDER = re.compile(r"{{\s*([a-z][a-z0-9_]*)\s*}}")
 RECIPIENT_PLACEHOLDERS = ("given_names", "family_name", "full_name", "municipality")
-TEMPLATE_LANGUAGES = ("nl", "fr", "en")
+TEMPLATE_LANGUAGES = INTERFACE  # a template has a text in every interface language
 SEED_DIR = Path(__file__).parent / "seed"
 
 

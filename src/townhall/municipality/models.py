@@ -4,6 +4,7 @@ Every page reads the name, contact details and branding from the one active
 :class:`Municipality`; nothing about a particular municipality is hard-coded.
 """
 
+import json
 import re
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import vat
 
+from townhall.languages import FALLBACK, INTERFACE
 from townhall.municipality.branding import contrast_ratio
 
 nis_code_validator = RegexValidator(
@@ -24,7 +26,6 @@ colour_validator = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Write a colour as # followed by six hexadecimal digits.")
 )
 COLOUR_PATTERN = re.compile(colour_validator.regex.pattern)
-INTERFACE_LANGUAGES = [("nl", "Nederlands"), ("fr", "Français"), ("en", "English")]
 # WCAG 2.1 AA: 4.5:1 for normal text; the primary colour carries white text.
 MINIMUM_CONTRAST = 4.5
 
@@ -108,15 +109,18 @@ class Municipality(models.Model):
     def _languages_error(self):
         languages = self.languages
         if not isinstance(languages, list) or not all(isinstance(c, str) for c in languages):
-            return _('Write the languages as a list of codes, for example ["nl", "fr", "en"].')
-        unknown = [code for code in languages if code not in dict(INTERFACE_LANGUAGES)]
+            return _("Write the languages as a list of codes, for example %(example)s.") % {
+                "example": json.dumps(list(INTERFACE))
+            }
+        unknown = [code for code in languages if code not in INTERFACE]
         if unknown:
-            return _("Unknown language codes: %(codes)s. Known are nl, fr and en.") % {
-                "codes": ", ".join(unknown)
+            return _("Unknown language codes: %(codes)s. Known are %(known)s.") % {
+                "codes": ", ".join(unknown),
+                "known": ", ".join(INTERFACE),
             }
         if len(set(languages)) != len(languages):
             return _("Each language is listed once.")
-        if languages and languages[0] != "nl":
+        if languages and languages[0] != FALLBACK:
             return _("Dutch (nl) comes first: it is the language of a Flemish municipality.")
         return None
 

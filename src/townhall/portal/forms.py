@@ -4,9 +4,9 @@ forms only collect the input and show the services' messages beside the fields."
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from townhall.languages import INTERFACE, REGISTER, language_choices
 from townhall.registry.contact import FOLLOW_PREFERRED, NO_MESSAGES, ContactSettings
 from townhall.registry.corrections import REMARK_MAX_LENGTH
-from townhall.registry.models import LANGUAGES
 from townhall.registry.preferences import CONSENT_TOPICS, Channel, Topic
 
 
@@ -40,7 +40,7 @@ class ContactPreferencesForm(forms.Form):
         choices=Channel.choices,
         widget=forms.RadioSelect,
     )
-    language = forms.ChoiceField(label=_("Language of our messages"), choices=LANGUAGES)
+    language = forms.ChoiceField(label=_("Language of our messages"), choices=())
 
     def __init__(self, *args, current: ContactSettings, **kwargs):
         kwargs.setdefault(
@@ -54,6 +54,12 @@ class ContactPreferencesForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
+        # We write in the interface languages only. A language the register gave that
+        # we do not write (German) stays a choice, so that saving keeps it unasked.
+        languages = INTERFACE
+        if current.language in REGISTER and current.language not in INTERFACE:
+            languages = (*INTERFACE, current.language)
+        self.fields["language"].choices = language_choices(languages)
         for topic, label in Topic.choices:
             choices = [(FOLLOW_PREFERRED, _("as preferred above")), *Channel.choices]
             if topic in CONSENT_TOPICS:

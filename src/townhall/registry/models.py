@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from townhall.languages import REGISTER, language_choices
 from townhall.registry import protection
 from townhall.registry.identifiers import (
     compact_enterprise_number,
@@ -20,7 +21,8 @@ from townhall.registry.identifiers import (
     parse_vcode,
 )
 
-LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("en", _("English")), ("de", _("German"))]
+# A person's language as the register holds it; townhall.languages says why German is one.
+LANGUAGES = language_choices(REGISTER)
 
 
 def _fold(text: str) -> str:

@@ -24,23 +24,23 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from townhall.languages import NAMES
 from townhall.registry.connectors import HouseholdMemberRecord, PersonRecord
 from townhall.registry.contact import ContactSettings, contact_settings_for
 from townhall.registry.corrections import CorrectionRequest
-from townhall.registry.models import LANGUAGES, AccessLogEntry, Person
+from townhall.registry.models import AccessLogEntry, Person
+from townhall.registry.person_fields import BY_NAME, PERSON_FIELDS, PersonField
 from townhall.registry.prefill import fetch_record
 from townhall.registry.provenance import FieldGroup, Provenance
 
 ACCESS_LOG_LIMIT = 200
-IDENTITY_KEYS = (
-    "given_names",
-    "family_name",
-    "birth_date",
-    "sex",
-    "nationality",
-    "language",
-    "national_number",
+# My data lists who the person is, with their language, as "identity"; the domicile,
+# the household and the contact details each have a section of their own.
+IDENTITY_FIELDS = tuple(
+    f for f in PERSON_FIELDS if f.group in (FieldGroup.IDENTITY, FieldGroup.PREFERENCES)
 )
+IDENTITY_KEYS = tuple(field.name for field in IDENTITY_FIELDS)
+CONTACT_FIELDS = tuple(f for f in PERSON_FIELDS if f.group == FieldGroup.CONTACT)
 
 
 @dataclass(frozen=True)
@@ -105,28 +105,33 @@ def birth_date_display(record: PersonRecord) -> str:
     return formats.date_format(record.birth_date, "DATE_FORMAT")
 
 
+# How a field's value is shown, where its first column is not shown as it is.
+SHOWN = {
+    "birth_date": birth_date_display,
+    "sex": lambda record: str(Person.Sex(record.sex).label) if record.sex else "",
+    "language": lambda record: str(NAMES.get(record.language, record.language)),
+}
+
+
+def _shown(field: PersonField, record: PersonRecord) -> str:
+    show = SHOWN.get(field.name)
+    return show(record) if show else getattr(record, field.columns[0])
+
+
+def _item(field: PersonField, record: PersonRecord, value: str) -> DataItem:
+    # What the person changes on the contact page themselves is not reported as wrong.
+    return DataItem(
+        field.name,
+        str(field.label),
+        value,
+        record.provenance.get(field.group) if value else None,
+        correctable=not field.changed_by_resident,
+    )
+
+
 def _identity(record: PersonRecord) -> list[DataItem]:
-    source = record.provenance.get(FieldGroup.IDENTITY)
-    rows = [
-        ("given_names", _("Given names"), record.given_names, source),
-        ("family_name", _("Family name"), record.family_name, source),
-        ("birth_date", _("Birth date"), birth_date_display(record), source),
-        ("sex", _("Sex"), str(Person.Sex(record.sex).label) if record.sex else "", source),
-        ("nationality", _("Nationality (country code)"), record.nationality, source),
-        (
-            "language",
-            _("Language"),
-            str(dict(LANGUAGES).get(record.language, record.language)),
-            record.provenance.get(FieldGroup.PREFERENCES),
-        ),
-        ("national_number", _("National number"), record.national_number_masked, source),
-    ]
-    # The language is the person's own choice, changed on the contact page, not reported.
-    return [
-        DataItem(key, label, value, prov, correctable=key != "language")
-        for key, label, value, prov in rows
-        if value
-    ]
+    items = [(field, _shown(field, record)) for field in IDENTITY_FIELDS]
+    return [_item(field, record, value) for field, value in items if value]
 
 
 def person_items(person: Person) -> tuple[PersonRecord, dict[str, DataItem]]:
@@ -136,12 +141,7 @@ def person_items(person: Person) -> tuple[PersonRecord, dict[str, DataItem]]:
         raise Person.DoesNotExist("This person is no longer in the register.")
     items = {item.key: item for item in _identity(record)}
     if record.domicile:
-        items["domicile"] = DataItem(
-            "domicile",
-            _("Domicile address"),
-            str(record.domicile),
-            record.provenance.get(FieldGroup.DOMICILE),
-        )
+        items["domicile"] = _item(BY_NAME["domicile"], record, str(record.domicile))
     if record.household:
         members = ", ".join(
             f"{member.full_name} ({member.relation_label})" for member in record.household
@@ -160,13 +160,9 @@ def person_items(person: Person) -> tuple[PersonRecord, dict[str, DataItem]]:
             representation.role_label,
             record.provenance.get(FieldGroup.REPRESENTATION),
         )
-    contact = record.provenance.get(FieldGroup.CONTACT)
-    for key, label, value in (
-        ("email", _("E-mail"), record.email),
-        ("mobile", _("Mobile number"), record.mobile),
-    ):
-        # Changed by the person on the contact page, not reported as wrong.
-        items[key] = DataItem(key, label, value, contact if value else None, correctable=False)
+    for field in CONTACT_FIELDS:
+        # Always listed: My data says "none" for a detail the person has not given.
+        items[field.name] = _item(field, record, _shown(field, record))
     return record, items
 
 
@@ -219,7 +215,7 @@ def person_data(person: Person, *, access_log_limit: int | None = ACCESS_LOG_LIM
         household=items.get("household"),
         household_members=record.household,
         representations=[item for key, item in items.items() if key.startswith("representation-")],
-        contact=[items["email"], items["mobile"]],
+        contact=[items[field.name] for field in CONTACT_FIELDS],
         contact_settings=contact_settings_for(person),
         corrections=list(CorrectionRequest.objects.filter(person=person).order_by("-created_at")),
         access_log=access_log_for(person, limit=access_log_limit),

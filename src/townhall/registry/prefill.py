@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from townhall.registry.connectors import OrganisationRecord, PersonRecord, Registry, register
 from townhall.registry.models import Organisation, Person
+from townhall.registry.person_fields import PERSON_FIELDS
 from townhall.registry.provenance import LOCAL_REGISTER, FieldGroup, Provenance
 
 
@@ -75,44 +76,19 @@ def _subject_relation(record: PersonRecord) -> str | None:
     return next((m.relation for m in record.household if m.is_subject), None)
 
 
+def _column(name: str) -> Callable[[PersonRecord], Any]:
+    return lambda record: getattr(record, name)
+
+
 G = FieldGroup
 PERSON_ATTRIBUTES: tuple[Attribute, ...] = (
-    # The register keeps the given names as registered; it holds no separate
-    # "used" first name, so both terms give the registered given names.
-    Attribute(
-        ("persoon:gebruikteVoornaam", "foaf:givenName", "given_name", "given_names"),
-        _("given names"),
-        G.IDENTITY,
-        lambda r: r.given_names,
+    # Each prefilled field of a person (person_fields), read from its first column.
+    *(
+        Attribute(field.prefill_names, field.label, G(field.group), _column(field.columns[0]))
+        for field in PERSON_FIELDS
+        if field.prefilled
     ),
-    Attribute(
-        ("foaf:familyName", "family_name"), _("family name"), G.IDENTITY, lambda r: r.family_name
-    ),
-    Attribute(
-        ("persoon:heeftGeboorte", "birth_date"), _("birth date"), G.IDENTITY, lambda r: r.birth_date
-    ),
-    Attribute(("persoon:geslacht", "sex"), _("sex"), G.IDENTITY, lambda r: r.sex),
-    Attribute(
-        ("persoon:heeftNationaliteit", "nationality"),
-        _("nationality"),
-        G.IDENTITY,
-        lambda r: r.nationality,
-    ),
-    Attribute(
-        ("adms:identifier", "national_number_masked"),
-        _("national number"),
-        G.IDENTITY,
-        lambda r: r.national_number_masked,
-    ),
-    Attribute(
-        ("schema:knowsLanguage", "language"), _("language"), G.PREFERENCES, lambda r: r.language
-    ),
-    Attribute(
-        ("persoon:verblijfsadres", "address", "domicile"),
-        _("domicile address"),
-        G.DOMICILE,
-        lambda r: r.domicile,
-    ),
+    # The parts of the domicile, the household and the organisations represented.
     Attribute(
         ("adres:heeftStraatnaam", "street_name"), _("street"), G.DOMICILE, _domicile("street_name")
     ),
@@ -158,13 +134,6 @@ PERSON_ATTRIBUTES: tuple[Attribute, ...] = (
         _("organisations represented"),
         G.REPRESENTATION,
         lambda r: r.representations,
-    ),
-    Attribute(("schema:email", "email"), _("e-mail"), G.CONTACT, lambda r: r.email),
-    Attribute(
-        ("schema:telephone", "mobile", "telephone"),
-        _("mobile number"),
-        G.CONTACT,
-        lambda r: r.mobile,
     ),
 )
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from townhall.registry.models import Organisation, Person
+from townhall.registry.person_fields import GROUP_OF
 
 
 class Source(models.TextChoices):
@@ -164,25 +165,9 @@ def record_source_set(
     return record
 
 
-# Which group a field of Person belongs to, and who gives it when staff change it.
-PERSON_FIELD_GROUPS = {
-    **dict.fromkeys(
-        [
-            "given_names",
-            "family_name",
-            "birth_date",
-            "birth_date_precision",
-            "sex",
-            "nationality",
-            "national_number",
-        ],
-        FieldGroup.IDENTITY,
-    ),
-    "domicile": FieldGroup.DOMICILE,
-    "email": FieldGroup.CONTACT,
-    "mobile": FieldGroup.CONTACT,
-    "language": FieldGroup.PREFERENCES,
-}
+# Which group a field of Person belongs to (declared in person_fields), and who
+# gives it when staff change it.
+PERSON_FIELD_GROUPS = {name: FieldGroup(group) for name, group in GROUP_OF.items()}
 STAFF_SOURCE_OF_GROUP = {
     FieldGroup.IDENTITY: Source.POPULATION_REGISTER,
     FieldGroup.DOMICILE: Source.POPULATION_REGISTER,

@@ -17,12 +17,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from townhall.backoffice.messaging_forms import (
-    LANGUAGE_NAMES,
     ComposeForm,
     SendForm,
     persons_by_name,
 )
 from townhall.backoffice.messaging_views.access import staff_permission_required
+from townhall.languages import NAMES
 from townhall.messaging.broadcasts import broadcast_preview
 from townhall.messaging.compose import announcement_send
 from townhall.messaging.errors import MessagingError
@@ -30,7 +30,6 @@ from townhall.messaging.sms import sms_length
 from townhall.messaging.templates import render as render_text
 from townhall.messaging.templates import sample_recipient
 from townhall.municipality.selectors import municipality_get_active
-from townhall.registry.models import LANGUAGES
 from townhall.registry.preferences import Channel
 
 SENT_TOKENS_KEY = "messaging_sent_tokens"
@@ -108,7 +107,6 @@ def _preview(request, form) -> dict:
     counts = broadcast_preview(selection=selection, topic=form.cleaned_data["topic"])
     texts = form.texts()
     written = {text.language for text in texts}
-    language_names = dict(LANGUAGES)
     municipality = municipality_get_active()
     samples = []
     for text in texts:
@@ -119,7 +117,7 @@ def _preview(request, form) -> dict:
         samples.append(
             {
                 "language": text.language,
-                "name": LANGUAGE_NAMES[text.language],
+                "name": NAMES[text.language],
                 "subject": render_text(text.subject, sample),
                 "body": render_text(text.body, sample),
                 "sms": sms,
@@ -130,7 +128,7 @@ def _preview(request, form) -> dict:
     fallback = Counter()
     for language, count in counts.per_language.items():
         if language not in written:
-            fallback[language_names.get(language, language)] += count
+            fallback[NAMES.get(language, language)] += count
     channel_names = dict(Channel.choices)
     return {
         "selection_label": selection.label(),
@@ -139,7 +137,7 @@ def _preview(request, form) -> dict:
         "reachable": counts.total - counts.unreachable,
         "per_channel": [(channel_names[c], n) for c, n in counts.per_channel.items()],
         "per_language": sorted(
-            (language_names.get(code, code), n) for code, n in counts.per_language.items()
+            (NAMES.get(code, code), n) for code, n in counts.per_language.items()
         ),
         "fallback": sorted(fallback.items()),
         "samples": samples,

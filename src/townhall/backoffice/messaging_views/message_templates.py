@@ -7,6 +7,7 @@ which checks every text as it is saved.
 from django.shortcuts import get_object_or_404, render
 
 from townhall.backoffice.messaging_views.access import staff_permission_required
+from townhall.languages import NAMES
 from townhall.messaging.models import MessageTemplate
 from townhall.messaging.sms import sms_length
 from townhall.messaging.templates import (
@@ -17,7 +18,6 @@ from townhall.messaging.templates import (
 from townhall.messaging.templates import (
     render as render_text,
 )
-from townhall.registry.models import LANGUAGES
 from townhall.registry.preferences import Channel
 
 
@@ -37,14 +37,13 @@ def template_detail(request, code):
     template = get_object_or_404(MessageTemplate, code=code)
     sample = {**sample_recipient(), **template.sample_context}
     texts = {(t.channel, t.language): t for t in template.texts.all()}
-    language_names = dict(LANGUAGES)
     languages = []
     for language in TEMPLATE_LANGUAGES:
         channels = []
         for channel, label in Channel.choices:
             text = texts.get((channel, language))
             channels.append({"label": label, "channel": channel, **_rendered(text, sample)})
-        languages.append({"code": language, "name": language_names[language], "channels": channels})
+        languages.append({"code": language, "name": NAMES[language], "channels": channels})
     return render(
         request,
         "backoffice/messaging/template.html",

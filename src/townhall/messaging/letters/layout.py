@@ -16,7 +16,9 @@ from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.translation import gettext
 
-LETTER_LANGUAGES = ("nl", "fr", "en")
+from townhall.languages import INTERFACE
+
+LETTER_LANGUAGES = INTERFACE
 TEMPLATE = "messaging/letters/letter.html"
 # The envelope window holds six lines (see letter.css): the name and five more.
 MAX_ADDRESS_LINES = 6
@@ -78,7 +80,8 @@ class Letter:
 def letter_problem(letter: Letter) -> str | None:
     """Why ``letter`` cannot be printed and posted, or None when it can."""
     if letter.language not in LETTER_LANGUAGES:
-        return f"letter {letter.reference}: unknown language {letter.language!r} (nl, fr or en)"
+        known = ", ".join(LETTER_LANGUAGES)
+        return f"letter {letter.reference}: unknown language {letter.language!r} ({known})"
     lines = [line for line in letter.address_lines if line.strip()]
     if not lines:
         return f"letter {letter.reference} has no address: it cannot be posted"

@@ -41,6 +41,8 @@ from townhall.registry.admin.purposes import (
     search_purpose_remember,
 )
 from townhall.registry.models import AccessLogEntry, Person
+from townhall.registry.person_fields import PERSON_FIELDS, STAFF_EDITABLE
+from townhall.registry.provenance import FieldGroup
 
 __all__ = [
     "PURPOSE_SESSION_KEY",
@@ -75,20 +77,9 @@ class PersonAdminForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "given_names",
-            "family_name",
-            "birth_date",
-            "birth_date_precision",
-            "sex",
-            "nationality",
-            "language",
-            "domicile",
-            "email",
-            "mobile",
-            "state",
-            "state_since",
-        ]
+        # Every column but the number's stored forms: a new number comes in the field
+        # above and goes through the keyed hash (person_fields.STAFF_EDITABLE).
+        fields = list(STAFF_EDITABLE)
 
     def clean(self):
         data = super().clean()
@@ -118,6 +109,17 @@ class PersonAdminForm(forms.ModelForm):
             return
         for field in ("birth_date", "sex", "birth_date_precision"):
             data[field] = getattr(person, field)
+
+
+def staff_columns(*groups: str | None) -> list[str]:
+    """The columns staff edit of the fields in ``groups``, in the order of person_fields."""
+    return [
+        column
+        for field in PERSON_FIELDS
+        if field.group in groups
+        for column in field.columns
+        if column in STAFF_EDITABLE
+    ]
 
 
 def looks_like_national_number(term: str) -> bool:
@@ -165,18 +167,12 @@ class PersonAdmin(PurposeAskedAdmin):
                     "national_number_display",
                     "number_kind",
                     "national_number",
-                    "given_names",
-                    "family_name",
-                    "birth_date",
-                    "birth_date_precision",
-                    "sex",
-                    "nationality",
-                    "language",
+                    *staff_columns(FieldGroup.IDENTITY, FieldGroup.PREFERENCES),
                 ]
             },
         ),
-        (_("Residence"), {"fields": ["domicile", "state", "state_since"]}),
-        (_("Contact"), {"fields": ["email", "mobile"]}),
+        (_("Residence"), {"fields": staff_columns(FieldGroup.DOMICILE, None)}),
+        (_("Contact"), {"fields": staff_columns(FieldGroup.CONTACT)}),
         (_("Record"), {"fields": ["created_at", "updated_at", "access_log_link"]}),
     ]
 

@@ -5,6 +5,8 @@ number of queries, whatever the size of the household or the number of
 organisations a person represents.
 """
 
+import dataclasses
+
 from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +30,7 @@ from townhall.registry.models import (
     Person,
     Representative,
 )
+from townhall.registry.person_fields import COLUMNS
 from townhall.registry.provenance import (
     LOCAL_REGISTER,
     FieldGroup,
@@ -47,6 +50,13 @@ PERSON_GROUPS = (
     FieldGroup.PREFERENCES,
 )
 ORGANISATION_GROUPS = (FieldGroup.ORGANISATION, FieldGroup.ORGANISATION_CONTACT)
+# The Person columns a record copies as they are: those PersonRecord declares (never the
+# number's hash or encrypted form); the domicile becomes an AddressRecord.
+RECORD_COLUMNS = tuple(
+    column
+    for column in COLUMNS
+    if column in {f.name for f in dataclasses.fields(PersonRecord)} and column != "domicile"
+)
 
 
 def address_record(address: Address | None) -> AddressRecord | None:
@@ -107,16 +117,7 @@ class LocalRegisterConnector(SourceConnector):
             row.group: row.provenance() for row in RecordSource.objects.filter(person=person)
         }
         return PersonRecord(
-            given_names=person.given_names,
-            family_name=person.family_name,
-            birth_date=person.birth_date,
-            birth_date_precision=person.birth_date_precision,
-            sex=person.sex,
-            nationality=person.nationality,
-            language=person.language,
-            number_kind=person.number_kind,
-            national_number_masked=person.national_number_masked,
-            state=person.state,
+            **{column: getattr(person, column) for column in RECORD_COLUMNS},
             domicile=address_record(person.domicile),
             household=tuple(
                 HouseholdMemberRecord(
@@ -141,8 +142,6 @@ class LocalRegisterConnector(SourceConnector):
                 )
                 for r in representations
             ),
-            email=person.email,
-            mobile=person.mobile,
             provenance={group: recorded.get(group, fallback) for group in PERSON_GROUPS},
         )
 

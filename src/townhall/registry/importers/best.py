@@ -23,6 +23,7 @@
 import math
 from pathlib import Path
 
+from townhall.languages import FALLBACK, OFFICIAL
 from townhall.municipality.selectors import municipality_get_active
 from townhall.registry.importers.addresses import address_parts, address_text
 from townhall.registry.importers.base import (
@@ -249,14 +250,15 @@ class BestImporter(Importer):
         return f"nis:{self.municipality.nis_code} postcodes:{','.join(sorted(self.postcodes))}"
 
     def steps(self) -> list[AddressStep]:
-        languages = list((self.municipality.languages if self.municipality else None) or ["nl"])
-        languages += [language for language in ("nl", "fr", "de") if language not in languages]
+        languages = list((self.municipality.languages if self.municipality else None) or [FALLBACK])
+        # BeST names streets in the official languages only; the municipality's come first.
+        languages += [language for language in OFFICIAL if language not in languages]
         return [
             AddressStep(
                 self.source_file,
                 nis_code=None if self.everything else self.municipality.nis_code,
                 postcodes=self.postcodes,
                 municipality=str(self.municipality or ""),
-                languages=[language for language in languages if language in ("nl", "fr", "de")],
+                languages=[language for language in languages if language in OFFICIAL],
             )
         ]

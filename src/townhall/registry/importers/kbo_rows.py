@@ -80,7 +80,8 @@ ASSOCIATION_FORMS = {
 LEGAL_NAME, ABBREVIATION, COMMERCIAL_NAME = "001", "002", "003"
 NAME_ORDER = {LEGAL_NAME: 0, COMMERCIAL_NAME: 1, ABBREVIATION: 2}
 ALTERNATIVE_ORDER = {COMMERCIAL_NAME: 0, ABBREVIATION: 1}
-KBO_LANGUAGES = {"fr": "1", "nl": "2", "de": "3", "en": "4"}  # 0 = unknown
+# The KBO open data's own code list of languages (0 = unknown), not a list of ours.
+KBO_LANGUAGES = {"fr": "1", "nl": "2", "de": "3", "en": "4"}
 NAME_LENGTH = Organisation._meta.get_field("name").max_length
 # Plain strings: looking a member up on a Choices class costs a microsecond, every row.
 ACTIVE, STOPPED = Organisation.Status.ACTIVE.value, Organisation.Status.STOPPED.value

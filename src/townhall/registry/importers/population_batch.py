@@ -42,18 +42,18 @@ from townhall.registry.importers.population_rows import (
     person_key,
 )
 from townhall.registry.models import Household, HouseholdMembership, Person
-from townhall.registry.provenance import FieldGroup, RecordSource, Source
+from townhall.registry.person_fields import NUMBER_COLUMNS, POPULATION_COLUMNS
+from townhall.registry.provenance import (
+    PERSON_FIELD_GROUPS,
+    FieldGroup,
+    RecordSource,
+    Source,
+)
 
-FIELDS = (
-    "given_names",
-    "family_name",
-    "birth_date",
-    "birth_date_precision",
-    "sex",
-    "nationality",
-    "language",
-    "state",
-    "state_since",
+# The columns the population register delivers (person_fields), but the domicile,
+# which the batch keeps as an address key, and the number, set when a person is created.
+FIELDS = tuple(
+    column for column in POPULATION_COLUMNS if column not in ("domicile", *NUMBER_COLUMNS)
 )
 MEMBERSHIP_COLUMNS = ("household_id", "person_id", "relation", "start_date")
 RESIDENT, MOVED_OUT, DECEASED = Person.State.RESIDENT, Person.State.MOVED_OUT, Person.State.DECEASED
@@ -385,7 +385,9 @@ class Register:
 
     def _new_resident(self, row: PersonRow) -> Resident:
         create = row.create
+        # Every field starts empty (None), and what the number tells and the defaults fill in.
         fields = {
+            **dict.fromkeys((*FIELDS, "domicile")),
             "given_names": "",
             "family_name": "",
             "birth_date": create["birth_date"],
@@ -393,9 +395,6 @@ class Register:
             "sex": Person.Sex.UNKNOWN,
             "nationality": create["nationality"],
             "language": create["language"],
-            "state": None,
-            "state_since": None,
-            "domicile": None,
         }
         return Resident(None, row.number_hash, fields, None, create=create)
 
@@ -426,10 +425,12 @@ class Register:
         fields = resident.fields
         identity = {name: v for name, v in row.identity.items() if fields[name] != v}
         others = {name: v for name, v in values.items() if fields[name] != v}
-        if identity:
-            resident.sources[FieldGroup.IDENTITY] = row.date
-        if "domicile" in others:
-            resident.sources[FieldGroup.DOMICILE] = row.date
+        # Each changed field renews the source of its own group: a new language is
+        # a preference (as My data shows it), not identity.
+        for name in (*identity, *others):
+            group = PERSON_FIELD_GROUPS.get(name)
+            if group is not None:
+                resident.sources[group] = row.date
         fields.update(identity)
         fields.update(others)
         return bool(identity or others)

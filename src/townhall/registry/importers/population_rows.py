@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from townhall.languages import FALLBACK, REGISTER
 from townhall.registry.importers.addresses import KEY, address_parts, address_text
 from townhall.registry.importers.base import Rejected
 from townhall.registry.models import Address, HouseholdMembership, Person
@@ -61,7 +62,7 @@ HEADER = (
 REFERENCE_PERSON = HouseholdMembership.Relation.REFERENCE_PERSON
 RELATIONS = tuple(HouseholdMembership.Relation.values)
 SEXES = {"m": Person.Sex.MALE, "f": Person.Sex.FEMALE, "x": Person.Sex.UNKNOWN}
-LANGUAGES = ("nl", "fr", "de", "en")
+LANGUAGES = REGISTER  # a person's language as the register may hold it
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 NAME_LENGTH = Person._meta.get_field("given_names").max_length
 HOUSEHOLD_NUMBER_LENGTH = 30
@@ -114,7 +115,7 @@ class PopulationRules:
         return cls(
             municipality=municipality.name,
             place_names=place_names,
-            language=(languages or ["nl"])[0],
+            language=(languages or [FALLBACK])[0],
             known_streets=known,
         )
 

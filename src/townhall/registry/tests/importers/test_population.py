@@ -175,6 +175,33 @@ def test_the_population_register_is_recorded_as_the_source(address_register):
     }
 
 
+def test_a_new_language_renews_the_source_of_the_preferences_not_of_the_identity(
+    address_register, tmp_path
+):
+    # My data shows the language with the source of the preferences (person_fields).
+    import_population(PERSONS)
+    german = write_rows(
+        tmp_path,
+        "person,2026-01-15,90070710275,Sofie,De Smet,1990-07-07,F,BE,de,Meulebekestraat,7A,,"
+        "8770,Ingelmunster,100004,reference_person",
+    )
+
+    run = import_population(german)
+
+    assert rejections(run) == []
+    assert person(SOFIE).language == "de"
+    assert set(
+        RecordSource.objects.filter(person=person(SOFIE)).values_list(
+            "group", "source", "recorded_on"
+        )
+    ) == {
+        ("identity", "population_register", date("2018-03-01")),
+        ("preferences", "population_register", date("2026-01-15")),
+        ("domicile", "population_register", date("2018-03-01")),
+        ("household", "population_register", date("2018-03-01")),
+    }
+
+
 # --- changes --------------------------------------------------------------------
 
 

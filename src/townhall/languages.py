@@ -1,0 +1,41 @@
+"""The languages of Townhall, each list written once.
+
+1. :data:`INTERFACE`: the languages of the pages and of every message, letter
+   and template the municipality writes. Dutch first: it is the language of a
+   Flemish municipality and the fallback (:data:`FALLBACK`); French and English
+   are a courtesy. ``settings.LANGUAGES`` is built from it, and so are the
+   languages a municipality may offer, the message templates, the letters and
+   the announcement form.
+2. :data:`REGISTER`: what a person's language can be in the register. The
+   national register knows Belgium's three official languages (nl, fr, de), so
+   the population register may deliver German; a resident may also choose
+   English for our messages. German is therefore a register language but not an
+   interface language: the municipality writes no German, and a German-speaking
+   resident gets Dutch (:data:`FALLBACK`) until they choose another language.
+3. :data:`OFFICIAL`: Belgium's official languages, in which the address register
+   (BeST) names streets and municipalities.
+4. :data:`NAMES` labels every code of these lists, translated.
+
+This module sits outside the apps so that settings and every app can use it; it
+imports nothing of Townhall.
+"""
+
+from collections.abc import Iterable
+
+from django.utils.translation import gettext_lazy as _
+
+FALLBACK = "nl"
+INTERFACE = ("nl", "fr", "en")
+REGISTER = (*INTERFACE, "de")
+OFFICIAL = ("nl", "fr", "de")
+NAMES = {"nl": _("Dutch"), "fr": _("French"), "en": _("English"), "de": _("German")}
+
+
+def language_choices(codes: Iterable[str]) -> list[tuple[str, str]]:
+    """``(code, name)`` pairs for a model or form field, in the order given."""
+    return [(code, NAMES[code]) for code in codes]
+
+
+def interface_language(code: str) -> str:
+    """``code`` when the municipality writes in it, else the fallback (Dutch)."""
+    return code if code in INTERFACE else FALLBACK
