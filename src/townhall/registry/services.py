@@ -23,6 +23,7 @@ from townhall.registry.models import (
     Organisation,
     Person,
 )
+from townhall.registry.person_fields import STAFF_EDITABLE
 
 Relation = HouseholdMembership.Relation
 
@@ -188,24 +189,9 @@ def person_create(
     return person
 
 
-# What person_update may change; the number fields follow from "national_number".
-PERSON_UPDATE_FIELDS = frozenset(
-    [
-        "given_names",
-        "family_name",
-        "birth_date",
-        "birth_date_precision",
-        "sex",
-        "nationality",
-        "language",
-        "domicile",
-        "email",
-        "mobile",
-        "state",
-        "state_since",
-        "national_number",
-    ]
-)
+# What person_update may change: what staff may edit (registry.person_fields), and the
+# number, whose stored forms follow from "national_number".
+PERSON_UPDATE_FIELDS = frozenset((*STAFF_EDITABLE, "national_number"))
 CONTACT_FIELDS = ("email", "mobile")
 
 
