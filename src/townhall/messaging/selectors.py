@@ -7,6 +7,7 @@ person: the page writes the access log (a service) before it calls a read here.
 
 from django.db.models import Count, Q, QuerySet
 
+from townhall.keyset import KeysetPage, keyset_page
 from townhall.messaging.models import (
     Broadcast,
     LetterBatch,
@@ -24,9 +25,11 @@ def _shown_to_resident(messages: QuerySet[Message]) -> QuerySet[Message]:
     return messages.exclude(state=Message.State.CANCELLED, sent_at__isnull=True).exclude(body="")
 
 
-def message_list_for_resident(*, person: Person, limit: int = 200) -> list[Message]:
-    """The messages a resident reads on My messages, newest first (one query)."""
-    return list(_shown_to_resident(Message.objects.filter(person=person))[:limit])
+def message_page_for_resident(*, person: Person, params, size: int) -> KeysetPage[Message]:
+    """A page of the messages a resident reads on My messages, newest first (one query)."""
+    return keyset_page(
+        _shown_to_resident(Message.objects.filter(person=person)), params=params, size=size
+    )
 
 
 def message_get_for_resident(*, person: Person, uuid) -> Message | None:
@@ -35,13 +38,15 @@ def message_get_for_resident(*, person: Person, uuid) -> Message | None:
     return _shown_to_resident(Message.objects.filter(person=person, uuid=uuid)).first()
 
 
-def message_log_for_person(*, person: Person) -> QuerySet[Message]:
-    """Everything sent to the person, for staff: each with its broadcast, sender,
-    letter batch and events (four queries however many messages)."""
-    return (
+def message_log_page_for_person(*, person: Person, params, size: int) -> KeysetPage[Message]:
+    """A page of what was sent to the person, for staff, newest first: each with its
+    broadcast, sender, letter batch and events (three queries however many messages)."""
+    return keyset_page(
         Message.objects.filter(person=person)
         .select_related("broadcast", "created_by", "letter_batch")
-        .prefetch_related("events__actor")
+        .prefetch_related("events__actor"),
+        params=params,
+        size=size,
     )
 
 
@@ -54,9 +59,11 @@ def message_list_problems(*, limit: int) -> list[Message]:
     )
 
 
-def broadcast_list_recent(*, limit: int) -> list[Broadcast]:
-    """The last broadcasts, with their template and sender (one query)."""
-    return list(Broadcast.objects.select_related("template", "created_by")[:limit])
+def broadcast_page(*, params, size: int) -> KeysetPage[Broadcast]:
+    """A page of the broadcasts, newest first, with their template and sender (one query)."""
+    return keyset_page(
+        Broadcast.objects.select_related("template", "created_by"), params=params, size=size
+    )
 
 
 def broadcast_get(*, uuid) -> Broadcast | None:
@@ -95,19 +102,24 @@ def broadcast_letters_waiting(*, broadcast: Broadcast) -> int:
     ).count()
 
 
-def letter_batch_lists(*, posted_limit: int) -> dict[str, list[LetterBatch]]:
-    """The open batches (today's first), the printed ones to post, and the last
-    posted ones, each with its number of letters (three queries)."""
+def letter_batch_lists(
+    *, params, posted_size: int
+) -> dict[str, list[LetterBatch] | KeysetPage[LetterBatch]]:
+    """The open batches (today's first), the printed ones to post, and a page of the
+    posted ones (newest first), each with its number of letters (three queries)."""
     waiting = LetterBatch.objects.annotate(
         letters=Count("messages", filter=Q(messages__state=Message.State.SENDING))
     )
     return {
         "open_batches": list(waiting.filter(state=LetterBatch.State.OPEN)),
         "printed": list(waiting.filter(state=LetterBatch.State.PRINTED)),
-        "posted": list(
+        "posted": keyset_page(
             LetterBatch.objects.filter(state=LetterBatch.State.POSTED)
             .annotate(letters=Count("messages"))
-            .select_related("posted_by")[:posted_limit]
+            .select_related("posted_by"),
+            params=params,
+            size=posted_size,
+            field="day",
         ),
     }
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from townhall.accounts.assurance import Assurance, assurance_required
 from townhall.accounts.models import Mandate
 from townhall.messaging.models import Message
-from townhall.messaging.selectors import message_get_for_resident, message_list_for_resident
+from townhall.messaging.selectors import message_get_for_resident, message_page_for_resident
 from townhall.portal.my_data import person_for
 
 # What a resident needs to know, in plain words, instead of the outbox's states.
@@ -29,6 +29,9 @@ PLAIN_STATES = {
 }
 
 
+PAGE = 25
+
+
 def _person_or_refusal(request):
     return person_for(
         request, Mandate.Scope.MESSAGES, unavailable="portal/my_messages_unavailable.html"
@@ -42,7 +45,7 @@ def my_messages(request):
     person, refusal = _person_or_refusal(request)
     if refusal:
         return refusal
-    sent = message_list_for_resident(person=person)
+    sent = message_page_for_resident(person=person, params=request.GET, size=PAGE)
     for message in sent:
         message.plain_state = PLAIN_STATES[message.state]
     response = render(request, "portal/my_messages.html", {"sent": sent, "person": person})

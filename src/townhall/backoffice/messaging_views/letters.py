@@ -19,7 +19,7 @@ from townhall.messaging.models import LetterBatch
 from townhall.messaging.selectors import letter_batch_lists
 from townhall.messaging.services import letter_batch_confirm_posted
 
-RECENTLY_POSTED = 10
+POSTED_PAGE = 10
 
 
 @staff_permission_required("messaging.view_letterbatch")
@@ -30,7 +30,7 @@ def letter_batches(request):
         "backoffice/messaging/letters.html",
         {
             "today": timezone.localdate(),
-            **letter_batch_lists(posted_limit=RECENTLY_POSTED),
+            **letter_batch_lists(params=request.GET, posted_size=POSTED_PAGE),
             "confirm_form": ConfirmPostedForm(),
             "may_change": request.user.has_perm("messaging.change_letterbatch"),
         },

@@ -15,7 +15,7 @@ from townhall.messaging.selectors import (
     broadcast_counts,
     broadcast_get,
     broadcast_letters_waiting,
-    broadcast_list_recent,
+    broadcast_page,
     message_counts,
     message_list_problems,
 )
@@ -69,7 +69,7 @@ def messaging_home(request):
         {
             # Kept counts: a few rows, not a count over the whole outbox.
             "table": state_table(message_counts()),
-            "broadcasts": broadcast_list_recent(limit=RECENT),
+            "broadcasts": broadcast_page(params=request.GET, size=RECENT),
             "failed": failed,
             "may_view_messages": may_view_messages,
             "found": found,

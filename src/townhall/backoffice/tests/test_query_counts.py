@@ -9,8 +9,11 @@ municipality with its postcodes, departments and opening hours (the layout
 shows them), and the session saved again (savepoint, update, release).
 """
 
+from urllib.parse import urlencode
+
 import pytest
 
+from townhall.backoffice.messaging_views import overview, persons
 from townhall.messaging.broadcasts import Selection, broadcast_send
 from townhall.messaging.models import Broadcast, LetterBatch
 from townhall.messaging.services import message_cancel, message_send
@@ -97,3 +100,33 @@ def test_message_templates(client, outbox, django_assert_num_queries):
         client, "/backoffice/berichten/sjablonen/", django_assert_num_queries, REQUEST + 2
     )
     assert len(response.context["templates"]) > 2
+
+
+def test_older_pages_of_the_log_and_the_broadcasts_cost_the_same(
+    client, outbox, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(persons, "LOG_PAGE", 2)
+    monkeypatch.setattr(overview, "RECENT", 1)
+    url = f"/backoffice/berichten/persoon/{outbox['an'].pk}/"
+    client.post(url, PURPOSE)
+    first = client.get(url).context["sent"]
+    older = counted(
+        client,
+        f"{url}?{urlencode({'older': first.older})}",
+        django_assert_num_queries,
+        # As the first page, less the events' actors: An's oldest message (sent
+        # at once) has no event, so there is no actor to read.
+        REQUEST + 5,
+    ).context["sent"]
+    assert (len(first), len(older), older.older) == (2, 1, None)
+
+    newest = client.get("/backoffice/berichten/").context["broadcasts"]
+    response = counted(
+        client,
+        f"/backoffice/berichten/?{urlencode({'older': newest.older})}",
+        django_assert_num_queries,
+        REQUEST + 3,
+    )
+    [oldest] = response.context["broadcasts"]
+    assert oldest.pk != newest.items[0].pk
+    assert "?newer=" in response.content.decode()

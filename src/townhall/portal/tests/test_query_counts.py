@@ -11,12 +11,15 @@ departments and opening hours (the layout shows them); and the session saved
 again (savepoint, update, release).
 """
 
+from urllib.parse import quote, urlencode
+
 import pytest
 
 from townhall.accounts.services import mandate_grant
 from townhall.accounts.tests.residents import in_a_year, sign_in
 from townhall.messaging.services import message_send
 from townhall.messaging.templates import templates_load
+from townhall.portal import my_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +91,25 @@ def test_mandates(an, django_assert_num_queries):
     # The mandates given and those received, each with the other person.
     response = counted(an["client"], "/mijn/volmachten/", django_assert_num_queries, REQUEST + 2)
     assert len(response.context["given"]) == len(response.context["received"]) == 1
+
+
+def test_my_messages_pages_by_time_and_an_older_page_costs_the_same(
+    an, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(my_messages, "PAGE", 2)
+    client = an["client"]
+    first = client.get("/mijn/berichten/")
+    assert len(first.context["sent"]) == 2
+    older = first.context["sent"].older
+    assert f'href="?older={quote(older)}"' in first.content.decode()
+
+    response = counted(
+        client,
+        f"/mijn/berichten/?{urlencode({'older': older})}",
+        django_assert_num_queries,
+        REQUEST + 1,
+    )
+    page = response.context["sent"]
+    assert [m.pk for m in page] == [an["messages"][0].pk]
+    assert page.older is None
+    assert "?newer=" in response.content.decode()
