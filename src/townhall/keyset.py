@@ -17,6 +17,7 @@ from django.db.models import Model, Q, QuerySet
 
 T = TypeVar("T", bound=Model)
 
+MAX_ID = 2**63
 OLDER = "older"
 NEWER = "newer"
 
@@ -84,7 +85,11 @@ def _cursor_from(model: type[Model], field: str, params) -> tuple[str | None, tu
         value, _sep, pk = str(raw).rpartition("~")
         try:
             parsed = model._meta.get_field(field).to_python(value)
-            return (direction, (parsed, int(pk))) if parsed is not None else (None, None)
+            row_id = int(pk)
         except (ValidationError, ValueError, OverflowError, FieldDoesNotExist):
             return None, None
+        # An id beyond a 64-bit column would make the database refuse the query.
+        if parsed is None or not 0 < row_id < MAX_ID:
+            return None, None
+        return direction, (parsed, row_id)
     return None, None

@@ -65,7 +65,18 @@ def test_pages_go_older_and_back_newer_over_every_row_once(messages):
 
 
 @pytest.mark.parametrize(
-    "cursor", ["", "nonsense", "2026-13-45T00:00:00~1", "~", "2026-01-01T00:00:00~x", "9" * 400]
+    "cursor",
+    [
+        "",
+        "nonsense",
+        "2026-13-45T00:00:00~1",
+        "~",
+        "2026-01-01T00:00:00~x",
+        "9" * 400,
+        "2026-01-01T00:00:00~" + "9" * 30,
+        "2026-01-01T00:00:00~-1",
+        "\x00~1",
+    ],
 )
 def test_a_cursor_that_cannot_be_read_starts_at_the_newest_page(messages, cursor):
     page = keyset_page(messages, params={"older": cursor}, size=3)
