@@ -41,7 +41,7 @@ def _person_or_refusal(request):
 @assurance_required(Assurance.HIGH)
 @require_GET
 def my_messages(request):
-    """The messages sent to the person, newest first."""
+    """The messages sent to the person, newest first, a page at a time."""
     person, refusal = _person_or_refusal(request)
     if refusal:
         return refusal
