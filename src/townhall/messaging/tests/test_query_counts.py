@@ -2,6 +2,9 @@
 what it reads, so a query per row fails here."""
 
 import pytest
+from django.conf import settings
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from townhall.messaging import selectors
 from townhall.messaging.broadcasts import Selection, broadcast_send
@@ -69,3 +72,26 @@ def test_one_message_of_a_resident_is_one_query(outbox, django_assert_num_querie
     uuid = shown.items[0].uuid
     with django_assert_num_queries(1):
         assert selectors.message_get_for_resident(person=outbox["an"], uuid=uuid)
+
+
+def test_the_admin_list_of_messages(client, outbox, django_assert_num_queries):
+    """The administration's list of the outbox, as a superuser with the second factor.
+
+    Eleven for every admin page: the session, the user, the second-factor device
+    and whether the user has a confirmed one, the active municipality with its
+    postcodes, departments and opening hours, and the session saved again
+    (savepoint, update, release). Then the rows counted for the pages (not the
+    whole table: show_full_result_count is off), the page of rows, and the first
+    day and the days of the date hierarchy.
+    """
+    superuser = StaffUserFactory(superuser=True)
+    client.force_login(superuser)
+    device = TOTPDevice.objects.create(user=superuser, name="test app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.get("/admin/messaging/message/")  # warm the caches, as a second page would
+    with django_assert_num_queries(11 + 4):
+        response = client.get("/admin/messaging/message/")
+    assert len(response.context["cl"].result_list) > 3

@@ -1,4 +1,5 @@
-"""Pinned query counts of the administration's lists of the registers and the outbox.
+"""Pinned query counts of the administration's lists of the registers (the outbox's
+list is counted in ``messaging/tests/test_query_counts.py``).
 
 Each list is opened once before it is counted (the session, content types and
 permissions warm up as for a staff member's second page), with more than one row
@@ -13,8 +14,6 @@ saved again (savepoint, update, release).
 import pytest
 from django.urls import reverse
 
-from townhall.messaging.services import message_send
-from townhall.messaging.templates import templates_load
 from townhall.municipality.tests.factories import municipality_for_tests
 from townhall.registry.corrections import correction_request_create
 from townhall.registry.tests.factories import (
@@ -26,15 +25,13 @@ from townhall.registry.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-DECISION = {"case_reference": "2026-00007", "product": "Parkeerkaart"}
 REQUEST = 11
 
 
 @pytest.fixture
-def registers(db, django_capture_on_commit_callbacks):
+def registers(db):
     """Three of everything the lists show."""
     municipality_for_tests()
-    templates_load()
     persons = PersonFactory.create_batch(3, family_name="Peeters", email="p@example.org")
     HouseholdFactory.create_batch(3)
     AddressFactory.create_batch(3)
@@ -43,9 +40,6 @@ def registers(db, django_capture_on_commit_callbacks):
         correction_request_create(
             person=person, item_key="family_name", remark="Written wrong.", reported_by=None
         )
-    with django_capture_on_commit_callbacks(execute=True):
-        for person in persons:
-            message_send(recipient=person, template="decision", context=DECISION)
     return persons
 
 
@@ -77,8 +71,6 @@ def test_person_search(searching_client, registers, django_assert_num_queries):
         ("registry_organisation", REQUEST + 3),
         # The departments for the filter; the person of each row joined, not read per row.
         ("registry_correctionrequest", REQUEST + 3),
-        # The first day and the days of the date hierarchy.
-        ("messaging_message", REQUEST + 4),
     ],
 )
 def test_register_lists(staff_client, registers, django_assert_num_queries, model, expected):
