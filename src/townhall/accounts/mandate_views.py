@@ -36,6 +36,7 @@ from townhall.accounts.assisted import (
 from townhall.accounts.assurance import Assurance, assurance_required
 from townhall.accounts.models import Mandate
 from townhall.accounts.rate_limits import RateLimit, RateLimitExceeded, rate_limits_hit
+from townhall.accounts.selectors import mandate_list_given, mandate_list_received
 from townhall.accounts.throttling import client_ip_address
 from townhall.registry.identifiers import parse_person_number
 from townhall.registry.models import AccessLogEntry, Person
@@ -212,8 +213,8 @@ def mandates(request):
         "accounts/mandates.html",
         {
             "form": form,
-            "given": Mandate.objects.filter(grantor=person).select_related("grantee"),
-            "received": Mandate.objects.filter(grantee=person).select_related("grantor"),
+            "given": mandate_list_given(person=person),
+            "received": mandate_list_received(person=person),
             "today": timezone.localdate(),
         },
         status=429 if refusal else 200,

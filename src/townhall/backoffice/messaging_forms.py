@@ -1,45 +1,17 @@
 """Forms of the messaging pages in the back office."""
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from townhall.languages import FALLBACK, INTERFACE, NAMES
 from townhall.messaging.broadcasts import Selection
 from townhall.messaging.compose import AnnouncementText, announcement_problems
-from townhall.registry.admin.persons import looks_like_national_number
 from townhall.registry.models import Person
 from townhall.registry.preferences import Topic
+from townhall.registry.selectors import street_names_of_residents
 
 # Dutch is always written (the fallback of every resident); the other languages may be.
 OPTIONAL_LANGUAGES = tuple(code for code in INTERFACE if code != FALLBACK)
-SEARCH_LIMIT = 20
-
-
-def resident_streets() -> list[str]:
-    """The streets where residents have their domicile, in order."""
-    return sorted(
-        set(
-            Person.objects.filter(state=Person.State.RESIDENT, domicile__isnull=False)
-            .order_by()
-            .values_list("domicile__street_name", flat=True)
-            .distinct()
-        ),
-        key=str.casefold,
-    )
-
-
-def persons_by_name(term: str) -> list[Person]:
-    """Residents whose names hold every word of ``term``; never a search by number."""
-    words = term.split()
-    if not words or looks_like_national_number(term):
-        return []
-    persons = Person.objects.filter(state=Person.State.RESIDENT)
-    for word in words:
-        persons = persons.filter(Q(given_names__icontains=word) | Q(family_name__icontains=word))
-    return list(
-        persons.select_related("domicile").order_by("family_name", "given_names")[:SEARCH_LIMIT]
-    )
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -126,7 +98,7 @@ class ComposeForm(forms.Form):
     def __init__(self, *args, person_results=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["street"].choices = [("", _("Choose a street"))] + [
-            (street, street) for street in resident_streets()
+            (street, street) for street in street_names_of_residents()
         ]
         # Needed for one choice of "Send to" only: not marked "optional".
         for name in ("street", "search", "person"):

@@ -135,6 +135,8 @@ def address_masked(message: Message) -> str:
 
 @admin.register(Message)
 class MessageAdmin(PurposeAskedAdmin):
+    # A big table: "N results (M total)" would count all of it on every page.
+    show_full_result_count = False
     list_display = ["reference", "channel", "state", "created_at"]
     list_filter = ["state", "channel", "kind", "queue"]
     search_fields = ["provider_reference"]

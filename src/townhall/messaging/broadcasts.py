@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -329,15 +329,3 @@ def broadcast_finish_if_done(broadcast_id: int) -> None:
         Broadcast.objects.filter(pk=broadcast_id, state=Broadcast.State.SENDING).update(
             state=Broadcast.State.DONE
         )
-
-
-def broadcast_progress(broadcast: Broadcast) -> dict[str, int]:
-    """Messages of the broadcast per state, for the progress bar."""
-    counts = dict(
-        Message.objects.filter(broadcast=broadcast)
-        .order_by()
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .values_list("state", "n")
-    )
-    return {state: counts.get(state, 0) for state in Message.State.values}

@@ -353,3 +353,31 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.get_reason_display()}"
+
+
+class MessageStateCount(models.Model):
+    """How many messages are in each channel and state, kept by the database itself.
+
+    The messaging overview shows these counts on every visit; counting the whole
+    outbox each time would read every message ever sent. Triggers on the message
+    table (migration ``0006_message_state_counts``) add and subtract here in the
+    same transaction as every insert, change of state or channel, and delete, so
+    no write path (bulk inserts, ``update()``, raw SQL, the admin) can miss one.
+    On PostgreSQL the trigger runs once per statement and touches the rows in a
+    fixed order, so two workers never wait on each other in opposite order.
+    """
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    state = models.CharField(_("state"), max_length=10, choices=Message.State.choices)
+    # Not positive-only: a wrong count must show, not stop a message from being sent.
+    messages = models.BigIntegerField(_("messages"), default=0)
+
+    class Meta:
+        verbose_name = _("message count")
+        verbose_name_plural = _("message counts")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "state"], name="unique_message_state_count")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.state}: {self.messages}"

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from townhall.accounts.assurance import Assurance, assurance_required
 from townhall.accounts.models import Mandate
 from townhall.messaging.models import Message
+from townhall.messaging.selectors import message_get_for_resident, message_page_for_resident
 from townhall.portal.my_data import person_for
 
 # What a resident needs to know, in plain words, instead of the outbox's states.
@@ -28,25 +29,23 @@ PLAIN_STATES = {
 }
 
 
+PAGE = 25
+
+
 def _person_or_refusal(request):
     return person_for(
         request, Mandate.Scope.MESSAGES, unavailable="portal/my_messages_unavailable.html"
     )
 
 
-def _shown(messages):
-    # A message that never had a way to reach the person has no text to read.
-    return messages.exclude(state=Message.State.CANCELLED, sent_at__isnull=True).exclude(body="")
-
-
 @assurance_required(Assurance.HIGH)
 @require_GET
 def my_messages(request):
-    """The messages sent to the person, newest first."""
+    """The messages sent to the person, newest first, a page at a time."""
     person, refusal = _person_or_refusal(request)
     if refusal:
         return refusal
-    sent = list(_shown(Message.objects.filter(person=person))[:200])
+    sent = message_page_for_resident(person=person, params=request.GET, size=PAGE)
     for message in sent:
         message.plain_state = PLAIN_STATES[message.state]
     response = render(request, "portal/my_messages.html", {"sent": sent, "person": person})
@@ -61,7 +60,7 @@ def my_message(request, uuid):
     person, refusal = _person_or_refusal(request)
     if refusal:
         return refusal
-    message = _shown(Message.objects.filter(person=person, uuid=uuid)).first()
+    message = message_get_for_resident(person=person, uuid=uuid)
     if message is None:
         raise Http404
     message.plain_state = PLAIN_STATES[message.state]

@@ -16,11 +16,7 @@ from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from townhall.backoffice.messaging_forms import (
-    ComposeForm,
-    SendForm,
-    persons_by_name,
-)
+from townhall.backoffice.messaging_forms import ComposeForm, SendForm
 from townhall.backoffice.messaging_views.access import staff_permission_required
 from townhall.languages import NAMES
 from townhall.messaging.broadcasts import broadcast_preview
@@ -31,6 +27,7 @@ from townhall.messaging.templates import render as render_text
 from townhall.messaging.templates import sample_recipient
 from townhall.municipality.selectors import municipality_get_active
 from townhall.registry.preferences import Channel
+from townhall.registry.selectors import person_list_by_name
 
 SENT_TOKENS_KEY = "messaging_sent_tokens"
 
@@ -45,7 +42,7 @@ def compose(request):
         # Enter in any field presses the first button, Search; with no name to
         # look for, the writer meant the preview.
         action = "preview"
-    results = persons_by_name(search)
+    results = person_list_by_name(term=search)
     form = ComposeForm(request.POST, person_results=results)
     if action in ("search", "edit"):
         # Back to the words: show what was typed without judging it yet.

@@ -5,7 +5,6 @@ The PDF holds names and addresses, so it is served by a staff view (never from
 """
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,34 +15,22 @@ from townhall.backoffice.messaging_forms import ConfirmPostedForm
 from townhall.backoffice.messaging_views.access import staff_permission_required
 from townhall.messaging.errors import MessagingError
 from townhall.messaging.letter_batches import letter_batch_render
-from townhall.messaging.models import LetterBatch, Message
+from townhall.messaging.models import LetterBatch
+from townhall.messaging.selectors import letter_batch_lists
 from townhall.messaging.services import letter_batch_confirm_posted
 
-RECENTLY_POSTED = 10
-
-
-def _with_letter_count(batches):
-    return batches.annotate(
-        letters=Count("messages", filter=Q(messages__state=Message.State.SENDING))
-    )
+POSTED_PAGE = 10
 
 
 @staff_permission_required("messaging.view_letterbatch")
 def letter_batches(request):
     """Open batches (today's first), printed ones to post, and the last posted ones."""
-    batches = _with_letter_count(LetterBatch.objects.all())
     return render(
         request,
         "backoffice/messaging/letters.html",
         {
             "today": timezone.localdate(),
-            "open_batches": list(batches.filter(state=LetterBatch.State.OPEN)),
-            "printed": list(batches.filter(state=LetterBatch.State.PRINTED)),
-            "posted": list(
-                LetterBatch.objects.filter(state=LetterBatch.State.POSTED)
-                .annotate(letters=Count("messages"))
-                .select_related("posted_by")[:RECENTLY_POSTED]
-            ),
+            **letter_batch_lists(params=request.GET, posted_size=POSTED_PAGE),
             "confirm_form": ConfirmPostedForm(),
             "may_change": request.user.has_perm("messaging.change_letterbatch"),
         },

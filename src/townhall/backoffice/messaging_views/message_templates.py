@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from townhall.backoffice.messaging_views.access import staff_permission_required
 from townhall.languages import NAMES
 from townhall.messaging.models import MessageTemplate
+from townhall.messaging.selectors import message_template_list
 from townhall.messaging.sms import sms_length
 from townhall.messaging.templates import (
     TEMPLATE_LANGUAGES,
@@ -27,7 +28,7 @@ def template_list(request):
         request,
         "backoffice/messaging/templates.html",
         {
-            "templates": MessageTemplate.objects.filter(is_adhoc=False).prefetch_related("texts"),
+            "templates": message_template_list(),
         },
     )
 

@@ -5,31 +5,32 @@ the access log of every person found; the failures are listed by reference,
 not by recipient (opening a person's messages asks why and is logged).
 """
 
-from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 
-from townhall.backoffice.messaging_forms import persons_by_name
 from townhall.backoffice.messaging_views.access import staff_permission_required
-from townhall.messaging.broadcasts import ON_THE_WAY, broadcast_progress
+from townhall.messaging.broadcasts import ON_THE_WAY
 from townhall.messaging.models import Broadcast, Message
+from townhall.messaging.selectors import (
+    broadcast_counts,
+    broadcast_get,
+    broadcast_letters_waiting,
+    broadcast_page,
+    message_counts,
+    message_list_problems,
+)
 from townhall.registry.admin.purposes import SearchPurposeForm
 from townhall.registry.models import AccessLogEntry
 from townhall.registry.preferences import Channel
+from townhall.registry.selectors import person_list_by_name
 from townhall.registry.services import access_log_record_search
 
 RECENT = 15
-PROBLEM_STATES = (Message.State.FAILED, Message.State.BOUNCED)
 
 
-def state_table(messages) -> dict:
+def state_table(counts: dict[tuple[str, str], int]) -> dict:
     """Messages per channel (rows) and state (columns), leaving out states nobody is in."""
-    counts = {
-        (channel, state): n
-        for channel, state, n in messages.order_by()
-        .values_list("channel", "state")
-        .annotate(n=Count("pk"))
-        .values_list("channel", "state", "n")
-    }
+    counts = {key: n for key, n in counts.items() if n}
     states = [(s, label) for s, label in Message.State.choices if any(k[1] == s for k in counts)]
     rows = [
         {
@@ -52,7 +53,7 @@ def messaging_home(request):
     if may_view_messages and request.method == "POST" and purpose_form.is_valid():
         # A name goes in the body, not the address, as every look-up of a person.
         name = request.POST.get("name", "").strip()[:100]
-        found = persons_by_name(name)
+        found = person_list_by_name(term=name)
         if found:
             access_log_record_search(
                 actor=request.user,
@@ -61,17 +62,14 @@ def messaging_home(request):
                 purpose=purpose_form.purpose_text(),
             )
     if may_view_messages:
-        failed = list(
-            Message.objects.filter(state__in=PROBLEM_STATES)
-            .select_related("person")
-            .order_by("-created_at")[:RECENT]
-        )
+        failed = message_list_problems(limit=RECENT)
     return render(
         request,
         "backoffice/messaging/home.html",
         {
-            "table": state_table(Message.objects.all()),
-            "broadcasts": Broadcast.objects.select_related("template", "created_by")[:RECENT],
+            # Kept counts: a few rows, not a count over the whole outbox.
+            "table": state_table(message_counts()),
+            "broadcasts": broadcast_page(params=request.GET, size=RECENT),
             "failed": failed,
             "may_view_messages": may_view_messages,
             "found": found,
@@ -84,16 +82,17 @@ def messaging_home(request):
 @staff_permission_required("messaging.view_broadcast")
 def broadcast_detail(request, uuid):
     """One broadcast: to whom, by whom, and how far its messages got."""
-    broadcast = get_object_or_404(
-        Broadcast.objects.select_related("template", "created_by"), uuid=uuid
-    )
-    progress = broadcast_progress(broadcast)
+    broadcast = broadcast_get(uuid=uuid)
+    if broadcast is None:
+        raise Http404
+    counts = broadcast_counts(broadcast=broadcast)
+    progress = {state: 0 for state in Message.State.values}
+    for (_channel, state), n in counts.items():
+        progress[state] += n
     total = sum(progress.values())
     on_the_way = sum(progress[state] for state in ON_THE_WAY)
     # Letters waiting in the print batch are handed over for the broadcast.
-    waiting_letters = broadcast.messages.filter(
-        state=Message.State.SENDING, letter_batch__isnull=False
-    ).count()
+    waiting_letters = broadcast_letters_waiting(broadcast=broadcast)
     on_the_way -= waiting_letters
     active = broadcast.state in (Broadcast.State.PREPARING, Broadcast.State.SENDING)
     return render(
@@ -102,7 +101,7 @@ def broadcast_detail(request, uuid):
         {
             "broadcast": broadcast,
             "texts": broadcast.template.texts.order_by("language", "channel"),
-            "table": state_table(broadcast.messages.all()),
+            "table": state_table(counts),
             "total": total,
             "handed_over": total - on_the_way,
             "waiting_letters": waiting_letters,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from townhall.backoffice.messaging_views.access import staff_permission_required
 from townhall.messaging.errors import MessagingError
 from townhall.messaging.models import Message
+from townhall.messaging.selectors import message_log_page_for_person
 from townhall.messaging.services import message_cancel, message_resend
 from townhall.registry.admin.persons import PurposeForm, purpose_recent, purpose_remember
 from townhall.registry.models import AccessLogEntry, Person
@@ -28,6 +29,7 @@ RESENDABLE = (
     Message.State.DELIVERED,
 )
 CANCELLABLE = (Message.State.QUEUED, Message.State.RETRYING)
+LOG_PAGE = 50
 
 
 @staff_permission_required("messaging.view_message")
@@ -46,11 +48,7 @@ def person_messages(request, pk):
     access_log_record(
         actor=request.user, person=person, action=AccessLogEntry.Action.VIEW, purpose=purpose
     )
-    sent = (
-        Message.objects.filter(person=person)
-        .select_related("broadcast", "created_by", "letter_batch")
-        .prefetch_related("events__actor")
-    )
+    sent = message_log_page_for_person(person=person, params=request.GET, size=LOG_PAGE)
     response = render(
         request,
         "backoffice/messaging/person.html",

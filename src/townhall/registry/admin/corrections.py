@@ -41,6 +41,11 @@ class CorrectionRequestForm(forms.ModelForm):
 class CorrectionRequestAdmin(admin.ModelAdmin):
     form = CorrectionRequestForm
     list_display = ["created_at", "item_label", "status", "handled_at"]
+    # Each row's name (its action checkbox's label) names the person: one join, not a
+    # query per row.
+    list_select_related = ["person"]
+    # Grows with every report: "N results (M total)" would count all of it each time.
+    show_full_result_count = False
     list_filter = ["status", "department_code"]
     search_fields = ["item_label"]
     ordering = ["-status", "-created_at"]  # descending: "open" before "handled"

@@ -36,6 +36,8 @@ class AddressAdmin(PurposeAskedAdmin):
     purpose_covers_search = False
     # A web address typed without a scheme is https (Django 6 default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # A big table: "N results (M total)" would count all of it on every page.
+    show_full_result_count = False
     list_display = ["__str__", "nis_code"]
     search_fields = ["street_name", "postcode", "municipality_name"]
     list_filter = ["postcode"]
@@ -121,6 +123,8 @@ class HouseholdMembershipInline(MembershipInline):
 
 @admin.register(Household)
 class HouseholdAdmin(PurposeAskedAdmin):
+    # A big table: "N results (M total)" would count all of it on every page.
+    show_full_result_count = False
     list_display = ["__str__", "register_number"]
     search_fields = ["address__street_name", "register_number"]
     autocomplete_fields = ["address"]

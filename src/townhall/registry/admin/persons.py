@@ -144,6 +144,8 @@ def _page_number(request) -> int | None:
 class PersonAdmin(PurposeAskedAdmin):
     form = PersonAdminForm
     change_list_template = "admin/registry/person/change_list.html"
+    # A big table: "N results (M total)" would count all of it on every page.
+    show_full_result_count = False
     list_display = ["name", "national_number_masked", "birth_year", "domicile", "state"]
     list_filter = ["state", "number_kind", "language", "sex"]
     # A term with "@" searches the e-mail address instead, whole (see get_search_results).
@@ -442,6 +444,8 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
     its link to their entries.
     """
 
+    # A big table: "N results (M total)" would count all of it on every page.
+    show_full_result_count = False
     list_display = [
         "at",
         "actor_name",

@@ -1,0 +1,132 @@
+"""Pinned query counts of the back-office pages: a query per row (an N+1) fails here.
+
+Each page is opened once before it is counted, as a staff member's second page,
+and always with more than one row of what it lists. Every staff page runs the
+same fourteen (``REQUEST``): the session, the user, the second-factor device
+and twice whether the user has a confirmed one (the middleware and the
+decorator each ask), the user's own and group permissions, the active
+municipality with its postcodes, departments and opening hours (the layout
+shows them), and the session saved again (savepoint, update, release).
+"""
+
+from urllib.parse import urlencode
+
+import pytest
+
+from townhall.backoffice.messaging_views import overview, persons
+from townhall.messaging.broadcasts import Selection, broadcast_send
+from townhall.messaging.models import Broadcast, LetterBatch
+from townhall.messaging.services import message_cancel, message_send
+from townhall.registry.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+DECISION = {"case_reference": "2026-00007", "product": "Parkeerkaart"}
+PURPOSE = {"purpose": "counter", "explanation": ""}
+REQUEST = 14
+
+
+@pytest.fixture
+def outbox(templates, kerkstraat, citizens_affairs, django_capture_on_commit_callbacks):
+    """Messages to every resident of the Kerkstraat (e-mail, SMS, letters), two
+    broadcasts, a cancelled message to An and two that failed, so the pages have
+    rows to list."""
+    nobody = PersonFactory(domicile=None, email="", mobile="")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            message_send(recipient=nobody, template="decision", context=DECISION)
+        for person in kerkstraat.values():
+            message_send(recipient=person, template="decision", context=DECISION)
+        for street in ("Kerkstraat", "Molenstraat"):
+            broadcast_send(
+                template="document-request",
+                context={"case_reference": "2026-9", "document": "een foto", "deadline": "morgen"},
+                selection=Selection(street=street),
+                sent_by=citizens_affairs,
+            )
+    waiting = message_send(recipient=kerkstraat["an"], template="decision", context=DECISION)
+    message_cancel(message=waiting, actor=citizens_affairs)
+    return kerkstraat
+
+
+def counted(client, url, django_assert_num_queries, expected):
+    client.get(url)  # warm the caches, as a staff member's second page would
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def test_back_office_home(client, outbox, django_assert_num_queries):
+    # The department, the roles, the backup codes left and the open corrections.
+    counted(client, "/backoffice/", django_assert_num_queries, REQUEST + 4)
+
+
+def test_messaging_overview(client, outbox, django_assert_num_queries):
+    # The kept counts (not a count of the outbox), the broadcasts with template
+    # and sender, and the failures.
+    response = counted(client, "/backoffice/berichten/", django_assert_num_queries, REQUEST + 3)
+    assert len(response.context["broadcasts"]) == 2
+    assert len(response.context["failed"]) == 2
+
+
+def test_broadcast_detail(client, outbox, django_assert_num_queries):
+    broadcast = Broadcast.objects.filter(selection_label__icontains="Kerkstraat").get()
+    url = f"/backoffice/berichten/verzending/{broadcast.uuid}/"
+    # The broadcast with template and sender, its counts per channel and state,
+    # its letters waiting in a batch, and its texts.
+    counted(client, url, django_assert_num_queries, REQUEST + 4)
+
+
+def test_person_message_log(client, outbox, django_assert_num_queries):
+    url = f"/backoffice/berichten/persoon/{outbox['an'].pk}/"
+    client.post(url, PURPOSE)
+    # The person, the staff member's department and the access log entry written
+    # (a look at a person), then the messages with broadcast, sender and batch,
+    # their events, and the events' actors.
+    response = counted(client, url, django_assert_num_queries, REQUEST + 6)
+    assert len(response.context["sent"]) == 3
+
+
+def test_letter_batches(client, outbox, django_assert_num_queries):
+    assert LetterBatch.objects.exists()
+    # The open, the printed and the last posted batches, each with its letters counted.
+    counted(client, "/backoffice/berichten/brieven/", django_assert_num_queries, REQUEST + 3)
+
+
+def test_message_templates(client, outbox, django_assert_num_queries):
+    # The templates and their texts.
+    response = counted(
+        client, "/backoffice/berichten/sjablonen/", django_assert_num_queries, REQUEST + 2
+    )
+    assert len(response.context["templates"]) > 2
+
+
+def test_older_pages_of_the_log_and_the_broadcasts_cost_the_same(
+    client, outbox, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(persons, "LOG_PAGE", 2)
+    monkeypatch.setattr(overview, "RECENT", 1)
+    url = f"/backoffice/berichten/persoon/{outbox['an'].pk}/"
+    client.post(url, PURPOSE)
+    first = client.get(url).context["sent"]
+    older = counted(
+        client,
+        f"{url}?{urlencode({'older': first.older})}",
+        django_assert_num_queries,
+        # As the first page, less the events' actors: An's oldest message (sent
+        # at once) has no event, so there is no actor to read.
+        REQUEST + 5,
+    ).context["sent"]
+    assert (len(first), len(older), older.older) == (2, 1, None)
+
+    newest = client.get("/backoffice/berichten/").context["broadcasts"]
+    response = counted(
+        client,
+        f"/backoffice/berichten/?{urlencode({'older': newest.older})}",
+        django_assert_num_queries,
+        REQUEST + 3,
+    )
+    [oldest] = response.context["broadcasts"]
+    assert oldest.pk != newest.items[0].pk
+    assert "?newer=" in response.content.decode()

@@ -1,0 +1,115 @@
+"""Pinned query counts of the resident pages: a page that starts to run a query per
+row (an N+1) fails here instead of landing quietly.
+
+Each page is opened once before it is counted, as a resident's second page.
+Every count is taken with more than one row of what the page lists, so a query
+per row would change it.
+
+Every page of a signed-in resident runs the same ten (``REQUEST``): the session,
+the user and their person; the active municipality with its postcodes,
+departments and opening hours (the layout shows them); and the session saved
+again (savepoint, update, release).
+"""
+
+from urllib.parse import quote, urlencode
+
+import pytest
+
+from townhall.accounts.services import mandate_grant
+from townhall.accounts.tests.residents import in_a_year, sign_in
+from townhall.messaging.services import message_send
+from townhall.messaging.templates import templates_load
+from townhall.portal import my_messages
+
+pytestmark = pytest.mark.django_db
+
+DECISION = {"case_reference": "2026-00007", "product": "Parkeerkaart"}
+REQUEST = 10
+
+
+@pytest.fixture
+def an(client, family, django_capture_on_commit_callbacks):
+    """An signed in with eID, three messages sent to her, a mandate given and one received."""
+    templates_load()
+    with django_capture_on_commit_callbacks(execute=True):
+        messages = [
+            message_send(
+                recipient=family["an"],
+                template="decision",
+                context={**DECISION, "case_reference": f"2026-0000{n}"},
+            )
+            for n in range(3)
+        ]
+    for grantor, grantee, user in (("an", "bart", "an_user"), ("bart", "an", "bart_user")):
+        mandate_grant(
+            grantor=family[grantor],
+            grantee=family[grantee],
+            scope="all",
+            valid_until=in_a_year(),
+            actor=family[user],
+        )
+    sign_in(client, family["an_user"])
+    return {"client": client, "messages": messages}
+
+
+def counted(client, url, django_assert_num_queries, expected):
+    client.get(url)  # warm the caches, as a resident's second page would
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def test_my_page(an, django_assert_num_queries):
+    # The mandates in force and the representations to act for.
+    counted(an["client"], "/mijn/", django_assert_num_queries, REQUEST + 2)
+
+
+def test_my_data(an, django_assert_num_queries):
+    # The person with their sources, household, representations, contact
+    # preference, topic channels, consents, open corrections and access log
+    # (nine reads), and the activity record written.
+    counted(an["client"], "/mijn/gegevens/", django_assert_num_queries, REQUEST + 10)
+
+
+def test_my_messages_list(an, django_assert_num_queries):
+    response = counted(an["client"], "/mijn/berichten/", django_assert_num_queries, REQUEST + 1)
+    assert len(response.context["sent"]) == 3
+
+
+def test_my_messages_detail(an, django_assert_num_queries):
+    url = f"/mijn/berichten/{an['messages'][0].uuid}/"
+    counted(an["client"], url, django_assert_num_queries, REQUEST + 1)
+
+
+def test_contact_preferences(an, django_assert_num_queries):
+    # The contact preference, the channel per topic and the consents.
+    counted(an["client"], "/mijn/contact/", django_assert_num_queries, REQUEST + 3)
+
+
+def test_mandates(an, django_assert_num_queries):
+    # The mandates given and those received, each with the other person.
+    response = counted(an["client"], "/mijn/volmachten/", django_assert_num_queries, REQUEST + 2)
+    assert len(response.context["given"]) == len(response.context["received"]) == 1
+
+
+def test_my_messages_pages_by_time_and_an_older_page_costs_the_same(
+    an, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(my_messages, "PAGE", 2)
+    client = an["client"]
+    first = client.get("/mijn/berichten/")
+    assert len(first.context["sent"]) == 2
+    older = first.context["sent"].older
+    assert f'href="?older={quote(older)}"' in first.content.decode()
+
+    response = counted(
+        client,
+        f"/mijn/berichten/?{urlencode({'older': older})}",
+        django_assert_num_queries,
+        REQUEST + 1,
+    )
+    page = response.context["sent"]
+    assert [m.pk for m in page] == [an["messages"][0].pk]
+    assert page.older is None
+    assert "?newer=" in response.content.decode()
