@@ -86,7 +86,9 @@ class CorrectionRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} – {self.item_label} ({self.get_status_display()})"
+        # No name: lists show this (the admin's "select" checkbox reads it aloud) without
+        # asking why, and a name there would be a look at the person left unlogged.
+        return f"#{self.pk} – {self.item_label} ({self.get_status_display()})"
 
     @property
     def is_open(self) -> bool:

@@ -106,6 +106,16 @@ def test_the_list_action_marks_requests_handled(staff_client):
     assert open_correction_count() == 0
 
 
+def test_the_list_names_nobody_not_even_to_a_screen_reader(staff_client):
+    """The list asks no purpose, so no name may be on it: neither in a column nor in the
+    label Django gives each row's selection checkbox (which reads the row's str())."""
+    report(PersonFactory(given_names="Wannes", family_name="Vanderbeke"))
+    page = staff_client.get(reverse("admin:registry_correctionrequest_changelist"))
+    assert page.status_code == 200
+    assert "Vanderbeke" not in page.content.decode()
+    assert "Wannes" not in page.content.decode()
+
+
 def test_the_back_office_start_page_counts_open_requests(staff_client):
     report(PersonFactory())
     response = staff_client.get(reverse("backoffice:home"))
