@@ -6,27 +6,19 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
 from townhall.accounts.models import User
-from townhall.messaging.templates import templates_load
-from townhall.municipality.tests.factories import municipality_for_tests
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the mail is enqueued on commit
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("account_mail"),
+]  # the mail is enqueued on commit
 
 TOO_MANY = "We sent too many e-mails for this address or from your connection."
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
-
-
-@pytest.fixture(autouse=True)
-def _account_mail(settings):
-    settings.TOWNHALL_PUBLIC_URL = "http://testserver"
-    municipality_for_tests()
-    templates_load()
-    cache.clear()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import inspect
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,22 +19,15 @@ from townhall.messaging.delivery import messages_sweep
 from townhall.messaging.errors import MessagingError
 from townhall.messaging.models import Message, MessageTemplate
 from townhall.messaging.services import message_resend
-from townhall.messaging.templates import templates_load
 from townhall.messaging.tests.conftest import smtp  # noqa: F401 - the real local SMTP server
-from townhall.municipality.tests.factories import municipality_for_tests
 from townhall.registry.tests.factories import PersonFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the mail is enqueued on commit
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("account_mail"),
+]  # the mail is enqueued on commit
 
 LINK = re.compile(r"http://testserver(/aanmelden/link/\S+/)")
-
-
-@pytest.fixture(autouse=True)
-def _account_mail(settings):
-    settings.TOWNHALL_PUBLIC_URL = "http://testserver"
-    municipality_for_tests()
-    templates_load()
-    cache.clear()
 
 
 def resident(email="ana@example.org", *, person=None, verified=True) -> User:

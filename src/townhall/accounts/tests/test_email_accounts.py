@@ -4,25 +4,16 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from townhall.accounts.assurance import SESSION_KEY
 from townhall.accounts.models import User
-from townhall.messaging.templates import templates_load
-from townhall.municipality.tests.factories import municipality_for_tests
 
-pytestmark = pytest.mark.django_db(transaction=True)  # e-mail goes out on commit
-
-
-@pytest.fixture(autouse=True)
-def _account_mail(settings):
-    """The outbox's account templates, a municipality, and links on the test server."""
-    settings.TOWNHALL_PUBLIC_URL = "http://testserver"
-    municipality_for_tests()
-    templates_load()
-    cache.clear()  # the e-mail limits count in the cache
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("account_mail"),
+]  # e-mail goes out on commit
 
 
 REGISTRATION = {
