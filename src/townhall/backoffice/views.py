@@ -7,15 +7,16 @@ from django.utils.translation import gettext as _
 
 from townhall.accounts import assisted
 from townhall.accounts.roles import START_ASSISTED_SESSION
-from townhall.accounts.second_factor import backup_codes_left, staff_required
+from townhall.accounts.second_factor import staff_required
 from townhall.backoffice.forms import AssistedSessionForm
 from townhall.backoffice.messaging_views.access import staff_permission_required
-from townhall.registry.corrections import open_correction_count
+from townhall.backoffice.navigation import navigation_for
 
 
 @staff_required
 def home(request):
-    """Who you are, your department and role, and where to go."""
+    """The start page: who you are, your department and role, and the tasks your role
+    may do (:mod:`townhall.backoffice.navigation`), with their counts."""
     user = request.user
     department = user.department
     language = getattr(request, "LANGUAGE_CODE", "nl")
@@ -25,13 +26,7 @@ def home(request):
         {
             "department_name": department.localized_name(language) if department else "",
             "roles": [group.name for group in user.groups.order_by("name")],
-            "backup_codes_left": backup_codes_left(user),
-            # Only a role that serves residents at the counter is offered the session.
-            "may_assist": user.has_perm(START_ASSISTED_SESSION),
-            "assisted_minutes": assisted.max_minutes(),
-            "open_corrections": open_correction_count()
-            if user.has_perm("registry.view_correctionrequest")
-            else None,
+            "navigation": navigation_for(user=user, view_name="backoffice:home", start_page=True),
         },
     )
 

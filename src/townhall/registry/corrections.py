@@ -5,8 +5,9 @@
 2. :func:`correction_request_create` finds the item again by its key among
    that person's own items only, keeps a snapshot of the value as shown (the
    national number masked), and refuses a second open request for the item.
-3. Citizens' affairs sees the open requests in the admin (and their number on
-   the back-office start page), corrects the register where needed and marks
+3. The department the request is routed to (citizens' affairs) sees it in the
+   admin, scoped by :func:`correction_requests_for` (and the open ones' number
+   on the back-office start page), corrects the register where needed and marks
    the request handled with :func:`correction_request_handle`.
 4. My data shows "reported on <date>, being handled" beside the item until then.
 """
@@ -18,6 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from townhall.municipality.scoping import for_department
 from townhall.registry.events import correction_requested
 from townhall.registry.models import Person
 
@@ -163,3 +165,15 @@ def open_correction_count(*, department_code: str = "citizens_affairs") -> int:
     return CorrectionRequest.objects.filter(
         status=CorrectionRequest.Status.OPEN, department_code=department_code
     ).count()
+
+
+def correction_requests_for(*, user):
+    """The correction requests ``user`` may see in the staff lists: their own
+    department's (:func:`~townhall.municipality.scoping.for_department`)."""
+    return for_department(CorrectionRequest.objects.all(), user=user, field="department_code")
+
+
+def open_correction_count_for(*, user) -> int:
+    """How many correction requests wait for ``user``'s department (one COUNT on the
+    ``status, department_code`` index, cheap enough for every back-office page)."""
+    return correction_requests_for(user=user).filter(status=CorrectionRequest.Status.OPEN).count()

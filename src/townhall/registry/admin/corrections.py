@@ -6,6 +6,8 @@
 2. Opening a request, or its history, shows the person, their remark and the
    value as it was shown to them; that is a read of the person's data, so it
    writes the access log, with the one purpose these pages serve.
+   Every page sees only the requests routed to the staff member's department
+   (:func:`~townhall.municipality.scoping.for_department`).
 3. Ticking "handled" (or the list action) marks it handled through
    :func:`~townhall.registry.corrections.correction_request_handle`; the
    register itself is corrected on the person's own record page.
@@ -18,6 +20,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from townhall.municipality.scoping import for_department
 from townhall.registry import services
 from townhall.registry.corrections import CorrectionRequest, correction_request_handle
 from townhall.registry.models import AccessLogEntry
@@ -61,6 +64,13 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
         "handled_at",
     ]
     fields = [*readonly_fields, "handling_note", "mark_handled"]
+
+    def get_queryset(self, request):
+        # Each department sees the requests routed to it, in the list, the change
+        # page and the list action alike (the administrator sees all).
+        return for_department(
+            super().get_queryset(request), user=request.user, field="department_code"
+        )
 
     def has_add_permission(self, request):
         return False
