@@ -178,9 +178,8 @@ def test_townhall_has_no_import_loop_between_apps():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="Known loops inside registry (models.py's bottom-of-file imports, corrections "
-    "importing my_data: issue 18, item 4) and inside messaging (tasks and the modules that "
-    "enqueue them). Remove this mark and add the tool to `make lint` once they are broken.",
+    reason="Known loop inside messaging (tasks and the modules that enqueue them: issue 18). "
+    "Remove this mark and add the tool to `make lint` once it is broken.",
 )
 def test_townhall_has_no_import_loop():
     result = run_tool()
