@@ -6,8 +6,6 @@ import sys
 import tomllib
 from pathlib import Path
 
-import pytest
-
 import townhall
 
 PROJECT = Path(townhall.__file__).resolve().parent.parent.parent
@@ -176,11 +174,6 @@ def test_townhall_has_no_import_loop_between_apps():
     assert "apps or top-level modules" not in result.stdout, result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known loop inside messaging (tasks and the modules that enqueue them: issue 18). "
-    "Remove this mark and add the tool to `make lint` once it is broken.",
-)
 def test_townhall_has_no_import_loop():
     result = run_tool()
     assert result.returncode == 0, result.stdout
