@@ -45,6 +45,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check src bench tools manage.py
 	PYTHONPATH=src $(BIN)/lint-imports
+	PYTHONPATH=src $(BIN)/python tools/import_loops.py
 
 test: lint var
 	$(MANAGE) makemigrations --check --dry-run -v 1

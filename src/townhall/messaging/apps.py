@@ -9,6 +9,11 @@ class MessagingConfig(AppConfig):
     def ready(self):
         # The delivery channels and SMS gateway adapters register themselves by name.
         # The provider signals and the register's events connect their receivers.
-        from townhall.messaging import receivers, webhooks  # noqa: F401
+        # The tasks register themselves by name; the work enqueues through queueing.py.
+        from townhall.messaging import (  # noqa: F401
+            receivers,
+            tasks,
+            webhooks,
+        )
         from townhall.messaging.channels import email, letter, sms  # noqa: F401
         from townhall.messaging.sms import capture, generic_http, twilio  # noqa: F401

@@ -31,6 +31,11 @@ from townhall.languages import REGISTER
 from townhall.messaging.errors import MessagingError
 from townhall.messaging.models import Broadcast, BroadcastPart, Message, MessageTemplate
 from townhall.messaging.outbox_rows import messages_insert
+from townhall.messaging.queueing import (
+    broadcast_prepare_enqueue,
+    broadcast_prepare_part_enqueue,
+    chunk_enqueue,
+)
 from townhall.messaging.services import (
     message_compose,
     template_for,
@@ -162,9 +167,6 @@ def broadcast_send(
     sent_by=None,
 ) -> Broadcast:
     """Send an announcement to everyone in ``selection``; the fan-out runs as a bulk task."""
-    from townhall.messaging.tasks import broadcast_prepare_task
-    from townhall.tasks import enqueue_after_commit
-
     template = template_for(template)
     missing = sorted(set(template.placeholders) - set(context or {}))
     if missing:
@@ -176,16 +178,13 @@ def broadcast_send(
         selection_label=selection.label()[:300],
         created_by=sent_by,
     )
-    enqueue_after_commit(broadcast_prepare_task, broadcast.pk)
+    broadcast_prepare_enqueue(broadcast.pk)
     return broadcast
 
 
 def broadcast_prepare(broadcast_id: int) -> Broadcast:
     """Split the broadcast's recipients into parts and enqueue one task per part
     (on the bulk queue, so every bulk worker helps); safe to run again."""
-    from townhall.messaging.tasks import broadcast_prepare_part_task
-    from townhall.tasks import enqueue_after_commit
-
     broadcast = Broadcast.objects.get(pk=broadcast_id)
     if broadcast.state != Broadcast.State.PREPARING:
         return broadcast
@@ -205,7 +204,7 @@ def broadcast_prepare(broadcast_id: int) -> Broadcast:
             )
         open_parts = list(broadcast.parts.filter(done=False).values_list("pk", flat=True))
         for part_id in open_parts:
-            enqueue_after_commit(broadcast_prepare_part_task, part_id)
+            broadcast_prepare_part_enqueue(part_id)
         if not open_parts:  # every part was written; only the closing step was missed
             _broadcast_prepared(broadcast.pk)
     broadcast_finish_if_done(broadcast.pk)
@@ -219,7 +218,6 @@ def broadcast_prepare_part(part_id: int) -> None:
     Each batch of recipients is one transaction. After a crash the part runs
     again and skips recipients who have their message already.
     """
-    from townhall.messaging.tasks import chunk_enqueue
     from townhall.municipality.selectors import municipality_get_active
 
     part = BroadcastPart.objects.select_related("broadcast__template").get(pk=part_id)

@@ -41,6 +41,7 @@ from townhall.messaging.channels import register as channels
 from townhall.messaging.errors import AddressRefused, PermanentFailure, TemporaryFailure
 from townhall.messaging.events import message_bounced, message_failed
 from townhall.messaging.models import Message, MessageEvent, Suppression
+from townhall.messaging.queueing import broadcast_prepare_enqueue, message_enqueue, messages_enqueue
 
 logger = logging.getLogger(__name__)
 DUE_STATES = (Message.State.QUEUED, Message.State.RETRYING)
@@ -245,15 +246,11 @@ def retry_backoff(attempts: int) -> timedelta:
 def retry_schedule(message: Message, when) -> None:
     """Enqueue the next attempt for ``when`` where the task backend can wait; the
     sweeper picks it up otherwise."""
-    from townhall.messaging.tasks import message_enqueue
-
     message_enqueue(message, run_after=when)
 
 
 def messages_sweep() -> dict[str, int]:
     """Re-enqueue lost messages and take back those a dead worker left sending."""
-    from townhall.messaging.tasks import messages_enqueue
-
     config = settings.TOWNHALL_MESSAGING
     now = timezone.now()
     stuck_sending = Message.objects.filter(
@@ -291,8 +288,6 @@ def broadcasts_resume(before) -> int:
     """Prepare again the broadcasts whose preparation stopped half-way (it skips
     recipients who have their message already)."""
     from townhall.messaging.models import Broadcast
-    from townhall.messaging.tasks import broadcast_prepare_task
-    from townhall.tasks import enqueue_after_commit
 
     stalled = list(
         Broadcast.objects.filter(
@@ -300,5 +295,5 @@ def broadcasts_resume(before) -> int:
         ).values_list("pk", flat=True)
     )
     for broadcast_id in stalled:
-        enqueue_after_commit(broadcast_prepare_task, broadcast_id)
+        broadcast_prepare_enqueue(broadcast_id)
     return len(stalled)

@@ -36,6 +36,7 @@ from townhall.messaging.models import (
     MessageTemplate,
     Suppression,
 )
+from townhall.messaging.queueing import message_enqueue
 from townhall.messaging.secret_values import marker, secret_sources
 from townhall.messaging.templates import render, template_channels
 from townhall.registry.contact import ContactChannel, contact_channels_for
@@ -186,7 +187,6 @@ def message_send(
     ``EmailRecipient``). Raises ``MessagingError`` for an unknown or unchecked
     template or a missing placeholder value.
     """
-    from townhall.messaging.tasks import message_enqueue
     from townhall.municipality.selectors import municipality_get_active
 
     if idempotency_key:
@@ -279,8 +279,6 @@ def message_cancel(*, message: Message, actor) -> Message:
 def message_resend(*, message: Message, actor) -> Message:
     """Send a failed, bounced or cancelled message again, as a new message on the
     channel that applies now (the person may have given a new address since)."""
-    from townhall.messaging.tasks import message_enqueue
-
     if message.state not in (
         Message.State.FAILED,
         Message.State.BOUNCED,

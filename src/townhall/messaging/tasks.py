@@ -1,21 +1,23 @@
-"""The messaging tasks and how messages are put on their queues.
+"""The messaging tasks.
 
 Personal messages go one task per message on ``default`` (``urgent`` when the
 sender says so); broadcasts go in chunks on ``bulk``. Workers for ``urgent``
 and ``default`` run apart from the bulk worker (``run_demo`` starts both), so
 an announcement to thousands never delays a decision.
+
+This module calls the work modules and registers each task by name with
+:mod:`townhall.messaging.queueing`, through which the work modules enqueue the
+next step: they never import this module, so there is no import loop.
 """
 
-from collections.abc import Iterable
-from datetime import datetime
-
-from django.conf import settings
-from django.utils import timezone
 from django_tasks import task
 
-from townhall.messaging import delivery
-from townhall.messaging.models import Message
-from townhall.tasks import enqueue_after_commit
+from townhall.messaging import broadcasts, delivery, queueing
+
+# Kept importable from here, where they used to live.
+from townhall.messaging.queueing import chunk_enqueue, message_enqueue, messages_enqueue
+
+__all__ = ["chunk_enqueue", "message_enqueue", "messages_enqueue"]
 
 
 @task(queue_name="default")
@@ -30,16 +32,12 @@ def messages_deliver_task(message_ids: list[int]) -> None:
 
 @task(queue_name="bulk")
 def broadcast_prepare_task(broadcast_id: int) -> None:
-    from townhall.messaging.broadcasts import broadcast_prepare
-
-    broadcast_prepare(broadcast_id)
+    broadcasts.broadcast_prepare(broadcast_id)
 
 
 @task(queue_name="bulk")
 def broadcast_prepare_part_task(part_id: int) -> None:
-    from townhall.messaging.broadcasts import broadcast_prepare_part
-
-    broadcast_prepare_part(part_id)
+    broadcasts.broadcast_prepare_part(part_id)
 
 
 @task(queue_name="default")
@@ -47,37 +45,11 @@ def messages_sweep_task() -> None:
     delivery.messages_sweep()
 
 
-def message_enqueue(message: Message, *, run_after: datetime | None = None) -> None:
-    """Put one message on its queue after the commit (for ``run_after`` when the
-    backend can wait; otherwise the sweeper enqueues it when it is due)."""
-    deliver = message_deliver_task.using(queue_name=message.queue)
-    if run_after is not None:
-        if not deliver.get_backend().supports_defer:
-            Message.objects.filter(pk=message.pk).update(enqueued_at=None)
-            return
-        deliver = deliver.using(run_after=run_after)
-    Message.objects.filter(pk=message.pk).update(enqueued_at=run_after or timezone.now())
-    enqueue_after_commit(deliver, message.pk)
-
-
-def messages_enqueue(messages: Iterable[Message]) -> int:
-    """Put many messages on their queues: personal ones one by one, bulk ones in chunks."""
-    chunk: list[int] = []
-    count = 0
-    for message in messages:
-        count += 1
-        if message.queue != Message.Queue.BULK:
-            message_enqueue(message)
-            continue
-        chunk.append(message.pk)
-        if len(chunk) >= settings.TOWNHALL_MESSAGING["CHUNK_SIZE"]:
-            chunk_enqueue(chunk)
-            chunk = []
-    if chunk:
-        chunk_enqueue(chunk)
-    return count
-
-
-def chunk_enqueue(message_ids: list[int]) -> None:
-    Message.objects.filter(pk__in=message_ids).update(enqueued_at=timezone.now())
-    enqueue_after_commit(messages_deliver_task, list(message_ids))
+for _task in (
+    message_deliver_task,
+    messages_deliver_task,
+    broadcast_prepare_task,
+    broadcast_prepare_part_task,
+    messages_sweep_task,
+):
+    queueing.task_register(_task.name, _task)

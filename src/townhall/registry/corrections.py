@@ -12,89 +12,24 @@
 4. My data shows "reported on <date>, being handled" beside the item until then.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from townhall.municipality.scoping import for_department
 from townhall.registry.events import correction_requested
-from townhall.registry.models import Person
+from townhall.registry.models import CorrectionRequest, Person
+from townhall.registry.models.corrections import REMARK_MAX_LENGTH
+from townhall.registry.person_items import item_for  # the item as My data shows it
 
-REMARK_MAX_LENGTH = 2000
-
-
-class CorrectionRequest(models.Model):
-    """A person's report that an item of their data in the register is wrong.
-
-    Routed to citizens' affairs (burgerzaken). Once the Case handling work
-    lands, a correction request becomes a case of its own (with a deadline and
-    an answer to the person); until then it is handled from this table.
-    """
-
-    class Status(models.TextChoices):
-        OPEN = "open", gettext_lazy("being handled")
-        HANDLED = "handled", gettext_lazy("handled")
-
-    person = models.ForeignKey(
-        Person,
-        on_delete=models.CASCADE,
-        related_name="correction_requests",
-        verbose_name=gettext_lazy("person"),
-    )
-    item_key = models.CharField(gettext_lazy("item"), max_length=60)
-    item_label = models.CharField(gettext_lazy("item, as shown"), max_length=100)
-    current_value = models.TextField(gettext_lazy("value when reported"), blank=True)
-    remark = models.TextField(gettext_lazy("what is wrong"), max_length=REMARK_MAX_LENGTH)
-    status = models.CharField(
-        gettext_lazy("status"), max_length=10, choices=Status.choices, default=Status.OPEN
-    )
-    department_code = models.SlugField(  # who handles it: citizens' affairs
-        gettext_lazy("department"), max_length=50, default="citizens_affairs"
-    )
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=gettext_lazy("reported by"),
-    )
-    created_at = models.DateTimeField(gettext_lazy("reported at"), auto_now_add=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=gettext_lazy("handled by"),
-    )
-    handled_at = models.DateTimeField(gettext_lazy("handled at"), null=True, blank=True)
-    handling_note = models.TextField(gettext_lazy("note on the handling"), blank=True)
-
-    class Meta:
-        verbose_name = gettext_lazy("correction request")
-        verbose_name_plural = gettext_lazy("correction requests")
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "department_code"])]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["person", "item_key"],
-                condition=models.Q(status="open"),
-                name="one_open_correction_per_item",
-            )
-        ]
-
-    def __str__(self) -> str:
-        # No name: lists show this (the admin's "select" checkbox reads it aloud) without
-        # asking why, and a name there would be a look at the person left unlogged.
-        return f"#{self.pk} – {self.item_label} ({self.get_status_display()})"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == self.Status.OPEN
+__all__ = [
+    "REMARK_MAX_LENGTH",
+    "CorrectionRequest",
+    "correction_request_create",
+    "correction_request_handle",
+    "open_correction_count",
+]
 
 
 @transaction.atomic
@@ -103,8 +38,6 @@ def correction_request_create(
 ) -> CorrectionRequest:
     """Register that ``person`` reports the item ``item_key`` of their own data as wrong;
     ``correction_requested`` goes out after the commit."""
-    from townhall.registry.my_data import item_for  # my_data shows these requests too
-
     item = item_for(person, item_key)
     if item is None or not item.correctable:
         raise ValidationError({"item_key": _("This item is not part of your data.")})

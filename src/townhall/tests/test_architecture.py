@@ -6,8 +6,6 @@ import sys
 import tomllib
 from pathlib import Path
 
-import pytest
-
 import townhall
 
 PROJECT = Path(townhall.__file__).resolve().parent.parent.parent
@@ -176,12 +174,6 @@ def test_townhall_has_no_import_loop_between_apps():
     assert "apps or top-level modules" not in result.stdout, result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known loops inside registry (models.py's bottom-of-file imports, corrections "
-    "importing my_data: issue 18, item 4) and inside messaging (tasks and the modules that "
-    "enqueue them). Remove this mark and add the tool to `make lint` once they are broken.",
-)
 def test_townhall_has_no_import_loop():
     result = run_tool()
     assert result.returncode == 0, result.stdout
