@@ -74,10 +74,12 @@ def test_the_counts_follow_sending_failing_cancelling_bulk_writes_and_deletes(
 
 
 def test_the_counts_are_a_few_rows_read_in_one_query(templates, django_assert_num_queries):
+    before = message_counts()  # other tests may keep messages for the session
     nobody = PersonFactory(email="", mobile="", domicile=None)
     for _ in range(5):
         message_send(recipient=nobody, template="decision", context=DECISION)
     with django_assert_num_queries(1):
         counts = message_counts()
-    assert counts == {("letter", "failed"): 5}
-    assert MessageStateCount.objects.count() == 1
+    grown = {key: n - before.get(key, 0) for key, n in counts.items() if n != before.get(key, 0)}
+    assert grown == {("letter", "failed"): 5}
+    assert MessageStateCount.objects.count() == len(counts)  # one row per channel and state

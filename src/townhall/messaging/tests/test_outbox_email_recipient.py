@@ -71,7 +71,7 @@ def test_a_secret_goes_only_to_an_accounts_address(templates):
         message_send(
             recipient=person, template="decision", context=DECISION, secret_source="anything"
         )
-    assert not Message.objects.exists()
+    assert not Message.objects.filter(person=person).exists()
 
 
 def test_secret_values_are_filled_in_the_copy_that_goes_out_not_in_the_row():
