@@ -104,12 +104,14 @@ def assisted_session_start(request, *, national_number: str, document: str) -> U
         resident = services.resident_account_for_person(person=person)
         if not resident.is_active:
             raise ValidationError(_("This person's account is blocked; contact ICT."))
+        # Outside the f-string: makemessages cannot find a string inside one.
+        checked = _("identity checked")
         label = IdentityDocument(document).label
         access_log_record(
             actor=staff,
             person=person,
             action=AccessLogEntry.Action.LOOKUP,
-            purpose=f"{ACCESS_PURPOSE} ({_('identity checked')}: {label})",
+            purpose=f"{ACCESS_PURPOSE} ({checked}: {label})",
         )
         services.activity_record(
             actor=staff,
