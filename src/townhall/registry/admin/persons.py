@@ -458,17 +458,8 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
     ]
     list_filter = ["action", "actor_department"]
     search_fields = ["actor_name"]
-    fields = [
-        "at",
-        "actor_name",
-        "actor_department",
-        "action",
-        "person_reference",
-        "search_kind",
-        "result_count",
-        "purpose",
-    ]
-    readonly_fields = fields
+    # An entry's page shows what its row in the list shows, read-only.
+    fields = readonly_fields = list_display
 
     @admin.display(description=_("person (register id)"), ordering="person_id")
     def person_reference(self, entry) -> str:
