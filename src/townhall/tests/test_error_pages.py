@@ -63,8 +63,18 @@ def test_an_empty_to_field_is_the_primary_key(superuser_client):
     assert response.status_code == 302  # "no group with this ID", back to the list
 
 
+def test_view_on_site_for_a_model_the_admin_does_not_manage_is_404(superuser_client):
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.sessions.models import Session
+
+    content_type = ContentType.objects.get_for_model(Session)
+    response = superuser_client.get(f"/admin/r/{content_type.pk}/1/")
+    assert response.status_code == 404
+
+
 # The Redis Queue dashboard's model has no table. Its app is installed only with that
-# backend; installing it for one test would leave its model in the admin site.
+# backend (installing it for one test would leave its model in the admin site), so
+# .ci/run runs this file once more with TOWNHALL_TASKS_BACKEND=rq.
 @pytest.mark.skipif(
     not django_apps.is_installed("django_rq"), reason="needs TOWNHALL_TASKS_BACKEND=rq"
 )

@@ -104,8 +104,15 @@ class PurposeAskedAdmin(admin.ModelAdmin):
     # Opening a household or an organisation to add a member searches for persons.
     purpose_covers_search = True
 
-    def persons_shown(self, request, obj) -> list:
-        raise NotImplementedError(f"{type(self).__name__} must say which persons it shows")
+    def __init_subclass__(cls, **kwargs):
+        # Refused when the class is made, not on the first page a staff member opens:
+        # an admin that cannot say whom it shows would log no look at all.
+        super().__init_subclass__(**kwargs)
+        if not callable(getattr(cls, "persons_shown", None)):
+            raise TypeError(
+                f"{cls.__name__} must define persons_shown(request, obj): the persons its "
+                "pages show, whose access log each look is written to."
+            )
 
     def purpose_intro(self, obj) -> str:
         # Not the record's name: this page opens before the purpose is given.
