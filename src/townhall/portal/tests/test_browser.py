@@ -1,6 +1,7 @@
 """The start page in a real browser, at phone and desktop width, checked with axe-core."""
 
 import pytest
+from playwright.sync_api import expect
 
 from townhall.tests.accessibility import assert_no_axe_violations
 
@@ -20,7 +21,7 @@ def test_language_switch_works_without_javascript(browser, live_server, municipa
     page = context.new_page()
     page.goto(live_server.url + "/")
     page.get_by_role("button", name="Français").click()
-    assert page.locator("html").get_attribute("lang") == "fr"
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
     page.get_by_role("button", name="English").click()
-    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     context.close()
