@@ -227,8 +227,8 @@ def run(options, workdir: Path) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from townhall.registry.importers.best import BestImporter
-    from townhall.registry.importers.kbo import KboImporter
+    from townhall.importers.best import BestImporter
+    from townhall.importers.kbo import KboImporter
 
     rng = random.Random(20261129)
     best_rows = int(BEST_ROWS * options.rows_scale)

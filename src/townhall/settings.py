@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "anymail",
     "townhall.municipality",
     "townhall.registry",
+    "townhall.importers",
     "townhall.accounts",
     "townhall.messaging",
     "townhall.portal",

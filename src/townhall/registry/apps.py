@@ -12,6 +12,3 @@ class RegistryConfig(AppConfig):
 
         # The source connectors of the prefill register themselves by name (connectors/).
         from townhall.registry.connectors import local  # noqa: F401
-
-        # The importers register themselves by name (see importers/registry.py).
-        from townhall.registry.importers import best, kbo, population  # noqa: F401

@@ -2,8 +2,8 @@
 
 Each is sent after the commit of the service that made the change; the data
 are register ids and codes, never the changed values themselves. Bulk imports
-of the authentic sources send none (a file of 10,000 moves is one import run,
-``registry.importers``), nor does the demo seed.
+of the authentic sources send none (a file of 10,000 moves is one import run of
+the ``importers`` app), nor does the demo seed.
 """
 
 from townhall.events import DomainEvent

@@ -101,6 +101,17 @@ def test_the_layers_run_in_the_order_of_architecture_md():
     assert heights["courses"] == heights["eid_readers"] == heights["news"]
 
 
+def test_the_importers_sit_above_the_registry_beside_messaging():
+    # They write the registers; the registry never imports them (issue 18), and they
+    # have no business with messages, nor messaging with them.
+    contract = contracts()["Inner apps never import outer ones"]
+    stack = layers(contract)
+    heights = {name: -position for position, layer in enumerate(stack) for name in layer}
+    assert heights["registry"] < heights["importers"] == heights["messaging"] < heights["demo"]
+    (beside,) = [layer for layer in contract["layers"] if "importers" in layer]
+    assert "|" in beside, "importers and messaging may not import each other"
+
+
 def test_news_courses_and_eid_readers_are_independent():
     contract = contracts()["News, courses and eID readers are independent"]
     assert layers(contract) == [{"news", "courses", "eid_readers"}]

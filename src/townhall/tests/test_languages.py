@@ -8,12 +8,12 @@ from django.conf import settings
 
 from townhall import languages
 from townhall import settings as project_settings
+from townhall.importers.population_rows import LANGUAGES as POPULATION_LANGUAGES
 from townhall.messaging.models import Message, TemplateText
 from townhall.messaging.templates import TEMPLATE_LANGUAGES
 from townhall.municipality.models import Municipality
 from townhall.portal.forms import ContactPreferencesForm
 from townhall.registry.contact import contact_settings_for
-from townhall.registry.importers.population_rows import LANGUAGES as POPULATION_LANGUAGES
 from townhall.registry.models import Person
 from townhall.registry.tests.factories import PersonFactory
 

@@ -6,6 +6,8 @@ from typing import Any
 import pytest
 
 from townhall import plugins
+from townhall.importers.registry import UnknownImporter
+from townhall.importers.registry import registry as importers
 from townhall.messaging.channels import UnknownChannel
 from townhall.messaging.channels import register as channels
 from townhall.messaging.secret_values import UnknownSecretSource, secret_sources
@@ -13,8 +15,6 @@ from townhall.messaging.sms import UnknownGateway
 from townhall.messaging.sms import register as sms_adapters
 from townhall.registry.connectors import UnknownConnector
 from townhall.registry.connectors import register as connectors
-from townhall.registry.importers.registry import UnknownImporter
-from townhall.registry.importers.registry import registry as importers
 
 
 class Greeter(ABC):

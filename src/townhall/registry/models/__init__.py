@@ -11,12 +11,12 @@
   :mod:`townhall.registry.corrections`).
 
 Each module imports the models it refers to from its sibling, never from this
-package, and nothing here imports a module outside the package but the
-importers' bookkeeping: the models form no import loop with the services that
-use them. Writes go through :mod:`townhall.registry.services`.
+package, and nothing here imports a module outside the package: the models form
+no import loop with the services that use them. Writes go through
+:mod:`townhall.registry.services`. The importers' bookkeeping (import runs and
+their rejected rows) is the ``importers`` app's, which builds on this one.
 """
 
-from townhall.registry.importers.models import ImportRejection, ImportRun
 from townhall.registry.models.access_log import AccessLogEntry
 from townhall.registry.models.addresses import Address, address_errors, normalise_address
 from townhall.registry.models.corrections import CorrectionRequest
@@ -39,8 +39,6 @@ __all__ = [
     "CorrectionRequest",
     "Household",
     "HouseholdMembership",
-    "ImportRejection",
-    "ImportRun",
     "Organisation",
     "OrganisationAddress",
     "Person",

@@ -55,8 +55,6 @@ def test_the_models_keep_their_app_label_names_and_tables():
         "CorrectionRequest": "registry_correctionrequest",
         "Household": "registry_household",
         "HouseholdMembership": "registry_householdmembership",
-        "ImportRejection": "registry_importrejection",
-        "ImportRun": "registry_importrun",
         "Organisation": "registry_organisation",
         "OrganisationAddress": "registry_organisationaddress",
         "Person": "registry_person",

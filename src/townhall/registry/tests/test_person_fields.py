@@ -7,7 +7,6 @@ import pytest
 from townhall.registry.admin.persons import PersonAdmin, PersonAdminForm
 from townhall.registry.connectors import PersonRecord
 from townhall.registry.connectors.local import RECORD_COLUMNS
-from townhall.registry.importers.population_batch import FIELDS as POPULATION_FIELDS
 from townhall.registry.models import Person
 from townhall.registry.my_data import IDENTITY_KEYS, person_items
 from townhall.registry.person_fields import (
@@ -45,17 +44,6 @@ def test_the_admin_form_edits_every_column_but_the_numbers_stored_forms():
     in_fieldsets = [name for _title, box in PersonAdmin.fieldsets for name in box["fields"]]
     assert set(STAFF_EDITABLE) <= set(in_fieldsets)
     assert len(in_fieldsets) == len(set(in_fieldsets))
-
-
-def test_the_importer_writes_what_the_population_register_delivers():
-    delivered = {
-        column
-        for field in PERSON_FIELDS
-        if field.from_population_register
-        for column in field.columns
-    }
-    assert set(POPULATION_FIELDS) == delivered - {"domicile", *NUMBER_COLUMNS}
-    assert not {"email", "mobile"} & set(POPULATION_FIELDS)
 
 
 def test_a_record_never_holds_the_number_in_clear_or_its_hash():
