@@ -25,8 +25,10 @@ person_contact_changed = DomainEvent(
 )
 
 # A household's composition changed (gezinssamenstelling). ``change`` is "created",
-# "member_added", "member_left" or "reference_person_changed"; ``persons`` are the
-# members whose membership changed.
+# "member_added", "member_left", "reference_person_changed" (the services of
+# ``services`` and the household admin) or "membership_corrected" (the household
+# admin: a relation or date corrected, a row removed, the same members);
+# ``persons`` are the members whose membership changed (``household_edits``).
 household_changed = DomainEvent(
     "be.townhall.registry.household.changed",
     subject="household",

@@ -67,6 +67,7 @@ PERSON_FIELD_GROUPS = {name: FieldGroup(group) for name, group in GROUP_OF.items
 STAFF_SOURCE_OF_GROUP = {
     FieldGroup.IDENTITY: Source.POPULATION_REGISTER,
     FieldGroup.DOMICILE: Source.POPULATION_REGISTER,
+    FieldGroup.HOUSEHOLD: Source.POPULATION_REGISTER,  # the household admin (household_edits)
     FieldGroup.CONTACT: Source.COUNTER,
     FieldGroup.PREFERENCES: Source.COUNTER,
 }

@@ -2,7 +2,11 @@
 
 The rules over a whole household (exactly one current reference person, one
 household per person at a time) are checked by the inline formset on the rows
-as they will be, and the rows are saved in an order the database accepts.
+as they will be. The rows are not saved by the inline itself: they go through
+:func:`~townhall.registry.household_edits.household_memberships_edit`, which
+checks them again, saves them in an order the database accepts, records the
+household's source and announces the change (``household_changed``) after the
+commit of the change form, the outermost transaction of its request.
 
 A household's pages show its members' names and relations: they ask the purpose
 first and write the access log of every member shown (:mod:`.purposes`). The
@@ -12,10 +16,11 @@ name into an address).
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -24,9 +29,8 @@ from townhall.registry.admin.purposes import (
     search_purpose_recent,
     search_purpose_redirect,
 )
+from townhall.registry.household_edits import household_memberships_edit, household_rows_check
 from townhall.registry.models import Address, Household, HouseholdMembership
-
-Relation = HouseholdMembership.Relation
 
 
 @admin.register(Address)
@@ -70,50 +74,17 @@ class HouseholdMembershipFormSet(BaseInlineFormSet):
         if any(self.errors):
             return
         current = [
-            form.cleaned_data
+            (form.cleaned_data["person"].pk, form.cleaned_data.get("relation"))
             for form in self.forms
             if form.cleaned_data
             and not form.cleaned_data.get("DELETE")
             and not form.cleaned_data.get("end_date")
+            and form.cleaned_data.get("person")
         ]
-        references = [d for d in current if d.get("relation") == Relation.REFERENCE_PERSON]
-        if (current or self.instance.pk is None) and len(references) != 1:
-            raise ValidationError(
-                _("A household has exactly one reference person; this one would have %(n)d.")
-                % {"n": len(references)}
-            )
-        people = [d["person"] for d in current if d.get("person")]
-        if len({person.pk for person in people}) != len(people):
-            raise ValidationError(_("A person is listed twice as a current member."))
-        elsewhere = (
-            HouseholdMembership.objects.filter(person__in=people, end_date__isnull=True)
-            .exclude(household_id=self.instance.pk)
-            .select_related("person", "household__address")
+        # The rules of household_memberships_edit, which saves the rows, shown on the form.
+        household_rows_check(
+            household=self.instance, current=current, new_household=self.instance.pk is None
         )
-        errors = [
-            _(
-                "%(person)s still belongs to the household at %(address)s; "
-                "a person belongs to one household at a time."
-            )
-            % {"person": membership.person, "address": membership.household.address}
-            for membership in elsewhere
-        ]
-        if errors:
-            raise ValidationError(errors)
-
-    @property
-    def initial_forms(self):
-        # Save the rows that stop being the current reference person first: the
-        # database allows one current reference person per household at any moment.
-        def becomes_current_reference(form) -> bool:
-            data = getattr(form, "cleaned_data", None) or {}
-            return (
-                data.get("relation") == Relation.REFERENCE_PERSON
-                and not data.get("end_date")
-                and not data.get("DELETE")
-            )
-
-        return sorted(super().initial_forms, key=becomes_current_reference)
 
 
 class HouseholdMembershipInline(MembershipInline):
@@ -139,3 +110,33 @@ class HouseholdAdmin(PurposeAskedAdmin):
         if self.has_add_permission(request) and search_purpose_recent(request) is None:
             return search_purpose_redirect(request, reverse("admin:registry_household_add"))
         return super().add_view(request, form_url, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The outermost transaction of the request: the household, its memberships, their
+        # sources and the admin's log commit together, and the events go out right after.
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model), durable=True):
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            # The rows passed the formset's check, but someone else changed a member's
+            # household before they were saved: nothing was saved; say why.
+            messages.error(
+                request,
+                _("The household was not saved: %(reason)s") % {"reason": " ".join(error.messages)},
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_formset(self, request, form, formset, change):
+        if not isinstance(formset, HouseholdMembershipFormSet):
+            return super().save_formset(request, form, formset, change)
+        # The formset puts the posted values on its rows; the service saves them.
+        saved = formset.save(commit=False)
+        household_memberships_edit(
+            household=form.instance,
+            saved=saved,
+            deleted=formset.deleted_objects,
+            actor=request.user,
+            new_household=not change,
+        )
+        formset.save_m2m()
+        return None
