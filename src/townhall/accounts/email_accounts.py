@@ -32,7 +32,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from townhall.accounts.durations import duration_text
 from townhall.accounts.models import User
+from townhall.languages import interface_language
 from townhall.messaging.errors import PermanentFailure
 from townhall.messaging.secret_values import SecretSource, secret_sources
 from townhall.messaging.services import EmailRecipient, message_send, templates_missing
@@ -46,7 +48,6 @@ LINK_SOURCE = "accounts.email-link"
 SIGN_IN_LINK_TEMPLATE = "account-sign-in-link"
 VERIFY_TEMPLATE = "account-verify"
 ALREADY_REGISTERED_TEMPLATE = "account-already-registered"
-LINK_VALIDITY = {"minutes": str(LINK_MAX_AGE // 60)}
 TEMPLATES = [SIGN_IN_LINK_TEMPLATE, VERIFY_TEMPLATE, ALREADY_REGISTERED_TEMPLATE]
 
 
@@ -70,7 +71,7 @@ class RegistrationForm(forms.Form):
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     password = forms.CharField(
-        label=_("Password (optional)"),
+        label=_("Password"),  # the form marks a field that is not required itself
         required=False,
         strip=False,
         help_text=_(
@@ -218,7 +219,7 @@ def account_register(*, form: RegistrationForm) -> User | None:
     existing = User.objects.filter(username=data["email"]).first()
     if existing is not None:
         if existing.is_resident and existing.is_active:
-            _send(existing, ALREADY_REGISTERED_TEMPLATE, purpose="link", context=LINK_VALIDITY)
+            _send(existing, ALREADY_REGISTERED_TEMPLATE, purpose="link", valid_for=LINK_MAX_AGE)
         return None
     user = User(
         kind=User.Kind.RESIDENT,
@@ -236,7 +237,7 @@ def account_register(*, form: RegistrationForm) -> User | None:
         user,
         VERIFY_TEMPLATE,
         purpose="verify",
-        context={"hours": str(VERIFY_MAX_AGE // 3600)},
+        valid_for=VERIFY_MAX_AGE,
         idempotency_key=f"account-verify-{user.pk}",
     )
     return user
@@ -253,7 +254,9 @@ def sign_in_link_send(*, email: str, next_url: str = "") -> None:
         username=email.strip().lower(), kind=User.Kind.RESIDENT, is_active=True
     ).first()
     if user is not None:
-        _send(user, SIGN_IN_LINK_TEMPLATE, purpose="link", context=LINK_VALIDITY, next_url=next_url)
+        _send(
+            user, SIGN_IN_LINK_TEMPLATE, purpose="link", valid_for=LINK_MAX_AGE, next_url=next_url
+        )
 
 
 def _recipient(user: User) -> EmailRecipient:
@@ -268,11 +271,25 @@ def _recipient(user: User) -> EmailRecipient:
     )
 
 
-def _send(user, template, *, purpose, context, next_url="", idempotency_key=None):
+def link_validity(seconds: int, language: str) -> dict[str, str]:
+    """The values that say how long a link works, for the account mails.
+
+    ``validity`` is the time in words in the language of the mail ("24 uur",
+    "15 minutes"). Templates loaded before it existed (staff may have changed
+    them, so ``load_message_templates`` is not forced on them) declare
+    ``minutes`` or ``hours`` instead and still get those.
+    """
+    with translation.override(interface_language(language)):
+        validity = duration_text(seconds)
+    return {"validity": validity, "minutes": str(seconds // 60), "hours": str(seconds // 3600)}
+
+
+def _send(user, template, *, purpose, valid_for, next_url="", idempotency_key=None):
+    recipient = _recipient(user)
     message_send(
-        recipient=_recipient(user),
+        recipient=recipient,
         template=template,
-        context=context,
+        context=link_validity(valid_for, recipient.language),
         urgent=True,
         idempotency_key=idempotency_key,
         secret_source=LINK_SOURCE,

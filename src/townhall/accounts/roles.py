@@ -27,6 +27,8 @@ from townhall.accounts.models import User
 
 VIEW_CHANGE = ("view", "change")
 START_ASSISTED_SESSION = "accounts.start_assisted_session"
+# townhall.messaging.broadcasts.URGENT_PERMISSION; checked there as well.
+SEND_URGENT_BROADCAST = "messaging.send_urgent_broadcast"
 MANAGE = ("view", "add", "change")
 
 
@@ -84,6 +86,9 @@ ROLES: dict[str, Role] = {
                 *_perms("municipality", "department"),
                 # Messaging: write and send announcements, keep the message templates.
                 *_perms("messaging", "broadcast", ("view", "add")),
+                # An urgent warning (storm, water cut) whose text messages also go
+                # during the SMS quiet hours: the department that writes the alerts.
+                SEND_URGENT_BROADCAST,
                 *_perms("messaging", "messagetemplate", MANAGE),
                 *_perms("messaging", "templatetext", (*MANAGE, "delete")),
             ),

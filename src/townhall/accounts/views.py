@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from joserfc.errors import JoseError
 from requests import RequestException
 
 from townhall.accounts import email_accounts, oidc, services
 from townhall.accounts.assurance import Assurance, set_session_assurance
+from townhall.accounts.durations import duration_text
 from townhall.accounts.email_rate_limits import account_email_wait
 from townhall.accounts.forms import EmailSignInForm
 from townhall.accounts.throttling import client_ip_address
@@ -158,8 +158,9 @@ def _send_link(request, next_url):
         request,
         _(
             "If an account exists for this address, we sent a sign-in "
-            "link to it. The link works once, for 15 minutes."
-        ),
+            "link to it. The link works once, for %(validity)s."
+        )
+        % {"validity": duration_text(email_accounts.LINK_MAX_AGE)},
     )
     return redirect(f"{reverse('accounts:sign_in')}?{urlencode({'next': next_url})}")
 
@@ -175,14 +176,10 @@ def _is_address(text: str) -> bool:
 
 
 def _too_many_text(wait_seconds: int) -> str:
-    minutes = max(1, -(-wait_seconds // 60))
-    return ngettext(
+    return _(
         "We sent too many e-mails for this address or from your connection. "
-        "For your safety we send no more for now. Please try again in %(minutes)s minute.",
-        "We sent too many e-mails for this address or from your connection. "
-        "For your safety we send no more for now. Please try again in %(minutes)s minutes.",
-        minutes,
-    ) % {"minutes": minutes}
+        "For your safety we send no more for now. Please try again in %(wait)s."
+    ) % {"wait": duration_text(wait_seconds)}
 
 
 def _sign_in_page(request, next_url, form, *, status):

@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from townhall.languages import FALLBACK, INTERFACE, NAMES
-from townhall.messaging.broadcasts import Selection
+from townhall.messaging.broadcasts import URGENT_PERMISSION, Selection
 from townhall.messaging.compose import AnnouncementText, announcement_problems
+from townhall.messaging.sms import sms_settings
 from townhall.registry.models import Person
 from townhall.registry.preferences import Topic
 from townhall.registry.selectors import street_names_of_residents
@@ -63,6 +64,10 @@ class ComposeForm(forms.Form):
             "News and waste collection days reach only residents who agreed to receive them."
         ),
     )
+    urgent = forms.BooleanField(
+        label=_("Urgent: send the text messages at once, also during the quiet hours"),
+        required=False,
+    )
     subject_nl = forms.CharField(
         label=_("Subject"), max_length=150, error_messages={"required": _("Give a subject.")}
     )
@@ -95,8 +100,16 @@ class ComposeForm(forms.Form):
         label=_("SMS text"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, person_results=None, **kwargs):
+    def __init__(self, *args, person_results=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.may_send_urgent = bool(user is not None and user.has_perm(URGENT_PERMISSION))
+        start, end = sms_settings()["QUIET_HOURS"]
+        if start != end:
+            self.fields["urgent"].help_text = _(
+                "Only for a warning that cannot wait until the morning, such as a storm or "
+                "a water cut. Otherwise text messages sent between %(start)s and %(end)s "
+                "wait until %(end)s."
+            ) % {"start": start, "end": end}
         self.fields["street"].choices = [("", _("Choose a street"))] + [
             (street, street) for street in street_names_of_residents()
         ]
@@ -129,6 +142,19 @@ class ComposeForm(forms.Form):
             self.add_error("street", _("Choose a street."))
         if audience == "person" and not data.get("person"):
             self.add_error("person", _("Search for the resident by name and choose them."))
+        if data.get("urgent"):
+            if not self.may_send_urgent:
+                self.add_error(
+                    "urgent",
+                    _(
+                        "You may not send urgent announcements. Leave this unticked, "
+                        "or ask a colleague who may."
+                    ),
+                )
+            elif data.get("topic") and data["topic"] != Topic.ALERTS:
+                self.add_error(
+                    "urgent", _("Only an urgent alert can be urgent: choose that topic.")
+                )
         age_min, age_max = data.get("age_min"), data.get("age_max")
         if age_min is not None and age_max is not None and age_min > age_max:
             self.add_error("age_max", _("The highest age is lower than the lowest."))

@@ -5,7 +5,9 @@
    digital channel. :func:`broadcast_preview` counts them per channel and
    language before anything is sent.
 2. :func:`broadcast_send` writes the broadcast and enqueues its preparation
-   on the ``bulk`` queue.
+   on the ``bulk`` queue; an urgent broadcast (a storm, a water cut; it needs
+   :data:`URGENT_PERMISSION` when staff send it) does all its work on the
+   ``urgent`` queue instead, and its text messages skip the SMS quiet hours.
 3. :func:`broadcast_prepare` splits the recipients into parts of
    ``PART_SIZE``; :func:`broadcast_prepare_part` (one task per part, so all
    bulk workers help) writes one message per recipient in batches, each batch
@@ -47,6 +49,7 @@ from townhall.registry.models import Person
 from townhall.registry.preferences import CONSENT_TOPICS, Channel
 
 PREPARE_BATCH = 1000
+URGENT_PERMISSION = "messaging.send_urgent_broadcast"
 
 
 @dataclass(frozen=True)
@@ -165,26 +168,36 @@ def broadcast_send(
     selection: Selection,
     context: Mapping[str, object] | None = None,
     sent_by=None,
+    urgent: bool = False,
 ) -> Broadcast:
-    """Send an announcement to everyone in ``selection``; the fan-out runs as a bulk task."""
+    """Send an announcement to everyone in ``selection``; the fan-out runs as a task.
+
+    ``urgent`` puts the work and the messages on the urgent queue and lets the
+    text messages go during the quiet hours. A staff member needs
+    :data:`URGENT_PERMISSION` for it (checked here as well as in the form, so no
+    caller skips it); a module sending on its own (``sent_by`` None) decides.
+    """
     template = template_for(template)
     missing = sorted(set(template.placeholders) - set(context or {}))
     if missing:
         raise MessagingError(_("No value was given for {{ %(name)s }}.") % {"name": missing[0]})
+    if urgent and sent_by is not None and not sent_by.has_perm(URGENT_PERMISSION):
+        raise MessagingError(_("You may not send urgent announcements."))
     broadcast = Broadcast.objects.create(
         template=template,
         context=dict(context or {}),
         selection=selection.as_json(),
         selection_label=selection.label()[:300],
         created_by=sent_by,
+        urgent=urgent,
     )
-    broadcast_prepare_enqueue(broadcast.pk)
+    broadcast_prepare_enqueue(broadcast.pk, queue=broadcast.queue)
     return broadcast
 
 
 def broadcast_prepare(broadcast_id: int) -> Broadcast:
     """Split the broadcast's recipients into parts and enqueue one task per part
-    (on the bulk queue, so every bulk worker helps); safe to run again."""
+    (on the broadcast's queue, so every worker of it helps); safe to run again."""
     broadcast = Broadcast.objects.get(pk=broadcast_id)
     if broadcast.state != Broadcast.State.PREPARING:
         return broadcast
@@ -204,7 +217,7 @@ def broadcast_prepare(broadcast_id: int) -> Broadcast:
             )
         open_parts = list(broadcast.parts.filter(done=False).values_list("pk", flat=True))
         for part_id in open_parts:
-            broadcast_prepare_part_enqueue(part_id)
+            broadcast_prepare_part_enqueue(part_id, queue=broadcast.queue)
         if not open_parts:  # every part was written; only the closing step was missed
             _broadcast_prepared(broadcast.pk)
     broadcast_finish_if_done(broadcast.pk)
@@ -266,7 +279,7 @@ def broadcast_prepare_part(part_id: int) -> None:
                 channels=usable,
                 context=broadcast.context,
                 topic=template.topic,
-                queue=Message.Queue.BULK,
+                queue=broadcast.queue,
                 municipality_name=names.get(person.language, names["nl"]),
             )
             message.broadcast = broadcast
@@ -287,7 +300,7 @@ def broadcast_prepare_part(part_id: int) -> None:
                     .values_list("pk", flat=True)
                 )
             for start in range(0, len(ids), _chunk_size()):
-                chunk_enqueue(ids[start : start + _chunk_size()])
+                chunk_enqueue(ids[start : start + _chunk_size()], queue=broadcast.queue)
     with transaction.atomic():
         # Parts that finish at the same moment take turns here; otherwise each
         # could see the other still open, and neither would close the broadcast.

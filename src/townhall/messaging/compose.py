@@ -3,20 +3,24 @@
 1. Staff write a subject and text in Dutch (required), and if they want in
    French and English, plus an SMS text per language
    (:class:`AnnouncementText`). An empty SMS text becomes the subject and the
-   text, shortened to at most :data:`SMS_MAX_SEGMENTS` SMS parts
-   (:func:`sms_default`).
+   text, cut after a whole word to at most :data:`SMS_MAX_SEGMENTS` SMS parts
+   (:func:`sms_default`). Its placeholders stay whole and are filled per
+   recipient; the cut leaves room for long names (:func:`sms_room`).
 2. :func:`announcement_problems` checks the texts as a template's texts are
-   checked, so the preview can show what is wrong before anything is written.
+   checked (the SMS text made from the text too), so the preview shows what
+   is wrong before anything is written, never the send button.
 3. :func:`announcement_texts` gives the text per channel and language; the
    preview renders it for a sample recipient, the template gets it on sending.
 4. :func:`announcement_send` writes an ad-hoc :class:`MessageTemplate` with
    those texts, checks it for the languages given only (recipients in another
    language get the Dutch text) and hands it to
-   :func:`~townhall.messaging.broadcasts.broadcast_send`.
+   :func:`~townhall.messaging.broadcasts.broadcast_send`, urgent (SMS also in
+   the quiet hours) when the sender may and says so.
 """
 
+import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -25,11 +29,24 @@ from django.db import transaction
 from townhall.messaging.broadcasts import Selection, broadcast_send
 from townhall.messaging.models import Broadcast, MessageKind, MessageTemplate
 from townhall.messaging.sms import sms_length
-from townhall.messaging.templates import template_problems, template_text_save, text_errors
+from townhall.messaging.templates import (
+    PLACEHOLDER,
+    template_problems,
+    template_text_save,
+    text_errors,
+)
 from townhall.registry.preferences import Channel
 
 SMS_MAX_SEGMENTS = 2
 SHORTENED = " ..."  # GSM-7, so a shortened text does not switch to the smaller UCS-2 parts
+# Room kept for the recipient's names when a derived SMS text is measured, in
+# characters of the SMS alphabet: the text is cut once for everybody, and the
+# names are filled in per recipient afterwards. Longer than the longest names
+# of the demo register (19, 25 and 38 characters).
+NAME_ROOM = {"given_names": 30, "family_name": 30, "full_name": 50}
+MUNICIPALITY_ROOM = 40  # when no municipality is configured (tests, a new installation)
+# A placeholder written without its spaces, so that splitting at spaces keeps it whole.
+_TIGHT = re.compile(r"{{([a-z][a-z0-9_]*)}}")
 
 
 @dataclass(frozen=True)
@@ -41,25 +58,70 @@ class AnnouncementText:
     body: str
     sms: str = ""
 
-    def sms_text(self) -> str:
-        return self.sms.strip() or sms_default(self.subject, self.body)
+    def sms_text(self, room: Mapping[str, str] | None = None) -> str:
+        """The SMS text as written, or else the one made from the subject and text
+        (:func:`sms_default`), measured with ``room`` (default :func:`sms_room`)."""
+        if self.sms.strip():
+            return self.sms.strip()
+        return sms_default(
+            self.subject, self.body, room=sms_room(self.language) if room is None else room
+        )
+
+    @property
+    def sms_is_default(self) -> bool:
+        return not self.sms.strip()
 
 
-def sms_default(subject: str, body: str) -> str:
-    """Subject and text as one SMS of at most :data:`SMS_MAX_SEGMENTS` parts,
-    cut at a word and marked with " ..." when it is longer."""
-    text = " ".join(f"{subject.strip()}: {body.strip()}".split())
-    if sms_length(text).segments <= SMS_MAX_SEGMENTS:
-        return text
-    words = text.split(" ")
-    low, high = 1, len(words)  # the most words that still fit, by bisection
-    while low < high:
-        middle = (low + high + 1) // 2
-        if sms_length(" ".join(words[:middle]) + SHORTENED).segments <= SMS_MAX_SEGMENTS:
-            low = middle
-        else:
-            high = middle - 1
-    return " ".join(words[:low]) + SHORTENED
+def sms_room(language: str) -> dict[str, str]:
+    """What the recipient's placeholders are measured as: the municipality's own
+    name in ``language``, and :data:`NAME_ROOM` characters for the names."""
+    from townhall.municipality.selectors import municipality_get_active
+
+    municipality = municipality_get_active()
+    name = municipality.localized_name(language) if municipality else ""
+    room = {key: "x" * width for key, width in NAME_ROOM.items()}
+    room["municipality"] = name or "x" * MUNICIPALITY_ROOM
+    return room
+
+
+def sms_default(subject: str, body: str, *, room: Mapping[str, str]) -> str:
+    """Subject and text as one SMS of at most :data:`SMS_MAX_SEGMENTS` parts.
+
+    The placeholders stay in the text, each one whole, and are filled per
+    recipient when the message is written. The length is measured with each
+    placeholder filled with its ``room`` value (a placeholder without one counts
+    as written), so that the text still fits once the longest name is in. A
+    text that does not fit is cut after a whole word (never inside a
+    placeholder) and marked with " ...".
+    """
+    subject = " ".join(subject.split())
+    separator = " " if subject[-1:] in ".!?:" else ": "
+    text = f"{subject}{separator}{' '.join(body.split())}" if subject else " ".join(body.split())
+    words = PLACEHOLDER.sub(lambda match: "{{" + match.group(1) + "}}", text).split(" ")
+
+    def fits(candidate: list[str], ending: str = "") -> bool:
+        filled = _TIGHT.sub(
+            lambda match: room.get(match.group(1), "{{ " + match.group(1) + " }}"),
+            " ".join(candidate) + ending,
+        )
+        return sms_length(filled).segments <= SMS_MAX_SEGMENTS
+
+    if not fits(words):
+        low, high = 0, len(words)  # the most words that still fit, by bisection
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits(words[:middle], SHORTENED):
+                low = middle
+            else:
+                high = middle - 1
+        words = words[:low]
+        # "afgesloten, ..." reads as a slip; "afgesloten ..." as a cut.
+        while words and not words[-1].rstrip(",;:-–"):
+            words.pop()  # a French " :" standing on its own
+        if words:
+            words[-1] = words[-1].rstrip(",;:-–")
+        words.append(SHORTENED.strip())
+    return _TIGHT.sub(lambda match: "{{ " + match.group(1) + " }}", " ".join(words))
 
 
 def announcement_texts(texts: Iterable[AnnouncementText]) -> dict[tuple[str, str], tuple[str, str]]:
@@ -82,8 +144,10 @@ def announcement_problems(texts: Iterable[AnnouncementText]) -> dict[tuple[str, 
         )
         if errors:
             problems[(text.language, "text")] = errors
-        if text.sms.strip():
-            errors = text_errors(subject="", body=text.sms, declared=[], channel=Channel.SMS)
+        if text.sms.strip() or not errors:
+            # The SMS text made from a sound text is sound too; checked all the same,
+            # so that a slip shows here rather than at "Send now".
+            errors = text_errors(subject="", body=text.sms_text(), declared=[], channel=Channel.SMS)
             if errors:
                 problems[(text.language, "sms")] = errors
     return problems
@@ -116,8 +180,16 @@ def announcement_template_create(*, topic: str, texts: list[AnnouncementText]) -
 
 @transaction.atomic
 def announcement_send(
-    *, topic: str, texts: list[AnnouncementText], selection: Selection, sent_by
+    *,
+    topic: str,
+    texts: list[AnnouncementText],
+    selection: Selection,
+    sent_by,
+    urgent: bool = False,
 ) -> Broadcast:
-    """Write the announcement's template and send it to ``selection`` (fan-out as a task)."""
+    """Write the announcement's template and send it to ``selection`` (fan-out as a
+    task); ``urgent`` as in :func:`~townhall.messaging.broadcasts.broadcast_send`."""
     template = announcement_template_create(topic=topic, texts=texts)
-    return broadcast_send(template=template, selection=selection, context={}, sent_by=sent_by)
+    return broadcast_send(
+        template=template, selection=selection, context={}, sent_by=sent_by, urgent=urgent
+    )

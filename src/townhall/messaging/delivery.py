@@ -3,7 +3,8 @@
 1. :func:`~townhall.messaging.services.message_send` commits the message as
    ``queued`` with the change that caused it, and enqueues a task after the
    commit: personal messages on the ``default`` or ``urgent`` queue, broadcasts
-   in chunks on ``bulk``, so a newsletter never waits in front of a decision.
+   in chunks on ``bulk`` (an urgent one on ``urgent``), so a newsletter never
+   waits in front of a decision.
 2. The task *claims* each message with one conditional UPDATE (queued or
    retrying, and due → sending). A second task for the same message claims
    nothing, so a message enqueued twice is still sent once.
@@ -93,7 +94,8 @@ def messages_claim(ids: Iterable[int]) -> list[Message]:
 
 
 def message_deliver(message_id: int) -> None:
-    """Deliver one personal message (the task body)."""
+    """Deliver one message (the task body): a personal one, or one of a broadcast
+    on its own (a text message held for the quiet hours, a retry)."""
     for message in messages_claim([message_id]):
         try:
             handover = channels[message.channel].deliver(message)
@@ -101,6 +103,9 @@ def message_deliver(message_id: int) -> None:
             result_record(message, error)
         else:
             result_record(message, handover)
+        if message.broadcast_id:
+            # It may be the broadcast's last message on its way.
+            broadcast_finish_if_done(message.broadcast_id)
 
 
 def messages_deliver(message_ids: list[int]) -> None:
@@ -276,7 +281,7 @@ def messages_sweep() -> dict[str, int]:
         Q(enqueued_at__isnull=True)
         | Q(enqueued_at__lt=now - timedelta(seconds=config["QUEUED_TIMEOUT"]))
     )
-    requeued = messages_enqueue(lost.only("pk", "queue"))
+    requeued = messages_enqueue(lost.only("pk", "queue", "broadcast_id"))
     return {
         "taken_back": len(taken_back),
         "requeued": requeued,
@@ -290,10 +295,10 @@ def broadcasts_resume(before) -> int:
     from townhall.messaging.models import Broadcast
 
     stalled = list(
-        Broadcast.objects.filter(
-            state=Broadcast.State.PREPARING, created_at__lt=before
-        ).values_list("pk", flat=True)
+        Broadcast.objects.filter(state=Broadcast.State.PREPARING, created_at__lt=before).only(
+            "pk", "urgent"
+        )
     )
-    for broadcast_id in stalled:
-        broadcast_prepare_enqueue(broadcast_id)
+    for broadcast in stalled:
+        broadcast_prepare_enqueue(broadcast.pk, queue=broadcast.queue)
     return len(stalled)

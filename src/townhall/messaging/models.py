@@ -103,6 +103,9 @@ class Broadcast(models.Model):
         _("state"), max_length=10, choices=State.choices, default=State.PREPARING
     )
     recipients_total = models.PositiveIntegerField(_("recipients"), default=0)
+    # An urgent warning (a storm, a water cut) goes on the urgent queue, ahead of
+    # bulk work, and its text messages also go during the SMS quiet hours.
+    urgent = models.BooleanField(_("urgent"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -113,9 +116,20 @@ class Broadcast(models.Model):
         verbose_name = _("broadcast")
         verbose_name_plural = _("broadcasts")
         ordering = ["-created_at"]
+        permissions = [
+            (
+                "send_urgent_broadcast",
+                _("Can send an urgent announcement (text messages also during the quiet hours)"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.template.name}: {self.selection_label}"
+
+    @property
+    def queue(self) -> str:
+        """The queue of its work and its messages: urgent, or else bulk."""
+        return Message.Queue.URGENT if self.urgent else Message.Queue.BULK
 
 
 class BroadcastPart(models.Model):

@@ -56,34 +56,39 @@ def message_enqueue(message: Message, *, run_after: datetime | None = None) -> N
 
 
 def messages_enqueue(messages: Iterable[Message]) -> int:
-    """Put many messages on their queues: personal ones one by one, bulk ones in chunks."""
-    chunk: list[int] = []
+    """Put many messages on their queues: personal ones one by one, those of a
+    broadcast (bulk, or urgent for an urgent one) in chunks on their queue."""
+    chunks: dict[str, list[int]] = {}
     count = 0
     for message in messages:
         count += 1
-        if message.queue != Message.Queue.BULK:
+        if message.queue != Message.Queue.BULK and message.broadcast_id is None:
             message_enqueue(message)
             continue
+        chunk = chunks.setdefault(message.queue, [])
         chunk.append(message.pk)
         if len(chunk) >= settings.TOWNHALL_MESSAGING["CHUNK_SIZE"]:
-            chunk_enqueue(chunk)
-            chunk = []
-    if chunk:
-        chunk_enqueue(chunk)
+            chunk_enqueue(chunk, queue=message.queue)
+            chunks[message.queue] = []
+    for queue, chunk in chunks.items():
+        if chunk:
+            chunk_enqueue(chunk, queue=queue)
     return count
 
 
-def chunk_enqueue(message_ids: list[int]) -> None:
-    """Put one chunk of bulk messages on the bulk queue after the commit."""
+def chunk_enqueue(message_ids: list[int], *, queue: str = Message.Queue.BULK) -> None:
+    """Put one chunk of a broadcast's messages on ``queue`` (bulk, or urgent for an
+    urgent broadcast) after the commit."""
     Message.objects.filter(pk__in=message_ids).update(enqueued_at=timezone.now())
-    enqueue_after_commit(task_get("messages_deliver_task"), list(message_ids))
+    deliver = task_get("messages_deliver_task").using(queue_name=queue)
+    enqueue_after_commit(deliver, list(message_ids))
 
 
-def broadcast_prepare_enqueue(broadcast_id: int) -> None:
-    """Enqueue the fan-out of a broadcast after the commit."""
-    enqueue_after_commit(task_get("broadcast_prepare_task"), broadcast_id)
+def broadcast_prepare_enqueue(broadcast_id: int, *, queue: str = Message.Queue.BULK) -> None:
+    """Enqueue the fan-out of a broadcast after the commit, on the broadcast's queue."""
+    enqueue_after_commit(task_get("broadcast_prepare_task").using(queue_name=queue), broadcast_id)
 
 
-def broadcast_prepare_part_enqueue(part_id: int) -> None:
+def broadcast_prepare_part_enqueue(part_id: int, *, queue: str = Message.Queue.BULK) -> None:
     """Enqueue the preparation of one part of a broadcast after the commit."""
-    enqueue_after_commit(task_get("broadcast_prepare_part_task"), part_id)
+    enqueue_after_commit(task_get("broadcast_prepare_part_task").using(queue_name=queue), part_id)

@@ -5,7 +5,10 @@ Nothing here writes. Opening a person's messages is a logged look at the
 person: the page writes the access log (a service) before it calls a read here.
 """
 
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Max, Min, Q, QuerySet
 
 from townhall.keyset import KeysetPage, keyset_page
 from townhall.messaging.models import (
@@ -93,6 +96,41 @@ def broadcast_counts(*, broadcast: Broadcast) -> dict[tuple[str, str], int]:
         .annotate(n=Count("pk"))
         .values_list("channel", "state", "n")
     }
+
+
+@dataclass(frozen=True)
+class BroadcastWaiting:
+    """Why the broadcast's messages that are still on their way wait, and until when."""
+
+    quiet_hours: int  # text messages held until the quiet hours end
+    quiet_hours_until: datetime | None
+    retrying: int  # failed for a moment, tried again later
+    retrying_next: datetime | None
+    in_queue: int  # due now: a worker takes them next
+
+
+def broadcast_waiting(*, broadcast: Broadcast, now: datetime) -> BroadcastWaiting:
+    """The broadcast's waiting messages by reason (one query on its (broadcast,
+    state) index). A queued message with a next attempt in the future waits for
+    the end of the SMS quiet hours: nothing else holds a queued message back."""
+    later = Q(next_attempt_at__gt=now)
+    queued, retrying = Q(state=Message.State.QUEUED), Q(state=Message.State.RETRYING)
+    found = Message.objects.filter(
+        broadcast=broadcast, state__in=(Message.State.QUEUED, Message.State.RETRYING)
+    ).aggregate(
+        quiet=Count("pk", filter=queued & later),
+        quiet_until=Max("next_attempt_at", filter=queued & later),
+        retrying=Count("pk", filter=retrying & later),
+        retrying_next=Min("next_attempt_at", filter=retrying & later),
+        due=Count("pk", filter=~later),
+    )
+    return BroadcastWaiting(
+        quiet_hours=found["quiet"],
+        quiet_hours_until=found["quiet_until"],
+        retrying=found["retrying"],
+        retrying_next=found["retrying_next"],
+        in_queue=found["due"],
+    )
 
 
 def broadcast_letters_waiting(*, broadcast: Broadcast) -> int:

@@ -1,9 +1,11 @@
 """The messaging tasks.
 
 Personal messages go one task per message on ``default`` (``urgent`` when the
-sender says so); broadcasts go in chunks on ``bulk``. Workers for ``urgent``
-and ``default`` run apart from the bulk worker (``run_demo`` starts both), so
-an announcement to thousands never delays a decision.
+sender says so); broadcasts go in chunks on ``bulk``, an urgent broadcast's on
+``urgent`` (the queue is chosen when the task is enqueued; the names below are
+the defaults). Workers for ``urgent`` and ``default`` run apart from the bulk
+worker (``run_demo`` starts both), so an announcement to thousands never
+delays a decision, and a storm warning never waits behind a newsletter.
 
 This module calls the work modules and registers each task by name with
 :mod:`townhall.messaging.queueing`, through which the work modules enqueue the

@@ -67,12 +67,28 @@ def compact_person_number(value: str) -> str:
     return nn.compact(str(value or ""))
 
 
-def parse_person_number(value: str, *, field: str = "national_number") -> PersonNumber:
-    """Validate a national register or bis number; raise ValidationError naming ``field``."""
+# What a resident reads when the number is wrong although it has its 11 digits: a
+# typo, most likely. The arithmetic of the check is for staff (``for_staff``).
+NOT_RIGHT = _("This national register number is not right. Check it on the identity card.")
+
+
+def parse_person_number(
+    value: str, *, field: str = "national_number", for_staff: bool = False
+) -> PersonNumber:
+    """Validate a national register or bis number; raise ValidationError naming ``field``.
+
+    A number of 11 digits that is still wrong gets a plain message
+    (:data:`NOT_RIGHT`); ``for_staff`` (the register's admin, the counter, the
+    importers) adds what exactly is wrong: the check digits or the birth date.
+    """
     number = compact_person_number(value)
 
     def fail(message):
         raise ValidationError({field: message})
+
+    def wrong(detail):
+        # Eleven digits, but not a number anyone has: the resident checks the card.
+        fail(f"{NOT_RIGHT} {detail}" if for_staff else NOT_RIGHT)
 
     if number and not number.isdigit():
         fail(_("A national register or bis number has only digits (dots and dashes allowed)."))
@@ -85,14 +101,14 @@ def parse_person_number(value: str, *, field: str = "national_number") -> Person
         kind = ssn.guess_type(number)
         ssn.validate(number)
     except stdnum_errors.InvalidChecksum:
-        fail(
+        wrong(
             _(
                 "The check digits do not match: 97 minus the first nine digits modulo 97 "
                 "(with a 2 in front for people born in 2000 or later) must give the last two."
             )
         )
     except stdnum_errors.ValidationError:
-        fail(
+        wrong(
             _(
                 "The first six digits do not form a possible birth date (YYMMDD, month 00-12, "
                 "plus 20 or 40 for a bis number)."
@@ -106,13 +122,13 @@ def parse_person_number(value: str, *, field: str = "national_number") -> Person
     day = known_date.day if known_date else None
     raw_day = int(number[4:6])
     if month and raw_day and raw_day > calendar.monthrange(year, month)[1]:
-        fail(
+        wrong(
             _("The birth date in this number does not exist: day %(day)d of month %(month)d.")
-            % {"day": raw_day, "month": month}
+            % {"day": raw_day, "month": month},
         )
     earliest_birth = datetime.date(year, month or 1, day or 1) if year else None
     if earliest_birth and earliest_birth > datetime.date.today():
-        fail(_("The birth date in this number lies in the future."))
+        wrong(_("The birth date in this number lies in the future."))
     # A bis number tells the sex only when its month was raised by 40.
     gender = scheme.get_gender(number)
     sex = gender.lower() if gender else None

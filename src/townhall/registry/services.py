@@ -84,7 +84,7 @@ def person_apply_national_number(person: Person, number: str | None) -> None:
         person.national_number_encrypted = ""
         person.national_number_masked = ""
         return
-    parsed = parse_person_number(number)
+    parsed = parse_person_number(number, for_staff=True)  # the admin and the importers
     errors = _number_disagreements(person, parsed)
     if errors:
         raise ValidationError(errors)
@@ -264,8 +264,9 @@ def person_update(*, person: Person, changes: dict, actor, source: str) -> Perso
 
 def person_find_by_national_number(number: str) -> Person | None:
     """Look a person up by number through the keyed hash (the number itself is not stored
-    in a searchable form). Raises ValidationError when the number is not valid."""
-    parsed = parse_person_number(number)
+    in a searchable form). Raises ValidationError when the number is not valid, with
+    the detail for staff: residents' forms check their number first."""
+    parsed = parse_person_number(number, for_staff=True)
     return Person.objects.filter(
         national_number_hash=protection.national_number_hash(parsed.number)
     ).first()

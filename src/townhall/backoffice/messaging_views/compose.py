@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from townhall.backoffice.messaging_forms import ComposeForm, SendForm
@@ -22,7 +23,7 @@ from townhall.languages import NAMES
 from townhall.messaging.broadcasts import broadcast_preview
 from townhall.messaging.compose import announcement_send
 from townhall.messaging.errors import MessagingError
-from townhall.messaging.sms import sms_length
+from townhall.messaging.sms import quiet_hours_end, sms_length, sms_settings
 from townhall.messaging.templates import render as render_text
 from townhall.messaging.templates import sample_recipient
 from townhall.municipality.selectors import municipality_get_active
@@ -35,7 +36,7 @@ SENT_TOKENS_KEY = "messaging_sent_tokens"
 @staff_permission_required("messaging.add_broadcast")
 def compose(request):
     if request.method != "POST":
-        return _compose_page(request, ComposeForm())
+        return _compose_page(request, ComposeForm(user=request.user))
     action = request.POST.get("action", "preview")
     search = request.POST.get("search", "")
     if action == "search" and not search.strip():
@@ -43,7 +44,7 @@ def compose(request):
         # look for, the writer meant the preview.
         action = "preview"
     results = person_list_by_name(term=search)
-    form = ComposeForm(request.POST, person_results=results)
+    form = ComposeForm(request.POST, person_results=results, user=request.user)
     if action in ("search", "edit"):
         # Back to the words: show what was typed without judging it yet.
         form._errors = ErrorDict()
@@ -84,6 +85,7 @@ def _send(request, form, preview):
             texts=form.texts(),
             selection=form.selection(),
             sent_by=request.user,
+            urgent=form.cleaned_data["urgent"],
         )
     except (MessagingError, ValidationError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
@@ -99,7 +101,8 @@ def _send(request, form, preview):
 
 
 def _preview(request, form) -> dict:
-    """Counts per channel and language, and each text as a sample recipient reads it."""
+    """Counts per channel and language, each text as a sample recipient reads it,
+    and whether the text messages would wait for the end of the quiet hours."""
     selection = form.selection()
     counts = broadcast_preview(selection=selection, topic=form.cleaned_data["topic"])
     texts = form.texts()
@@ -118,7 +121,7 @@ def _preview(request, form) -> dict:
                 "subject": render_text(text.subject, sample),
                 "body": render_text(text.body, sample),
                 "sms": sms,
-                "sms_is_default": not text.sms.strip(),
+                "sms_is_default": text.sms_is_default,
                 "sms_length": sms_length(sms),
             }
         )
@@ -127,7 +130,18 @@ def _preview(request, form) -> dict:
         if language not in written:
             fallback[NAMES.get(language, language)] += count
     channel_names = dict(Channel.choices)
+    urgent = form.cleaned_data["urgent"]
+    quiet_start, quiet_end = sms_settings()["QUIET_HOURS"]
+    sms_wait_until = None
+    if not urgent and counts.per_channel.get(Channel.SMS):
+        sms_wait_until = quiet_hours_end(timezone.now())
     return {
+        "urgent": urgent,
+        "quiet_hours": {"start": quiet_start, "end": quiet_end}
+        if quiet_start != quiet_end
+        else None,
+        "sms_wait_until": sms_wait_until,
+        "sms_recipients": counts.per_channel.get(Channel.SMS, 0),
         "selection_label": selection.label(),
         "topic_label": dict(form.fields["topic"].choices)[form.cleaned_data["topic"]],
         "counts": counts,

@@ -7,6 +7,7 @@ not by recipient (opening a person's messages asks why and is logged).
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from townhall.backoffice.messaging_views.access import staff_permission_required
 from townhall.messaging.broadcasts import ON_THE_WAY
@@ -16,9 +17,11 @@ from townhall.messaging.selectors import (
     broadcast_get,
     broadcast_letters_waiting,
     broadcast_page,
+    broadcast_waiting,
     message_counts,
     message_list_problems,
 )
+from townhall.messaging.sms import sms_settings
 from townhall.registry.admin.purposes import SearchPurposeForm
 from townhall.registry.models import AccessLogEntry
 from townhall.registry.preferences import Channel
@@ -95,6 +98,8 @@ def broadcast_detail(request, uuid):
     waiting_letters = broadcast_letters_waiting(broadcast=broadcast)
     on_the_way -= waiting_letters
     active = broadcast.state in (Broadcast.State.PREPARING, Broadcast.State.SENDING)
+    waiting = broadcast_waiting(broadcast=broadcast, now=timezone.now()) if on_the_way else None
+    quiet_start, quiet_end = sms_settings()["QUIET_HOURS"]
     return render(
         request,
         "backoffice/messaging/broadcast.html",
@@ -107,5 +112,7 @@ def broadcast_detail(request, uuid):
             "waiting_letters": waiting_letters,
             "failed": progress[Message.State.FAILED] + progress[Message.State.BOUNCED],
             "active": active,
+            "waiting": waiting,
+            "quiet_hours": {"start": quiet_start, "end": quiet_end},
         },
     )

@@ -62,6 +62,38 @@ def test_compose_and_preview_are_accessible(staff_page, live_server, width):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
+def test_the_readme_announcement_sent_as_urgent_shows_its_sms_and_progress(
+    staff_page, live_server, width, settings, tmp_path
+):
+    from townhall.messaging.sms import captured_sms
+    from townhall.messaging.tests.test_compose_sms import README_BODY, SUBJECT
+
+    settings.VAR_DIR = tmp_path  # the demo SMS capture of this test
+    page = staff_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + "/backoffice/berichten/nieuw/")
+    page.get_by_role("combobox", name="Street").select_option("Kerkstraat")
+    page.get_by_label("urgent alerts (water, storm, road works at your door)").check()
+    page.get_by_label("Urgent: send the text messages at once").check()
+    page.get_by_label("Subject").first.fill(SUBJECT)
+    page.get_by_label("Text", exact=True).first.fill(README_BODY)
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("button", name="Continue to send").click()
+
+    expect(page.get_by_role("heading", name="The text message that goes out")).to_be_visible()
+    expect(page.locator(".sms-body")).to_contain_text("Dank u. Gemeente")
+    expect(page.locator("main")).to_contain_text("The text messages go at once")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Send now to 5 residents").click()
+
+    expect(page.locator("main")).to_contain_text("text messages also go during the quiet hours")
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    [sms] = captured_sms()
+    assert "{{" not in sms.text
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 def test_my_messages_is_accessible(page, live_server, templates, width):
     person, user, _number = resident("An", "Claeys", "800101002", email="an@example.org")
     message = message_send(

@@ -83,8 +83,8 @@ def test_broadcast_detail(client, outbox, django_assert_num_queries):
     broadcast = Broadcast.objects.filter(selection_label__icontains="Kerkstraat").get()
     url = f"/backoffice/berichten/verzending/{broadcast.uuid}/"
     # The broadcast with template and sender, its counts per channel and state,
-    # its letters waiting in a batch, and its texts.
-    counted(client, url, django_assert_num_queries, REQUEST + SHELL + 4)
+    # its letters waiting in a batch, why its messages on their way wait, and its texts.
+    counted(client, url, django_assert_num_queries, REQUEST + SHELL + 5)
 
 
 def test_person_message_log(client, outbox, django_assert_num_queries):

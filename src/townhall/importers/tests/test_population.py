@@ -378,10 +378,15 @@ def test_an_interrupted_import_resumes_after_the_last_committed_batch(
 EXPECTED_REJECTIONS = [
     (
         2,
-        "national_number: The check digits do not match: 97 minus the first nine digits "
+        "national_number: This national register number is not right. Check it on the "
+        "identity card. The check digits do not match: 97 minus the first nine digits "
         "modulo 97 (with a 2 in front for people born in 2000 or later) must give the last two.",
     ),
-    (3, "national_number: The birth date in this number does not exist: day 31 of month 2."),
+    (
+        3,
+        "national_number: This national register number is not right. Check it on the "
+        "identity card. The birth date in this number does not exist: day 31 of month 2.",
+    ),
     (4, "birth_date: The birth date does not match the national register number."),
     (
         5,

@@ -1,7 +1,8 @@
 """Text messages through the SMS gateways (:mod:`townhall.messaging.sms`).
 
 A non-urgent text that falls in the quiet hours waits until they end; an
-urgent one (a storm, a water cut) goes at once.
+urgent one (on the urgent queue: a personal message sent as urgent, or one of
+an urgent broadcast, such as a storm warning) goes at once.
 """
 
 from django.conf import settings

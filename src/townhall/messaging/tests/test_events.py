@@ -174,7 +174,7 @@ def test_a_sign_in_link_keeps_the_accounts_own_address(templates, committed):
     message = message_send(
         recipient=recipient,
         template="account-sign-in-link",
-        context={"minutes": "15"},
+        context={"validity": "15 minutes"},
         secret_source="accounts.email-link",
         secret_arguments={"user": 1, "purpose": "link", "next": ""},
     )

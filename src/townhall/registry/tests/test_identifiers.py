@@ -63,11 +63,22 @@ def test_check_digits_without_the_2_do_not_make_a_2017_number():
     assert parsed.birth_date != datetime.date(2017, 7, 30)
 
 
-def test_wrong_check_digits_are_rejected_with_the_rule():
+def test_wrong_check_digits_are_plain_for_a_resident():
     errors = error_of(parse_person_number, "85073003329")
+    assert errors == {
+        "national_number": [
+            "This national register number is not right. Check it on the identity card."
+        ]
+    }
+
+
+def test_wrong_check_digits_tell_staff_the_rule():
+    errors = error_of(parse_person_number, "85073003329", for_staff=True)
     assert list(errors) == ["national_number"]
-    assert "check digits" in errors["national_number"][0]
-    assert "2000" in errors["national_number"][0]
+    message = errors["national_number"][0]
+    assert message.startswith("This national register number is not right.")
+    assert "check digits" in message
+    assert "2000" in message
     assert_readable(errors["national_number"])
 
 
@@ -111,6 +122,9 @@ def test_impossible_birth_dates_are_rejected(month, day):
     errors = error_of(parse_person_number, person_number(1985, month, day, 33))
     assert list(errors) == ["national_number"]
     assert_readable(errors["national_number"])
+    assert "YYMMDD" not in errors["national_number"][0]  # the detail is for staff
+    staff = error_of(parse_person_number, person_number(1985, month, day, 33), for_staff=True)
+    assert "birth date" in staff["national_number"][0]
 
 
 def test_29_february_only_in_a_leap_year():
@@ -119,7 +133,9 @@ def test_29_february_only_in_a_leap_year():
     )
     assert (
         "does not exist"
-        in error_of(parse_person_number, person_number(2003, 2, 29, 5))["national_number"][0]
+        in error_of(parse_person_number, person_number(2003, 2, 29, 5), for_staff=True)[
+            "national_number"
+        ][0]
     )
 
 
@@ -127,10 +143,9 @@ def test_29_february_only_in_a_leap_year():
 def test_a_birth_date_in_the_future_is_rejected():
     # A fixed mid-year day: on 31 December tomorrow's number would read as a 1900s birth.
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)
-    errors = error_of(
-        parse_person_number, person_number(tomorrow.year, tomorrow.month, tomorrow.day, 1)
-    )
-    assert "future" in errors["national_number"][0]
+    number = person_number(tomorrow.year, tomorrow.month, tomorrow.day, 1)
+    assert "future" in error_of(parse_person_number, number, for_staff=True)["national_number"][0]
+    assert "not right" in error_of(parse_person_number, number)["national_number"][0]
 
 
 @pytest.mark.parametrize("value", ["8507300332", "850730033288", ""])
@@ -189,19 +204,21 @@ def test_bis_number_with_unknown_month():
 def test_bis_number_with_wrong_check_digits_is_rejected(month_offset):
     number = person_number(1985, 7, 30, 33, month_offset=month_offset)
     wrong = number[:9] + f"{(int(number[9:]) % 97) + 1:02d}"
-    assert "check digits" in error_of(parse_person_number, wrong)["national_number"][0]
+    errors = error_of(parse_person_number, wrong, for_staff=True)
+    assert "check digits" in errors["national_number"][0]
 
 
 @pytest.mark.parametrize("month", [13, 33, 53, 60])
 def test_bis_month_out_of_range_is_rejected(month):
-    errors = error_of(parse_person_number, person_number(1985, month, 1, 33))
+    errors = error_of(parse_person_number, person_number(1985, month, 1, 33), for_staff=True)
     assert list(errors) == ["national_number"]
     assert "birth date" in errors["national_number"][0]
 
 
 def test_bis_number_on_31_february_is_rejected():
     number = person_number(1985, 2, 31, 33, month_offset=BIS_SEX_KNOWN)
-    assert "does not exist" in error_of(parse_person_number, number)["national_number"][0]
+    errors = error_of(parse_person_number, number, for_staff=True)
+    assert "does not exist" in errors["national_number"][0]
 
 
 # --- Enterprise numbers (KBO/BCE) ----------------------------------------------
