@@ -62,8 +62,10 @@ migrations: $(VENV)/.base-installed
 	$(MANAGE) makemigrations
 
 # Needs GNU gettext. The compiled .mo files are committed, so `make demo` does not.
-messages: $(VENV)/.base-installed
+# French gets its no-break spaces before ":" ";" "?" "!" (tools/french_spacing.py).
+messages: $(VENV)/.dev-installed
 	cd src/townhall && ../../$(BIN)/python -m townhall makemessages -l nl -l fr --ignore 'tests/*' --ignore '*/tests/*' --no-obsolete
+	$(BIN)/python tools/french_spacing.py src/townhall/locale/fr/LC_MESSAGES/django.po
 	cd src/townhall && ../../$(BIN)/python -m townhall compilemessages
 
 bench: $(VENV)/.dev-installed

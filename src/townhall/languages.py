@@ -15,6 +15,12 @@
 3. :data:`OFFICIAL`: Belgium's official languages, in which the address register
    (BeST) names streets and municipalities.
 4. :data:`NAMES` labels every code of these lists, translated.
+5. :data:`DJANGO_GAPS`: Django's own strings that the Dutch catalogue of the
+   Django we pin lacks (the password rule, the admin's table headers), so a
+   Dutch page would show them in English. Listed here, ``make messages`` puts
+   them in Townhall's catalogue, which Django reads before its own
+   (``LOCALE_PATHS``). ``tests/test_translations.py`` says when Django's
+   catalogue has them again, or when Django changes one of them.
 
 This module sits outside the apps so that settings and every app can use it; it
 imports nothing of Townhall.
@@ -23,12 +29,30 @@ imports nothing of Townhall.
 from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 FALLBACK = "nl"
 INTERFACE = ("nl", "fr", "en")
 REGISTER = (*INTERFACE, "de")
 OFFICIAL = ("nl", "fr", "de")
 NAMES = {"nl": _("Dutch"), "fr": _("French"), "en": _("English"), "de": _("German")}
+# Word for word as Django writes them (Django 5.2).
+DJANGO_GAPS = (
+    ngettext_lazy(  # django.contrib.auth.password_validation.MinimumLengthValidator
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+    ),
+    # django.contrib.admin
+    _("Model name"),
+    _("Add link"),
+    _("Change or view list link"),
+    _("Error:"),
+    _("Forgotten your login credentials?"),
+    _("In case you’ve forgotten, you are:"),
+    _("After you’ve created a user, you’ll be able to edit more user options."),
+    # django.forms.models.ModelChoiceField (a choice that is not in the list)
+    _("%(model)s instance with %(field)s %(value)r is not a valid choice."),
+)
 
 
 def language_choices(codes: Iterable[str]) -> list[tuple[str, str]]:

@@ -104,14 +104,13 @@ def assisted_session_start(request, *, national_number: str, document: str) -> U
         resident = services.resident_account_for_person(person=person)
         if not resident.is_active:
             raise ValidationError(_("This person's account is blocked; contact ICT."))
-        # Outside the f-string: makemessages cannot find a string inside one.
-        checked = _("identity checked")
-        label = IdentityDocument(document).label
+        # One translated sentence, colon included: French puts a space before it.
+        purpose = _("%(purpose)s (identity checked: %(document)s)") % {
+            "purpose": ACCESS_PURPOSE,
+            "document": IdentityDocument(document).label,
+        }
         access_log_record(
-            actor=staff,
-            person=person,
-            action=AccessLogEntry.Action.LOOKUP,
-            purpose=f"{ACCESS_PURPOSE} ({checked}: {label})",
+            actor=staff, person=person, action=AccessLogEntry.Action.LOOKUP, purpose=purpose
         )
         services.activity_record(
             actor=staff,
@@ -281,7 +280,10 @@ def assisted_look_record(
     if staff is None:
         return None
     return access_log_record(
-        actor=staff, person=person, action=action, purpose=f"{ACCESS_PURPOSE}: {what}"
+        actor=staff,
+        person=person,
+        action=action,
+        purpose=_("%(label)s: %(value)s") % {"label": ACCESS_PURPOSE, "value": what},
     )
 
 

@@ -69,7 +69,7 @@ class TemplateTextInline(admin.StackedInline):
 
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "topic", "is_active"]
+    list_display = ["shown_name", "code", "kind", "topic", "is_active"]
     list_filter = ["kind", "topic", "is_active"]
     search_fields = ["name", "code"]
     readonly_fields = ["is_active", "is_adhoc", "created_at", "updated_at"]
@@ -78,6 +78,10 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(is_adhoc=False)
+
+    @admin.display(description=_("name"), ordering="name")
+    def shown_name(self, template):
+        return template.display_name
 
     def save_model(self, request, obj, form, change):
         if change and {"placeholders", "sample_context", "topic", "channels"} & set(
@@ -113,11 +117,14 @@ class MessageTemplateAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 self.message_user(
                     request,
-                    f"{template.name}: {' '.join(error.messages)}",
+                    _("%(label)s: %(value)s")
+                    % {"label": template.display_name, "value": " ".join(error.messages)},
                     level=messages.ERROR,
                 )
             else:
-                self.message_user(request, _("%(name)s can be used.") % {"name": template.name})
+                self.message_user(
+                    request, _("%(name)s can be used.") % {"name": template.display_name}
+                )
 
 
 def address_masked(message: Message) -> str:
@@ -187,6 +194,10 @@ class MessageAdmin(PurposeAskedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("reference"), ordering="pk")
+    def reference(self, message):
+        return message.reference
 
     @admin.display(description=_("address"))
     def masked_address(self, message):

@@ -12,6 +12,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from townhall.languages import INTERFACE, language_choices
@@ -51,8 +52,8 @@ class MessageTemplate(models.Model):
     is_active = models.BooleanField(_("checked and usable"), default=False)
     # Written once for one broadcast in the back office, not offered for reuse.
     is_adhoc = models.BooleanField(_("written for one broadcast"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("message template")
@@ -60,7 +61,14 @@ class MessageTemplate(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: a shipped template's name is translated
+        (:data:`~townhall.messaging.templates.SHIPPED_NAMES`); a name staff typed
+        themselves comes back as they wrote it."""
+        return gettext(self.name) if self.name else ""
 
 
 class TemplateText(models.Model):
@@ -124,7 +132,11 @@ class Broadcast(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.template.name}: {self.selection_label}"
+        # The colon inside the translation: French puts a space before it.
+        return _("%(label)s: %(value)s") % {
+            "label": self.template.display_name,
+            "value": self.selection_label,
+        }
 
     @property
     def queue(self) -> str:
@@ -167,10 +179,14 @@ class LetterBatch(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     pdf = models.FileField(_("PDF"), upload_to="letter-batches/", blank=True)
     page_count = models.PositiveIntegerField(_("pages"), default=0)
-    rendered_at = models.DateTimeField(null=True, blank=True)
-    posted_at = models.DateTimeField(null=True, blank=True)
+    rendered_at = models.DateTimeField(_("PDF made at"), null=True, blank=True)
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
     posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("posted by"),
     )
 
     class Meta:
@@ -230,6 +246,7 @@ class Message(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        verbose_name=_("message template"),
     )
     broadcast = models.ForeignKey(
         Broadcast,
@@ -238,6 +255,7 @@ class Message(models.Model):
         on_delete=models.CASCADE,
         related_name="messages",
         db_index=False,
+        verbose_name=_("broadcast"),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=MessageKind.choices)
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
@@ -263,7 +281,12 @@ class Message(models.Model):
     provider = models.CharField(_("sent through"), max_length=60, blank=True)
     provider_reference = models.CharField(_("provider reference"), max_length=200, blank=True)
     letter_batch = models.ForeignKey(
-        LetterBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+        LetterBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages",
+        verbose_name=_("letter batch"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

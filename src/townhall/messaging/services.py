@@ -73,7 +73,7 @@ def template_for(template: MessageTemplate | str) -> MessageTemplate:
     if not template.is_active:
         raise MessagingError(
             _("The template “%(name)s” has not been checked in every language yet.")
-            % {"name": template.name}
+            % {"name": template.display_name}
         )
     return template
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from townhall.languages import INTERFACE
 from townhall.messaging.models import MessageKind, MessageTemplate, TemplateText
@@ -33,6 +34,17 @@ PLACEHOLDER = re.compile(r"{{\s*([a-z][a-z0-9_]*)\s*}}")
 RECIPIENT_PLACEHOLDERS = ("given_names", "family_name", "full_name", "municipality")
 TEMPLATE_LANGUAGES = INTERFACE  # a template has a text in every interface language
 SEED_DIR = Path(__file__).parent / "seed"
+# The names of the shipped templates in seed/*.toml, written here again so that
+# makemessages finds them: staff read them in their own language
+# (MessageTemplate.display_name). A test checks that every seed file's name is here.
+SHIPPED_NAMES = (
+    gettext_noop("An account exists for this address already"),
+    gettext_noop("Sign-in link for an e-mail account"),
+    gettext_noop("Confirm the address of a new e-mail account"),
+    gettext_noop("Decision on your application"),
+    gettext_noop("A document is needed"),
+    gettext_noop("Waste collection reminder"),
+)
 
 
 def placeholders_in(text: str) -> set[str]:

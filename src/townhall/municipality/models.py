@@ -136,7 +136,10 @@ class Postcode(models.Model):
     """A postcode that lies (partly) in the municipality, with its place name."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="postcodes"
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="postcodes",
+        verbose_name=_("municipality"),
     )
     code = models.CharField(_("postcode"), max_length=4, validators=[postcode_validator])
     place_name = models.CharField(_("place name"), max_length=100)
@@ -156,7 +159,10 @@ class Department(models.Model):
     """A department of the administration (dienst), e.g. citizens' affairs."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="departments"
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="departments",
+        verbose_name=_("municipality"),
     )
     code = models.SlugField(_("code"), max_length=50)
     name = models.CharField(_("name"), max_length=100)
@@ -193,10 +199,14 @@ class OpeningHours(models.Model):
         SUNDAY = 6, _("Sunday")
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="opening_hours"
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="opening_hours",
+        verbose_name=_("municipality"),
     )
     department = models.ForeignKey(
         Department,
+        verbose_name=_("department"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,

@@ -15,8 +15,10 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 from django.views.decorators.http import require_GET
 
 from townhall.accounts.assisted import (
@@ -134,8 +136,11 @@ def my_data_download(request):
     body = jsonld.person_document_json(data, include_national_number=with_number)
     activity_record_for_request(request, "my_data.downloaded")
     response = HttpResponse(body, content_type=f"{jsonld.CONTENT_TYPE}; charset=utf-8")
-    filename = f"my-data-{timezone.localdate():%Y-%m-%d}.jsonld"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The file is named in the page's language; the name has no letter outside ASCII,
+    # so it is the same in every browser and on every file system.
+    stem = pgettext("file name of the My data download, lower case, no spaces", "my-data")
+    filename = f"{slugify(stem) or 'my-data'}-{timezone.localdate():%Y-%m-%d}.jsonld"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
@@ -231,3 +232,24 @@ def test_a_new_staff_sign_in_over_the_session_ends_it_on_the_record(client, staf
     assert response["Location"].startswith(reverse("staff:second_factor"))
     assert ASSISTED_KEY not in client.session
     assert ActivityRecord.objects.filter(action="assisted_session.superseded").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "purpose"),
+    [
+        ("nl", "Begeleide sessie aan het loket (identiteit gecontroleerd: "),
+        ("fr", "(identité vérifiée\u00a0: "),
+        ("en", "Assisted session at the counter (identity checked: "),
+    ],
+)
+def test_the_access_log_purpose_is_one_sentence_in_the_staff_language(
+    client, staff, language, purpose
+):
+    """Written in the staff member's language, with the colon inside the translated
+    sentence so that French puts its no-break space before it (issue 20)."""
+    person, number = resident_person()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    start(client, number)
+    entry = AccessLogEntry.objects.get(person=person)
+    assert purpose in entry.purpose
+    assert "identity checked" not in entry.purpose or language == "en"

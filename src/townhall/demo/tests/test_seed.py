@@ -4,11 +4,13 @@ The seed runs once for this module (about ten seconds) and is wiped afterwards.
 """
 
 from collections import Counter
+from pathlib import Path
 
 import phonenumbers
 import pytest
 from django.db.models import Count, Q
-from stdnum.be import bis
+from django.utils import timezone
+from stdnum.be import bis, nn
 
 from townhall.accounts.models import User
 from townhall.accounts.roles import role_for_department
@@ -16,6 +18,7 @@ from townhall.demo.services import demo_seed
 from townhall.demo.staff import DEMO_PASSWORD, demo_sign_ins
 from townhall.demo.tests.seeding import demo_erase
 from townhall.demo.timeline import REFERENCE_DATE, age_on_reference_date
+from townhall.demo_idp.personas import PERSONAS_BY_SLUG
 from townhall.registry import protection
 from townhall.registry.identifiers import (
     parse_enterprise_number,
@@ -247,3 +250,24 @@ def test_some_residents_can_see_who_looked_at_their_data(report):
         assert entry.at.date() < REFERENCE_DATE
     # Some residents were looked up more than once.
     assert entries.values("person").distinct().count() < entries.count()
+
+
+README = Path(__file__).resolve().parents[4] / "README.md"
+
+
+def test_the_readme_names_the_demo_people_to_try(report):
+    """The README's mandate (from the senior persona to the chair persona) and assisted
+    session (for the senior) name the right numbers and names: the same seed gives the
+    same people. Not the "resident" persona: it is the first resident whose record staff
+    opened, so it changes as staff use the demo."""
+    today = timezone.localdate()
+    chair = PERSONAS_BY_SLUG["chair"].find(today)
+    senior = PERSONAS_BY_SLUG["senior"].find(today)
+    readme = " ".join(README.read_text(encoding="utf-8").split())
+    for person in (chair, senior):
+        assert f"`{nn.format(person.reveal_national_number())}`" in readme, person.full_name
+        assert person.full_name in readme
+    assert f"family name `{chair.family_name}`" in readme
+    # "Alice, who has no e-mail address or mobile number"
+    assert not senior.email
+    assert not senior.mobile

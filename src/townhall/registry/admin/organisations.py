@@ -83,6 +83,10 @@ class OrganisationAdmin(PurposeAskedAdmin):
     search_fields = ["name", "alternative_name", "enterprise_number", "vcode"]
     inlines = [OrganisationAddressInline, RepresentativeInline]
 
+    @admin.display(description=_("enterprise number"), ordering="enterprise_number")
+    def enterprise_number_display(self, organisation):
+        return organisation.enterprise_number_display
+
     def purpose_needed(self, request, obj) -> bool:
         # Without this permission the representatives' inline is not shown at all.
         return request.user.has_perm("registry.view_representative")

@@ -51,7 +51,10 @@ class PurposeForm(forms.Form):
     def purpose_text(self) -> str:
         label = str(dict(self.PURPOSES)[self.cleaned_data["purpose"]])
         explanation = self.cleaned_data.get("explanation", "").strip()
-        return f"{label}: {explanation}" if explanation else label
+        if not explanation:
+            return label
+        # The colon inside the translation: French puts a space before it.
+        return _("%(label)s: %(value)s") % {"label": label, "value": explanation}
 
 
 class SearchPurposeForm(PurposeForm):

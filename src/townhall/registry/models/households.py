@@ -16,7 +16,7 @@ class Household(models.Model):
     register_number = models.CharField(  # the population register's household number
         _("household number"), max_length=30, blank=True
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("household")
@@ -39,8 +39,15 @@ class HouseholdMembership(models.Model):
         OTHER_RELATIVE = "other_relative", _("other relative")
         OTHER = "other", _("not related")
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("household"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
     relation = models.CharField(
         _("relation to the reference person"), max_length=20, choices=Relation.choices
     )

@@ -103,8 +103,10 @@ class OrganisationAddress(models.Model):
         REGISTERED_OFFICE = "registered_office", _("registered office")
         ESTABLISHMENT = "establishment", _("establishment")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
-    address = models.ForeignKey(Address, on_delete=models.PROTECT)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, verbose_name=_("organisation")
+    )
+    address = models.ForeignKey(Address, on_delete=models.PROTECT, verbose_name=_("address"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
 
     class Meta:
@@ -117,7 +119,8 @@ class OrganisationAddress(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.address}"
+        # The colon inside the translation: French puts a space before it.
+        return _("%(label)s: %(value)s") % {"label": self.get_kind_display(), "value": self.address}
 
 
 class Representative(models.Model):
@@ -132,9 +135,14 @@ class Representative(models.Model):
         CONTACT = "contact", _("contact person")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="representatives"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="representatives",
+        verbose_name=_("organisation"),
     )
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="representations")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="representations", verbose_name=_("person")
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     start_date = models.DateField(_("since"))
     end_date = models.DateField(_("until"), null=True, blank=True)

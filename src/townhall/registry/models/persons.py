@@ -77,8 +77,8 @@ class Person(models.Model):
         _("state"), max_length=15, choices=State.choices, default=State.RESIDENT
     )
     state_since = models.DateField(_("state since"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("person")
