@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0005_access_log_searches'),
+        ('registry', '0006_importers_app'),
     ]
 
     operations = [
