@@ -35,10 +35,13 @@ def backup():
         yield server
 
 
-def http(name, url, priority=1, weight=1):
-    return GenericHttpGateway(
-        name=name, url=url, priority=priority, weight=weight, timeout=(0.5, 0.2)
-    )
+# Generous enough for a loaded test machine: a fake that answers late is a timeout,
+# and a timeout is a failover, so a short one made these tests flaky under load.
+TIMEOUT = (2.0, 2.0)
+
+
+def http(name, url, priority=1, weight=1, timeout=TIMEOUT):
+    return GenericHttpGateway(name=name, url=url, priority=priority, weight=weight, timeout=timeout)
 
 
 def send(gateways, text="Uw aanvraag is goedgekeurd."):
@@ -66,7 +69,9 @@ def test_a_server_error_fails_over_and_the_message_arrives_once(primary, backup)
 def test_a_timeout_fails_over(primary, backup):
     primary.hang(2)
 
-    sent = send([http("primary", primary.url), http("backup", backup.url, priority=2)])
+    sent = send(
+        [http("primary", primary.url, timeout=(0.5, 0.5)), http("backup", backup.url, priority=2)]
+    )
 
     assert sent.gateway == "backup"
     assert len(backup.received) == 1

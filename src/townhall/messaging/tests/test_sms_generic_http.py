@@ -20,7 +20,7 @@ def fake():
 
 
 def gateway(url, **options):
-    options.setdefault("timeout", (0.5, 0.5))
+    options.setdefault("timeout", (2.0, 2.0))  # generous: a loaded machine answers late
     return GenericHttpGateway(name="primary", url=url, **options)
 
 
