@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 from django.utils import translation
 
 CHROMIUM = Path(os.environ.get("TOWNHALL_CHROMIUM", "/usr/lib/chromium/chromium"))
@@ -57,14 +58,22 @@ def dutch(settings):
         yield
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """Full-strength hashing costs about a second per user; tests do not need it."""
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        # Still checks hashes made outside a test (e.g. a module-scoped seed).
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """Full-strength hashing costs about a second per hash; tests do not need it.
+
+    For the whole session, not per test: the test database's own set-up and every
+    flush after a ``transaction=True`` test run ``post_migrate``, which saves the
+    demo identity provider's client with a hashed secret (a second of PBKDF2 each
+    time, and a second more for each test that checks that secret)."""
+    with override_settings(
+        PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            # Still checks hashes made outside the tests (e.g. a demo database's).
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        ]
+    ):
+        yield
 
 
 @pytest.fixture(scope="session")
