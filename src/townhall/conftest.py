@@ -23,7 +23,20 @@ NO_CHROMIUM = (
 )
 
 
+def _start_order(item) -> int:
+    if item.get_closest_marker("slow"):
+        return 0
+    return 1 if item.get_closest_marker("browser") else 2
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    # Tests marked slow first, browser tests next: the test processes (pytest-xdist,
+    # ``--dist loadgroup``) take the next test as they finish one, so the long ones
+    # start early instead of leaving one process working alone at the end. This runs
+    # before pytest-django's own (stable) sort, which keeps Django's order: database
+    # tests, then transactional ones, then the rest; the slow ones lead each group.
+    items.sort(key=_start_order)
     if CHROMIUM.exists():
         # Playwright's sync API runs an event loop in the test thread; Django's
         # guard against async-unsafe calls would otherwise refuse the test's
