@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 from django.utils import translation
 
 CHROMIUM = Path(os.environ.get("TOWNHALL_CHROMIUM", "/usr/lib/chromium/chromium"))
@@ -22,7 +23,20 @@ NO_CHROMIUM = (
 )
 
 
+def _start_order(item) -> int:
+    if item.get_closest_marker("slow"):
+        return 0
+    return 1 if item.get_closest_marker("browser") else 2
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    # Tests marked slow first, browser tests next: the test processes (pytest-xdist,
+    # ``--dist loadgroup``) take the next test as they finish one, so the long ones
+    # start early instead of leaving one process working alone at the end. This runs
+    # before pytest-django's own (stable) sort, which keeps Django's order: database
+    # tests, then transactional ones, then the rest; the slow ones lead each group.
+    items.sort(key=_start_order)
     if CHROMIUM.exists():
         # Playwright's sync API runs an event loop in the test thread; Django's
         # guard against async-unsafe calls would otherwise refuse the test's
@@ -57,14 +71,22 @@ def dutch(settings):
         yield
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """Full-strength hashing costs about a second per user; tests do not need it."""
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        # Still checks hashes made outside a test (e.g. a module-scoped seed).
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """Full-strength hashing costs about a second per hash; tests do not need it.
+
+    For the whole session, not per test: the test database's own set-up and every
+    flush after a ``transaction=True`` test run ``post_migrate``, which saves the
+    demo identity provider's client with a hashed secret (a second of PBKDF2 each
+    time, and a second more for each test that checks that secret)."""
+    with override_settings(
+        PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            # Still checks hashes made outside the tests (e.g. a demo database's).
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        ]
+    ):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ and every look at a person in that person's access log (issue 17).
    sample persons it shows. A new URL that is not in the table fails the test, so a
    page that shows persons cannot slip in unlogged.
 2. The demo's staff accounts (:mod:`townhall.demo.staff`, one per department and the
-   administrator) each sign in with their second factor and GET every URL, built
+   administrator; a test each) each sign in with their second factor and GET every URL, built
    with sample objects for its arguments. Allowed: any answer but 403 or the way
    back to the sign-in (a page, a redirect to the purpose page, 404 for a page of
    nothing, 405 for a POST-only action). Refused: 403 (the admin answers 404 for
@@ -36,7 +36,7 @@ from townhall.accounts.models import User
 from townhall.accounts.roles import staff_role_assign
 from townhall.accounts.tests.staff import sign_in_verified, staff_user
 from townhall.demo.municipality import municipality_create
-from townhall.demo.staff import staff_create
+from townhall.demo.staff import demo_sign_ins, staff_create
 from townhall.messaging.models import Broadcast, LetterBatch, Message, MessageTemplate
 from townhall.messaging.templates import templates_load
 from townhall.registry.corrections import CorrectionRequest
@@ -502,43 +502,43 @@ def _refused_as_404(key: str, status: int) -> bool:
     return key == "admin:app_list" and status == 404
 
 
-def test_every_role_opens_only_what_it_may_and_every_look_is_logged():
+@pytest.mark.slow
+@pytest.mark.parametrize("username", [sign_in.username for sign_in in demo_sign_ins()])
+def test_every_role_opens_only_what_it_may_and_every_look_is_logged(username):
     everything, users = _samples()
+    user = users[username]
     problems = []
-    for username, user in users.items():
-        client = _signed_in(user)
-        for key, rule in TABLE.items():
-            if rule.skip:
-                continue
-            url = url_for(key, rule, everything)
-            query = rule.query(everything) if rule.query else {}
-            allowed = rule.allowed(user)
-            if rule.search_purpose_first and allowed:
-                _give_purpose(client, reverse("admin:registry_person_search_purpose"))
-            before = AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
-            response = (
-                _open(client, url, query) if allowed and rule.persons else client.get(url, query)
-            )
-            status = response.status_code
-            if status >= 500:
-                problems.append(f"{username} {key}: {status}")
-            elif allowed and _refused(response):
-                problems.append(f"{username} may open {key} but got {status}")
-            elif not allowed and not (
-                _refused(response) or _refused_as_404(key, status) or _not_found(response)
-            ):
-                problems.append(f"{username} may not open {key} but got {status}")
-            elif allowed and rule.persons and status == 200:
-                logged = set(
-                    AccessLogEntry.objects.filter(actor=user, pk__gt=before or 0).values_list(
-                        "person_id", flat=True
-                    )
+    client = _signed_in(user)
+    for key, rule in TABLE.items():
+        if rule.skip:
+            continue
+        url = url_for(key, rule, everything)
+        query = rule.query(everything) if rule.query else {}
+        allowed = rule.allowed(user)
+        if rule.search_purpose_first and allowed:
+            _give_purpose(client, reverse("admin:registry_person_search_purpose"))
+        before = AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+        response = _open(client, url, query) if allowed and rule.persons else client.get(url, query)
+        status = response.status_code
+        if status >= 500:
+            problems.append(f"{username} {key}: {status}")
+        elif allowed and _refused(response):
+            problems.append(f"{username} may open {key} but got {status}")
+        elif not allowed and not (
+            _refused(response) or _refused_as_404(key, status) or _not_found(response)
+        ):
+            problems.append(f"{username} may not open {key} but got {status}")
+        elif allowed and rule.persons and status == 200:
+            logged = set(
+                AccessLogEntry.objects.filter(actor=user, pk__gt=before or 0).values_list(
+                    "person_id", flat=True
                 )
-                unlogged = [p for p in rule.persons(everything) if p.pk not in logged]
-                if unlogged:
-                    problems.append(f"{username} {key}: no access-log row for {unlogged}")
-            elif allowed and rule.persons:
-                problems.append(f"{username} {key}: the page never opened ({status})")
+            )
+            unlogged = [p for p in rule.persons(everything) if p.pk not in logged]
+            if unlogged:
+                problems.append(f"{username} {key}: no access-log row for {unlogged}")
+        elif allowed and rule.persons:
+            problems.append(f"{username} {key}: the page never opened ({status})")
     assert not problems, "\n".join(problems)
 
 

@@ -15,6 +15,7 @@ It answers as FAS does, on 127.0.0.1 and a free port, in a background thread:
 """
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -59,6 +60,14 @@ class Scenario:
     algorithms: list = field(default_factory=lambda: ["RS256"])  # what discovery advertises
 
 
+@functools.cache
+def provider_key() -> RSAKey:
+    """The provider's signing key, made once per test process: a 2048-bit key takes
+    about a tenth of a second, and the site's client forgets the keys it fetched
+    between tests (``oidc_clients_reset``), so a key per provider would check nothing more."""
+    return RSAKey.generate_key(2048, parameters={"kid": KEY_ID, "use": "sig"})
+
+
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -69,7 +78,7 @@ def b64json(value: dict) -> str:
 
 class FakeProvider:
     def __init__(self):
-        self.key = RSAKey.generate_key(2048, parameters={"kid": KEY_ID, "use": "sig"})
+        self.key = provider_key()
         self.scenario = Scenario()
         self.codes: dict[str, dict] = {}
         self.access_tokens: dict[str, dict] = {}
@@ -80,7 +89,10 @@ class FakeProvider:
         self._server.provider = self
         self.issuer = f"http://127.0.0.1:{self._server.server_port}"
         self.discovery_url = f"{self.issuer}/.well-known/openid-configuration"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # shutdown() waits for the loop to look again: half a second by default, per test.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def start(self) -> "FakeProvider":
         self._thread.start()

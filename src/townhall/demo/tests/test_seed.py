@@ -50,7 +50,8 @@ def residents(report, db):
     return list(Person.objects.filter(state=Person.State.RESIDENT))
 
 
-pytestmark = pytest.mark.django_db
+# One test process runs them all (pytest-xdist's loadgroup), so the seed runs once.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.xdist_group("full_seed")]
 
 
 def test_the_full_size_is_a_town_like_ingelmunster(report):

@@ -54,6 +54,7 @@ def _wait_for(condition, timeout=60.0):
     return False
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_broadcast_loses_nothing_and_sends_nothing_twice(
     smtp, settings, tmp_path
