@@ -87,9 +87,17 @@ def message_resend_view(request, uuid):
 
 
 @staff_permission_required("messaging.change_message")
-@require_POST
 def message_cancel_view(request, uuid):
+    """Stop a message that has not gone out yet, after a page that asks to confirm (the
+    log's button opens it; no JavaScript needed). That page names the message by its
+    reference and channel only, so it shows nobody's data and needs no purpose."""
     message = get_object_or_404(Message, uuid=uuid)
+    if request.method != "POST" or "confirming" not in request.POST:
+        return render(
+            request,
+            "backoffice/messaging/cancel_confirm.html",
+            {"message": message, "cancellable": message.state in CANCELLABLE},
+        )
     try:
         message_cancel(message=message, actor=request.user)
     except MessagingError as error:
