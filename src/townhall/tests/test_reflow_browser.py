@@ -91,8 +91,18 @@ MEASURE = """() => {
       wide.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ${el.scrollWidth} px`);
     }
   }
-  return {scrollWidth: document.documentElement.scrollWidth, outside, wide: wide.slice(0, 3)};
+  return {
+    scrollWidth: document.documentElement.scrollWidth, outside, wide: wide.slice(0, 3),
+    refused: window.townhallRefused || [],
+  };
 }"""
+# What the Content Security Policy refused on the page (an inline style, a script).
+LISTEN_FOR_REFUSALS = """
+window.townhallRefused = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.townhallRefused.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
 
 
 @dataclass
@@ -235,7 +245,9 @@ def _open_with(page, live_server, session: str | None, language: str) -> None:
 
 @pytest.mark.parametrize("language", ["nl", "fr"])
 def test_no_page_is_wider_than_a_phone_of_320_px(page, live_server, register, residents, language):
+    """And the Content Security Policy refuses nothing on them (an inline style)."""
     page.set_viewport_size({"width": WIDTH, "height": 800})
+    page.add_init_script(LISTEN_FOR_REFUSALS)
     failures = []
     walked = 0
     for visit in visits(register, residents):
@@ -249,6 +261,8 @@ def test_no_page_is_wider_than_a_phone_of_320_px(page, live_server, register, re
                 failures.append(
                     f"{url}: {found['scrollWidth']} px wide ({', '.join(found['wide'])})"
                 )
+            if found["refused"]:
+                failures.append(f"{url}: the policy refused {', '.join(found['refused'])}")
             if visit.controls_in_reach and found["outside"]:
                 failures.append(f"{url}: out of reach: {', '.join(found['outside'])}")
     assert walked > 70, "too few pages walked"
