@@ -22,6 +22,7 @@ from townhall.languages import NAMES
 from townhall.messaging.broadcasts import broadcast_preview
 from townhall.messaging.compose import announcement_send
 from townhall.messaging.errors import MessagingError
+from townhall.messaging.services import recipient_context
 from townhall.messaging.sms import sms_length
 from townhall.messaging.templates import render as render_text
 from townhall.messaging.templates import sample_recipient
@@ -105,11 +106,15 @@ def _preview(request, form) -> dict:
     texts = form.texts()
     written = {text.language for text in texts}
     municipality = municipality_get_active()
+    # One resident: the texts as that person reads them, and their name in the summary
+    # (the staff member chose them from a search, which was logged). Else a sample reader.
+    person = form.cleaned_data.get("person") if form.cleaned_data["audience"] == "person" else None
     samples = []
     for text in texts:
-        sample = {**sample_recipient()}
-        if municipality:
-            sample["municipality"] = municipality.localized_name(text.language)
+        place = municipality.localized_name(text.language) if municipality else ""
+        sample = recipient_context(person, place) if person else {**sample_recipient()}
+        if municipality and not person:
+            sample["municipality"] = place
         sms = render_text(text.sms_text(), sample)
         samples.append(
             {
@@ -127,8 +132,13 @@ def _preview(request, form) -> dict:
         if language not in written:
             fallback[NAMES.get(language, language)] += count
     channel_names = dict(Channel.choices)
+    if person:
+        selection_label = _("one resident: %(name)s") % {"name": person.full_name}
+    else:
+        selection_label = selection.label()
     return {
-        "selection_label": selection.label(),
+        "selection_label": selection_label,
+        "reader": person,
         "topic_label": dict(form.fields["topic"].choices)[form.cleaned_data["topic"]],
         "counts": counts,
         "reachable": counts.total - counts.unreachable,

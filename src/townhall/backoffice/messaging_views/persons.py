@@ -17,6 +17,7 @@ from townhall.messaging.errors import MessagingError
 from townhall.messaging.models import Message
 from townhall.messaging.selectors import message_log_page_for_person
 from townhall.messaging.services import message_cancel, message_resend
+from townhall.registry.admin.person_links import person_record_links
 from townhall.registry.admin.persons import PurposeForm, purpose_recent, purpose_remember
 from townhall.registry.models import AccessLogEntry, Person
 from townhall.registry.services import access_log_record
@@ -59,6 +60,7 @@ def person_messages(request, pk):
             "resendable": RESENDABLE,
             "cancellable": CANCELLABLE,
             "may_change": request.user.has_perm("messaging.change_message"),
+            "record_links": person_record_links(person=person, user=request.user),
         },
     )
     response["Cache-Control"] = "no-store"

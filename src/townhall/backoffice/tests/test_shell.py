@@ -87,6 +87,7 @@ def samples(municipality, templates):
             Broadcast.objects.create(template=template, selection_label="Everyone").uuid
         ],
         "backoffice:messaging_person": [person.pk],
+        "backoffice:person_mandates": [person.pk],
         # Its confirmation page (the POST cancels).
         "backoffice:messaging_cancel": [
             message_send(recipient=person, template="decision", context=DECISION).uuid
