@@ -206,12 +206,18 @@ def visits(register, residents) -> list[Visit]:
                 reverse("portal:my_message", args=[message.uuid]),
                 reverse("accounts:mandates"),
                 reverse("accounts:mandate_revoke", args=[residents["mandate"].pk]),
+                reverse("portal:my_organisation"),  # not acting for one: says so
                 "/admin/",  # a resident on a staff page
             ],
         ),
         Visit(
             _session(an, acting={"kind": "representation", "id": chair.pk}),
-            [reverse("portal:my_page"), reverse("portal:my_data"), reverse("portal:my_messages")],
+            [
+                reverse("portal:my_page"),
+                reverse("portal:my_organisation"),
+                reverse("portal:my_data"),
+                reverse("portal:my_messages"),
+            ],
         ),
         Visit(
             _session(residents["visitor"]), [reverse("portal:my_page"), reverse("portal:my_data")]
@@ -223,6 +229,7 @@ def visits(register, residents) -> list[Visit]:
                 *staff_pages(register),
                 reverse("backoffice:messaging_broadcast", args=[residents["broadcast"].uuid]),
                 reverse("backoffice:messaging_cancel", args=[message.uuid]),
+                reverse("backoffice:person_mandates", args=[register["an"].pk]),
                 reverse("staff:backup_codes"),
             ],
             controls_in_reach=False,
