@@ -83,6 +83,16 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
+# With DEBUG on (the demo), Django answers 404, 400 and 500 with its technical pages;
+# this keeps the site's pages in every mode. The traceback of a 500 still goes to the
+# log (the console of `make demo`); a developer who wants Django's pages sets
+# TOWNHALL_TECHNICAL_ERROR_PAGES=true.
+TECHNICAL_ERROR_PAGES = env.bool("TOWNHALL_TECHNICAL_ERROR_PAGES", default=False)
+if DEBUG and not TECHNICAL_ERROR_PAGES:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("townhall.accounts.acting.ActingMiddleware") + 1,
+        "townhall.error_pages.SiteErrorPagesMiddleware",
+    )
 
 ROOT_URLCONF = "townhall.urls"
 WSGI_APPLICATION = "townhall.wsgi.application"

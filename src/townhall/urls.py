@@ -7,7 +7,8 @@ from anymail import urls as anymail_urls
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static as static_url
 from django.urls import URLPattern, include, path
 from django.views.i18n import set_language
 
@@ -42,12 +43,19 @@ def provider_configured_only(view):
     return wrapped
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page names no icon (a PDF, a download).
+    The address is made per request: a hashed static storage knows it only then."""
+    return HttpResponsePermanentRedirect(static_url("townhall/favicon.ico"))
+
+
 anymail_patterns = [
     URLPattern(p.pattern, provider_configured_only(p.callback), p.default_args, p.name)
     for p in anymail_urls.urlpatterns
 ]
 
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("backoffice/", include("townhall.backoffice.urls")),
     path("medewerker/", include("townhall.accounts.staff_urls")),

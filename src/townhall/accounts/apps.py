@@ -3,6 +3,8 @@ from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from townhall.accounts.admin_sections import TECHNICAL_APPS
+
 
 class AccountsConfig(AppConfig):
     default = True  # this module holds two configs; "townhall.accounts" means this one
@@ -29,3 +31,12 @@ class StaffAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "townhall.accounts.second_factor.StaffAdminSite"
+
+    def ready(self):
+        super().ready()
+        # Runs once every app's config exists; the optional ones may be absent.
+        from django.apps import apps
+
+        for label, name in TECHNICAL_APPS.items():
+            if label in apps.app_configs:
+                apps.app_configs[label].verbose_name = name

@@ -225,22 +225,26 @@ def mandates(request):
 
 
 @assurance_required(Assurance.HIGH)
-@require_POST
 def mandate_revoke(request, pk):
-    """The grantor ends a mandate at once. In an assisted session a page first asks
-    the staff member to confirm that the resident asked for it."""
+    """The grantor ends a mandate at once, after a page that asks to confirm (the
+    table's button opens it; it works without JavaScript). In an assisted session
+    that page also asks the staff member to confirm that the resident asked for it."""
     mandate = get_object_or_404(Mandate, pk=pk, grantor=request.user.person)
-    form = forms.Form(request.POST if "confirming" in request.POST else None)
-    confirm_page = "accounts/mandate_revoke_confirm.html"
-    if resident_confirmation_add(request, form) and not form.is_valid():
-        return render(request, confirm_page, {"mandate": mandate, "form": form})
+    confirming = request.method == "POST" and "confirming" in request.POST
+    form = forms.Form(request.POST if confirming else None)
+    resident_confirmation_add(request, form)
+    if not confirming or not form.is_valid():
+        # A GET, or a POST from anywhere but the confirmation page: ask first.
+        return render(
+            request, "accounts/mandate_revoke_confirm.html", {"mandate": mandate, "form": form}
+        )
     with transaction.atomic():
         actor = lasting_change_actor(
             request,
             change="mandate.revoked",
             person=mandate.grantor,
             # Outside an assisted session the form has no fields and is not asked.
-            confirmed=form.is_bound and form.cleaned_data.get(CONFIRMATION_FIELD, False),
+            confirmed=form.cleaned_data.get(CONFIRMATION_FIELD, False),
         )
         services.mandate_revoke(mandate=mandate, actor=actor)
     messages.success(request, _("The mandate has been revoked."))

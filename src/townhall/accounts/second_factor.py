@@ -42,6 +42,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from townhall.accounts.admin_input import HostileInputSiteMixin
+from townhall.accounts.admin_sections import TECHNICAL_APPS
 from townhall.accounts.models import User
 from townhall.municipality.context_processors import municipality_for
 from townhall.municipality.selectors import municipality_get_active
@@ -159,6 +160,12 @@ class StaffAdminSite(HostileInputSiteMixin, admin.AdminSite):
 
     def has_permission(self, request):
         return super().has_permission(request) and is_verified_staff(request.user)
+
+    def get_app_list(self, request, app_label=None):
+        """The municipality's own apps first, then the packages' technical ones (both
+        by name); each staff member sees only the apps their role's permissions open."""
+        app_list = super().get_app_list(request, app_label)
+        return sorted(app_list, key=lambda app: app["app_label"] in TECHNICAL_APPS)
 
     def login(self, request, extra_context=None):
         index = reverse("admin:index", current_app=self.name)

@@ -62,9 +62,17 @@ class SetupCodeForm(CodeForm):
 
 
 def _next(request, default: str = "backoffice:home") -> str:
+    """Where the staff member goes after signing in: the page they asked for, else the
+    back office's start page. The admin's index counts as asking for nothing: it is
+    where ``/admin/`` sends everyone, and staff start where they work, the back office
+    (which links to the administration)."""
     candidate = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME)
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        candidate
+        and candidate != reverse("admin:index")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
     return reverse(default)

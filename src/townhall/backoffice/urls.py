@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from townhall.backoffice import views
+from townhall.backoffice import person_views, views
 from townhall.backoffice.messaging_views import (
     compose,
     letters,
@@ -16,6 +16,7 @@ app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("begeleide-sessie/", views.assisted_session_start, name="assisted_start"),
+    path("persoon/<int:pk>/volmachten/", person_views.person_mandates, name="person_mandates"),
     # Messaging (berichten)
     path("berichten/", overview.messaging_home, name="messaging_home"),
     path("berichten/nieuw/", compose.compose, name="messaging_compose"),

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from townhall.languages import REGISTER
 from townhall.messaging.errors import MessagingError
@@ -82,10 +83,13 @@ class Selection:
         return persons.order_by("pk")
 
     def label(self) -> str:
+        """The selection in words, as the broadcast keeps it. Chosen persons are counted,
+        never named: the label shows on lists that show nobody's data."""
         parts = []
+        chosen = len(self.person_ids)
         if self.street:
             parts.append(_("residents of %(street)s") % {"street": self.street})
-        else:
+        elif not chosen:
             parts.append(_("all residents"))
         if self.postcode:
             parts.append(self.postcode)
@@ -97,8 +101,11 @@ class Selection:
             parts.append(_("aged %(max)s or less") % {"max": self.age_max})
         if self.without_digital_channel:
             parts.append(_("without e-mail or mobile number"))
-        if self.person_ids:
-            parts.append(_("%(count)s chosen persons") % {"count": len(self.person_ids)})
+        if chosen:
+            parts.append(
+                ngettext("%(count)s chosen resident", "%(count)s chosen residents", chosen)
+                % {"count": chosen}
+            )
         return ", ".join(parts)
 
     def as_json(self) -> dict:

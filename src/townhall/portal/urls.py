@@ -9,6 +9,7 @@ urlpatterns = [
     path("branding.css", views.branding_css, name="branding_css"),
     path("toegankelijkheid/", views.accessibility_statement, name="accessibility"),
     path("mijn/", my_page.my_page, name="my_page"),
+    path("mijn/organisatie/", my_page.my_organisation, name="my_organisation"),
     path("mijn/gegevens/", my_data.my_data, name="my_data"),
     path("mijn/gegevens/download/", my_data.my_data_download, name="my_data_download"),
     path(

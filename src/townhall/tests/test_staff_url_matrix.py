@@ -279,6 +279,9 @@ TABLE: dict[str, Rule] = {
     "backoffice:messaging_person": Rule(
         perm("messaging.view_message"), _person, lambda s: {"pk": s["registry.person"].pk}
     ),
+    "backoffice:person_mandates": Rule(
+        perm("accounts.view_mandate"), _person, lambda s: {"pk": s["registry.person"].pk}
+    ),
     "backoffice:messaging_resend": Rule(
         perm("messaging.change_message"), kwargs=lambda s: {"uuid": s["messaging.message"].uuid}
     ),

@@ -186,9 +186,10 @@ def test_revoking_needs_the_confirmation_step(client, session):
     )
     url = reverse("accounts:mandate_revoke", args=[mandate.pk])
 
-    step = client.post(url)  # the button in the table: a page asks to confirm
+    step = client.get(url)  # the button in the table: a page asks to confirm
     assert step.status_code == 200
     assert 'name="resident_confirmed"' in step.content.decode()
+    assert 'name="resident_confirmed"' in client.post(url).content.decode()  # an old form
     unconfirmed = client.post(url, {"confirming": "1"})
     assert "Confirm that the resident in front of you asked" in unconfirmed.content.decode()
     mandate.refresh_from_db()
@@ -202,7 +203,7 @@ def test_revoking_needs_the_confirmation_step(client, session):
     assert (revoked.actor, revoked.assisted_by) == (staff, staff)
 
 
-def test_the_resident_alone_revokes_without_a_confirmation_step(client, session):
+def test_the_resident_alone_confirms_without_the_staff_confirmation(client, session):
     marie, jan = session["marie"], session["jan"]
     resident = User.objects.get(person=marie)
     mandate = mandate_grant(
@@ -210,7 +211,9 @@ def test_the_resident_alone_revokes_without_a_confirmation_step(client, session)
     )
     client.post(reverse("staff:assisted_end"))
     sign_in_resident(client, resident)
-    client.post(reverse("accounts:mandate_revoke", args=[mandate.pk]))
+    page = client.get(reverse("accounts:mandate_revoke", args=[mandate.pk])).content.decode()
+    assert 'name="resident_confirmed"' not in page
+    client.post(reverse("accounts:mandate_revoke", args=[mandate.pk]), {"confirming": "1"})
     mandate.refresh_from_db()
     assert mandate.revoked_at is not None
     assert ActivityRecord.objects.get(action="mandate.revoked").actor == resident

@@ -117,6 +117,29 @@ def test_a_revoked_mandate_stops_working_at_once(client, family):
     assert ACTING_KEY not in client.session
 
 
+def test_revoking_asks_to_confirm_first(client, family):
+    grandma, grandma_user, son, *_ = family
+    mandate = grant(grandma, son, grandma_user)
+    sign_in(client, grandma_user)
+    url = reverse("accounts:mandate_revoke", args=[mandate.pk])
+    listed = client.get(reverse("accounts:mandates")).content.decode()
+    assert f'href="{url}"' in listed  # the table's button is a link to the question
+
+    for asked in (client.get(url), client.post(url)):  # a POST from elsewhere asks too
+        assert asked.status_code == 200
+        assert "Do you want to revoke the mandate of Jan Desmet" in asked.content.decode()
+        assert 'name="confirming"' in asked.content.decode()
+    mandate.refresh_from_db()
+    assert mandate.revoked_at is None
+
+    done = client.post(url, {"confirming": "1"})
+    assert done.status_code == 302
+    assert done["Location"] == reverse("accounts:mandates")
+    mandate.refresh_from_db()
+    assert mandate.revoked_at is not None
+    assert ActivityRecord.objects.get(action="mandate.revoked").actor == grandma_user
+
+
 def test_nobody_else_can_use_or_revoke_a_mandate(client, family):
     grandma, grandma_user, son = family[:3]
     _stranger, stranger_user, _ = resident("Piet", "Vreemd", "650101037")
@@ -124,8 +147,9 @@ def test_nobody_else_can_use_or_revoke_a_mandate(client, family):
     sign_in(client, stranger_user)
     client.post(reverse("accounts:acting_choose"), {"acting": f"mandate:{mandate.pk}"})
     assert ACTING_KEY not in client.session
-    response = client.post(reverse("accounts:mandate_revoke", args=[mandate.pk]))
-    assert response.status_code == 404
+    url = reverse("accounts:mandate_revoke", args=[mandate.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"confirming": "1"}).status_code == 404
     mandate.refresh_from_db()
     assert mandate.revoked_at is None
 

@@ -222,6 +222,25 @@ def test_the_admin_login_goes_through_the_staff_sign_in(client):
     assert client.get(reverse("admin:index")).status_code == 200
 
 
+def test_signing_in_through_the_admin_lands_in_the_back_office(client):
+    """/admin/ is where the README and bookmarks lead; staff start where they work."""
+    user = staff_user()
+    staff_role_assign(user=user)
+    device = totp_device(user)
+    response = client.get(reverse("admin:index"))
+    assert response["Location"] == f"{reverse('staff:sign_in')}?next=%2Fadmin%2F"
+    response = sign_in_password(client, "katrien", next_url="/admin/")
+    assert response["Location"] == second_factor_url()  # next: the back office
+    response = client.post(
+        reverse("staff:second_factor"), {"code": code_now(device), "next": "/admin/"}
+    )
+    assert response["Location"] == BACKOFFICE
+    # A page deeper in the administration is still where the sign-in leads.
+    client.logout()
+    response = sign_in_password(client, "katrien", next_url="/admin/registry/person/")
+    assert response["Location"] == second_factor_url("/admin/registry/person/")
+
+
 def test_next_must_be_on_this_site(client):
     user = staff_user()
     totp_device(user)

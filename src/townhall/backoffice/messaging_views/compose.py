@@ -23,6 +23,7 @@ from townhall.languages import NAMES
 from townhall.messaging.broadcasts import broadcast_preview
 from townhall.messaging.compose import announcement_send
 from townhall.messaging.errors import MessagingError
+from townhall.messaging.services import recipient_context
 from townhall.messaging.sms import quiet_hours_end, sms_length, sms_settings
 from townhall.messaging.templates import render as render_text
 from townhall.messaging.templates import sample_recipient
@@ -108,11 +109,15 @@ def _preview(request, form) -> dict:
     texts = form.texts()
     written = {text.language for text in texts}
     municipality = municipality_get_active()
+    # One resident: the texts as that person reads them, and their name in the summary
+    # (the staff member chose them from a search, which was logged). Else a sample reader.
+    person = form.cleaned_data.get("person") if form.cleaned_data["audience"] == "person" else None
     samples = []
     for text in texts:
-        sample = {**sample_recipient()}
-        if municipality:
-            sample["municipality"] = municipality.localized_name(text.language)
+        place = municipality.localized_name(text.language) if municipality else ""
+        sample = recipient_context(person, place) if person else {**sample_recipient()}
+        if municipality and not person:
+            sample["municipality"] = place
         sms = render_text(text.sms_text(), sample)
         samples.append(
             {
@@ -135,14 +140,19 @@ def _preview(request, form) -> dict:
     sms_wait_until = None
     if not urgent and counts.per_channel.get(Channel.SMS):
         sms_wait_until = quiet_hours_end(timezone.now())
+    if person:
+        selection_label = _("one resident: %(name)s") % {"name": person.full_name}
+    else:
+        selection_label = selection.label()
     return {
+        "reader": person,
         "urgent": urgent,
         "quiet_hours": {"start": quiet_start, "end": quiet_end}
         if quiet_start != quiet_end
         else None,
         "sms_wait_until": sms_wait_until,
         "sms_recipients": counts.per_channel.get(Channel.SMS, 0),
-        "selection_label": selection.label(),
+        "selection_label": selection_label,
         "topic_label": dict(form.fields["topic"].choices)[form.cleaned_data["topic"]],
         "counts": counts,
         "reachable": counts.total - counts.unreachable,

@@ -17,6 +17,7 @@ from townhall.messaging.errors import MessagingError
 from townhall.messaging.models import Message
 from townhall.messaging.selectors import message_log_page_for_person
 from townhall.messaging.services import message_cancel, message_resend
+from townhall.registry.admin.person_links import person_record_links
 from townhall.registry.admin.persons import PurposeForm, purpose_recent, purpose_remember
 from townhall.registry.models import AccessLogEntry, Person
 from townhall.registry.services import access_log_record
@@ -59,6 +60,7 @@ def person_messages(request, pk):
             "resendable": RESENDABLE,
             "cancellable": CANCELLABLE,
             "may_change": request.user.has_perm("messaging.change_message"),
+            "record_links": person_record_links(person=person, user=request.user),
         },
     )
     response["Cache-Control"] = "no-store"
@@ -87,9 +89,17 @@ def message_resend_view(request, uuid):
 
 
 @staff_permission_required("messaging.change_message")
-@require_POST
 def message_cancel_view(request, uuid):
+    """Stop a message that has not gone out yet, after a page that asks to confirm (the
+    log's button opens it; no JavaScript needed). That page names the message by its
+    reference and channel only, so it shows nobody's data and needs no purpose."""
     message = get_object_or_404(Message, uuid=uuid)
+    if request.method != "POST" or "confirming" not in request.POST:
+        return render(
+            request,
+            "backoffice/messaging/cancel_confirm.html",
+            {"message": message, "cancellable": message.state in CANCELLABLE},
+        )
     try:
         message_cancel(message=message, actor=request.user)
     except MessagingError as error:

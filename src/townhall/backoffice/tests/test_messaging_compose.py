@@ -185,3 +185,23 @@ def test_staff_without_the_second_factor_are_sent_to_it(client, municipality, ke
     response = client.get(URL)
     assert response.status_code == 302
     assert Person.objects.count() == 6
+
+
+def test_a_message_to_one_resident_names_them_and_shows_their_own_text(
+    client, communication, kerkstraat
+):
+    data = {
+        **announcement(audience="person", street="", body_nl="Beste {{ full_name }}, dag."),
+        "search": "claeys",
+        "person": kerkstraat["an"].pk,
+    }
+    for action in ("preview", "confirm"):
+        response = client.post(URL, {**data, "action": action})
+        page = response.content.decode()
+        assert response.context["selection_label"] == "one resident: An Claeys"
+        assert "<dd>one resident: An Claeys</dd>" in page
+        [dutch] = response.context["samples"]
+        assert dutch["body"] == "Beste An Claeys, dag."  # not the sample An Peeters
+    preview = client.post(URL, {**data, "action": "preview"}).content.decode()
+    assert "Shown as An Claeys will read it." in preview
+    assert "An Peeters" not in preview

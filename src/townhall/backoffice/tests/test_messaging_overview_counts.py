@@ -38,7 +38,7 @@ def test_the_overview_counts_sent_failed_and_cancelled_messages(
         "letter by post": {"sent": 0, "queued": 0, "failed": 1},
     }
 
-    client.post(f"/backoffice/berichten/bericht/{waiting.uuid}/annuleren/")
+    client.post(f"/backoffice/berichten/bericht/{waiting.uuid}/annuleren/", {"confirming": "1"})
     assert shown(client) == {
         "e-mail": {"sent": 1, "failed": 0, "cancelled": 0},
         "text message (SMS)": {"sent": 0, "failed": 0, "cancelled": 1},

@@ -76,7 +76,15 @@ def test_cancel_a_queued_message_and_resend_a_sent_one(
     assert f"/backoffice/berichten/bericht/{sent.uuid}/opnieuw/" in page
     assert f"/backoffice/berichten/bericht/{queued.uuid}/opnieuw/" not in page
 
-    response = client.post(f"/backoffice/berichten/bericht/{queued.uuid}/annuleren/")
+    cancel = f"/backoffice/berichten/bericht/{queued.uuid}/annuleren/"
+    question = client.get(cancel).content.decode()  # the button asks first
+    assert "Yes, cancel the message" in question
+    assert queued.reference in question
+    assert an.full_name not in question  # nobody's data, so no purpose asked
+    client.post(cancel)  # a POST from anywhere but the question changes nothing
+    queued.refresh_from_db()
+    assert queued.state == Message.State.QUEUED
+    response = client.post(cancel, {"confirming": "1"})
     assert response["Location"] == log_url(an)
     queued.refresh_from_db()
     assert queued.state == Message.State.CANCELLED
@@ -91,7 +99,9 @@ def test_cancel_a_queued_message_and_resend_a_sent_one(
     assert [m.to for m in mail.outbox] == [["an@example.org"]]
 
     # Cancelling what has gone out is refused with the service's words.
-    response = client.post(f"/backoffice/berichten/bericht/{sent.uuid}/annuleren/", follow=True)
+    response = client.post(
+        f"/backoffice/berichten/bericht/{sent.uuid}/annuleren/", {"confirming": "1"}, follow=True
+    )
     assert "Only a message that has not been sent yet can be cancelled." in (
         response.content.decode()
     )

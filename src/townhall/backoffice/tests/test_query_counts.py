@@ -15,10 +15,13 @@ its cards already, and a page that reads the department for its own use shares
 that read.
 """
 
+import datetime
 from urllib.parse import urlencode
 
 import pytest
 
+from townhall.accounts.models import User
+from townhall.accounts.services import mandate_grant
 from townhall.backoffice.messaging_views import overview, persons
 from townhall.messaging.broadcasts import Selection, broadcast_send
 from townhall.messaging.models import Broadcast, LetterBatch
@@ -92,9 +95,10 @@ def test_person_message_log(client, outbox, django_assert_num_queries):
     client.post(url, PURPOSE)
     # The person, the staff member's department and the access log entry written
     # (a look at a person), then the messages with broadcast, sender and batch,
-    # their events, and the events' actors.
+    # their events, and the events' actors; the person's household, for the link
+    # to it among the person's pages.
     # The department is the one the access log entry read already.
-    response = counted(client, url, django_assert_num_queries, REQUEST + SHELL - 1 + 6)
+    response = counted(client, url, django_assert_num_queries, REQUEST + SHELL - 1 + 7)
     assert len(response.context["sent"]) == 3
 
 
@@ -128,7 +132,7 @@ def test_older_pages_of_the_log_and_the_broadcasts_cost_the_same(
         django_assert_num_queries,
         # As the first page, less the events' actors: An's oldest message (sent
         # at once) has no event, so there is no actor to read.
-        REQUEST + SHELL - 1 + 5,
+        REQUEST + SHELL - 1 + 6,
     ).context["sent"]
     assert (len(first), len(older), older.older) == (2, 1, None)
 
@@ -142,3 +146,19 @@ def test_older_pages_of_the_log_and_the_broadcasts_cost_the_same(
     [oldest] = response.context["broadcasts"]
     assert oldest.pk != newest.items[0].pk
     assert "?newer=" in response.content.decode()
+
+
+def test_a_persons_mandates(client, outbox, django_assert_num_queries):
+    an, jef, bart = outbox["an"], outbox["jef"], outbox["bart"]
+    until = datetime.date.today() + datetime.timedelta(days=30)
+    account = User.objects.create(username="eid-an", kind=User.Kind.RESIDENT, person=an)
+    for grantee in (jef, bart):
+        mandate_grant(grantor=an, grantee=grantee, scope="all", valid_until=until, actor=account)
+    mandate_grant(grantor=jef, grantee=an, scope="messages", valid_until=until, actor=account)
+    url = f"/backoffice/persoon/{an.pk}/volmachten/"
+    client.post(url, PURPOSE)
+    # The person; the mandates given with their grantees, and received with their
+    # grantors; the access log of everyone shown, in one insert (the department it
+    # names is the shell's); the person's household, for the link to it.
+    response = counted(client, url, django_assert_num_queries, REQUEST + SHELL + 5)
+    assert (len(response.context["given"]), len(response.context["received"])) == (2, 1)

@@ -15,16 +15,17 @@ from townhall.accounts.tests.staff import sign_in_verified, staff_user
 from townhall.backoffice.navigation import TASKS, navigation_for
 from townhall.backoffice.tests.conftest import staff_of
 from townhall.messaging.models import Broadcast, LetterBatch, MessageTemplate
+from townhall.messaging.services import message_send
 from townhall.registry.corrections import correction_request_create
 from townhall.registry.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
+DECISION = {"case_reference": "2026-00007", "product": "Parkeerkaart"}
 
 SHELL = '<nav class="staff-nav" aria-label="Back office">'
 # Back-office URLs that only take a POST (they answer 405 to a GET): no page to draw.
 POST_ONLY = {
     "backoffice:messaging_resend",
-    "backoffice:messaging_cancel",
     "backoffice:messaging_letter_render",
     "backoffice:messaging_letter_posted",
 }
@@ -80,11 +81,17 @@ def _backoffice_url_names() -> set[str]:
 @pytest.fixture
 def samples(municipality, templates):
     template = MessageTemplate.objects.order_by("pk").first()
+    person = PersonFactory()
     return {
         "backoffice:messaging_broadcast": [
             Broadcast.objects.create(template=template, selection_label="Everyone").uuid
         ],
-        "backoffice:messaging_person": [PersonFactory().pk],
+        "backoffice:messaging_person": [person.pk],
+        "backoffice:person_mandates": [person.pk],
+        # Its confirmation page (the POST cancels).
+        "backoffice:messaging_cancel": [
+            message_send(recipient=person, template="decision", context=DECISION).uuid
+        ],
         "backoffice:messaging_template": [template.code],
     }
 

@@ -491,3 +491,9 @@ def test_a_broadcast_whose_parts_are_all_written_but_never_closed_is_closed_by_t
     assert broadcast.state == Broadcast.State.DONE
     assert broadcast.recipients_total == 4
     assert broadcast.messages.count() == 4
+
+
+def test_a_selection_of_chosen_residents_counts_them_and_names_nobody():
+    assert Selection(person_ids=(7,)).label() == "1 chosen resident"
+    assert Selection(person_ids=(7, 9)).label() == "2 chosen residents"
+    assert Selection().label() == "all residents"

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.be import nn
 
 from townhall.registry import provenance, services
+from townhall.registry.admin.person_links import person_record_links
 from townhall.registry.admin.purposes import (
     PENDING_SEARCH_KEY,
     PURPOSE_SESSION_KEY,
@@ -144,6 +145,7 @@ def _page_number(request) -> int | None:
 class PersonAdmin(PurposeAskedAdmin):
     form = PersonAdminForm
     change_list_template = "admin/registry/person/change_list.html"
+    change_form_template = "admin/registry/person/change_form.html"
     # A big table: "N results (M total)" would count all of it on every page.
     show_full_result_count = False
     list_display = ["name", "national_number_masked", "birth_year", "domicile", "state"]
@@ -159,7 +161,6 @@ class PersonAdmin(PurposeAskedAdmin):
         "number_kind",
         "created_at",
         "updated_at",
-        "access_log_link",
     ]
     fieldsets = [
         (
@@ -175,7 +176,7 @@ class PersonAdmin(PurposeAskedAdmin):
         ),
         (_("Residence"), {"fields": staff_columns(FieldGroup.DOMICILE, None)}),
         (_("Contact"), {"fields": staff_columns(FieldGroup.CONTACT)}),
-        (_("Record"), {"fields": ["created_at", "updated_at", "access_log_link"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
 
     def get_urls(self):
@@ -220,19 +221,17 @@ class PersonAdmin(PurposeAskedAdmin):
             _("Reveal (logged)"),
         )
 
-    @admin.display(description=_("access log"))
-    def access_log_link(self, person):
-        """The person's own entries: the access log admin names nobody, so an audit of one
-        person starts here, from a record opened with a purpose (and logged)."""
-        if person is None or person.pk is None:
-            return "–"
-        url = reverse("admin:registry_accesslogentry_changelist")
-        return format_html(
-            '<a href="{}?person__id__exact={}">{}</a>',
-            url,
-            person.pk,
-            _("Who looked at this record"),
-        )
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """Above the record, the person's other pages the role opens: household, messages,
+        mandates, correction requests and the access log (an audit of one person starts
+        here, from a record opened with a purpose: the access log admin names nobody)."""
+        if obj is not None and obj.pk is not None:
+            context["record_links"] = [
+                link
+                for link in person_record_links(person=obj, user=request.user)
+                if link.url != request.path
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def persons_shown(self, request, obj) -> list[Person]:
         return [obj]

@@ -91,6 +91,7 @@ class Command(BaseCommand):
         line = "=" * 64
         self.stdout.write(line)
         self.stdout.write(f"  Townhall demo: http://{addr}/")
+        self.stdout.write(f"  Back office:   http://{addr}/backoffice/ (staff sign in here)")
         self.stdout.write(f"  Admin:         http://{addr}/admin/")
         self.stdout.write("  Demo staff sign-ins (username / password, department):")
         for sign_in in demo_sign_ins():

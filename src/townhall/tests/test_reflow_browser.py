@@ -1,0 +1,298 @@
+"""No page is wider than a phone of 320 px (WCAG 2.1, 1.4.10 Reflow).
+
+At 320 CSS pixels a page must not pan sideways: the test reads
+``document.documentElement.scrollWidth`` on every resident and staff page
+and fails on any wider than the window. On resident pages it also fails on a
+link, button or field that lies (partly) outside the window, which catches a
+table that scrolls inside its own box and hides the buttons of its rows (the
+page itself is then no wider, but "This is not right" and "Revoke" were out
+of reach). The staff administration's lists are data tables, which the
+criterion allows to scroll in their box, so there only the page's width counts.
+
+1. The pages: every resident page as each kind of resident meets it (eID,
+   acting for an organisation, a visitor, an e-mail account), the public and
+   sign-in pages, and the staff walk of ``test_staff_pages_browser`` (every
+   admin model's list, add and change page, the back office).
+2. One browser page visits them all, in Dutch (the default, with the longest
+   words) and in French; only the cookies change between residents.
+3. :func:`test_the_walk_covers_every_page` keeps the list complete: a new URL
+   of the resident or back-office apps that is not walked, nor left out here
+   with its reason, fails it.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from townhall.accounts.acting import ACTING_KEY
+from townhall.accounts.models import User
+from townhall.accounts.services import mandate_grant
+from townhall.accounts.tests.residents import sign_in
+from townhall.accounts.tests.staff import sign_in_verified, staff_user
+from townhall.messaging.models import Broadcast, Message
+from townhall.messaging.unsubscribe import unsubscribe_token
+from townhall.registry.corrections import correction_request_create
+from townhall.registry.models import Organisation, Representative
+from townhall.tests import test_staff_pages_browser as staff_walk
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The staff walk's register (a fixture) and its pages: one list of staff pages for both.
+register = staff_walk.register
+staff_pages = staff_walk.staff_pages
+WIDTH = 320
+
+# URL names that are no page to read (or need what no test can give): not walked.
+NOT_PAGES = {
+    "portal:health": "a status answer for monitoring, not HTML",
+    "portal:branding_css": "the municipality's colours, a stylesheet",
+    "portal:my_data_download": "a JSON-LD file",
+    "accounts:oidc_start": "a redirect to the identity provider",
+    "accounts:oidc_callback": "the identity provider's way back, a redirect",
+    "accounts:email_sign_in": "takes a POST from the sign-in page",
+    "accounts:sign_out": "takes a POST",
+    "accounts:acting_choose": "takes a POST from My page",
+    "messaging:sms_receipt": "an SMS gateway's delivery report",
+    "staff:second_factor": "needs a half-finished staff sign-in; same layout as the sign-in",
+    "staff:setup": "needs a half-finished staff sign-in; same layout as the sign-in",
+    "staff:sign_out": "takes a POST",
+    "staff:assisted_end": "takes a POST",
+    "backoffice:messaging_resend": "takes a POST",
+    "backoffice:messaging_letter_render": "takes a POST",
+    "backoffice:messaging_letter_posted": "takes a POST",
+    "backoffice:messaging_letter_pdf": "a PDF",
+    "demo:mailbox_detail": "one demo e-mail, in the mailbox's layout",
+}
+NAMESPACES = {"portal", "accounts", "messaging", "staff", "backoffice", "demo"}
+
+# Where a control is out of reach: the window's edges, with a pixel for rounding.
+MEASURE = """() => {
+  const width = window.innerWidth;
+  const outside = [];
+  for (const el of document.querySelectorAll(
+      'a[href], button, input:not([type=hidden]), select, textarea, summary')) {
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (box.width <= 1 || box.height <= 1 || style.visibility === 'hidden') continue;
+    if (box.right > width + 1 || box.left < -1) {
+      const name = (el.innerText || el.value || el.name || el.tagName).trim().slice(0, 40);
+      const where = `${Math.round(box.left)}-${Math.round(box.right)}`;
+      outside.push(`${el.tagName.toLowerCase()} "${name}" (${where})`);
+    }
+  }
+  // What sticks out, to say in the failure which element widens the page.
+  const wide = [];
+  for (const el of document.querySelectorAll('main *, header *, footer *')) {
+    if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0
+        && getComputedStyle(el).overflowX === 'visible') {
+      wide.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ${el.scrollWidth} px`);
+    }
+  }
+  return {
+    scrollWidth: document.documentElement.scrollWidth, outside, wide: wide.slice(0, 3),
+    refused: window.townhallRefused || [],
+  };
+}"""
+# What the Content Security Policy refused on the page (an inline style, a script).
+LISTEN_FOR_REFUSALS = """
+window.townhallRefused = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.townhallRefused.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+
+
+@dataclass
+class Visit:
+    """Pages to read with one session (None: signed out)."""
+
+    session: str | None
+    urls: list[str]
+    controls_in_reach: bool = True  # False for the admin's data tables
+
+
+@pytest.fixture
+def residents(register):
+    """An (of the staff walk's register) with an eID account, a mandate she gave Jef,
+    a mandate Jef gave her, a report, the association she chairs; a visitor and an
+    e-mail account without a person in the register."""
+    an, household = register["an"], register["household"]
+    jef = household.memberships.exclude(person=an).get().person
+    an_user = User.objects.create(username="eid-an", kind=User.Kind.RESIDENT, person=an)
+    jef_user = User.objects.create(username="eid-jef", kind=User.Kind.RESIDENT, person=jef)
+    until = datetime.date.today() + datetime.timedelta(days=365)
+    given = mandate_grant(grantor=an, grantee=jef, scope="all", valid_until=until, actor=an_user)
+    mandate_grant(grantor=jef, grantee=an, scope="personal_data", valid_until=until, actor=jef_user)
+    correction_request_create(
+        person=an, item_key="family_name", remark="Claeijs", reported_by=an_user
+    )
+    club = Organisation.objects.get(name="Wielerclub De Spurters")
+    chair = Representative.objects.create(
+        organisation=club, person=an, role="chair", start_date=datetime.date(2020, 1, 1)
+    )
+    visitor = User.objects.create(
+        username="eid-visitor", kind=User.Kind.RESIDENT, first_name="Kim", last_name="Verbeke"
+    )
+    email_account = User.objects.create(
+        username="lies@example.org", email="lies@example.org", kind=User.Kind.RESIDENT
+    )
+    broadcast = Broadcast.objects.create(
+        template=register["template"], selection_label="Kerkstraat"
+    )
+    return {
+        "broadcast": broadcast,
+        "an": an_user,
+        "mandate": given,
+        "chair": chair,
+        "visitor": visitor,
+        "email_account": email_account,
+        "message": Message.objects.filter(person=an).first(),
+    }
+
+
+def _session(user, *, level="high", acting=None) -> str:
+    client = Client()
+    if user.is_staff:
+        sign_in_verified(client, user)
+    else:
+        sign_in(client, user, level=level)
+    if acting:
+        session = client.session
+        session[ACTING_KEY] = acting
+        session.save()
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def visits(register, residents) -> list[Visit]:
+    an, message = residents["an"], residents["message"]
+    chair = residents["chair"]
+    superuser = staff_user("root", is_superuser=True, department_code=None)
+    staff_session = _session(superuser)
+    # The person's record asks why first: give the purpose in the same session.
+    staff_client = Client()
+    staff_client.cookies[settings.SESSION_COOKIE_NAME] = staff_session
+    staff_client.post(
+        reverse("admin:registry_person_purpose", args=[register["an"].pk]),
+        {"purpose": "audit", "explanation": ""},
+    )
+    return [
+        Visit(
+            None,
+            [
+                reverse("portal:home"),
+                reverse("portal:accessibility"),
+                reverse("accounts:sign_in"),
+                reverse("accounts:sign_in") + "?level=high&next=/mijn/gegevens/",
+                reverse("accounts:register"),
+                reverse("accounts:sign_in_link", args=["not-a-valid-link"]),
+                reverse("messaging:unsubscribe", args=[unsubscribe_token(message)]),
+                reverse("staff:sign_in"),
+                reverse("demo:mailbox"),
+                reverse("demo:sms"),
+                "/bestaat-niet/",
+            ],
+        ),
+        Visit(
+            _session(an),
+            [
+                reverse("portal:my_page"),
+                reverse("portal:my_data"),
+                reverse("portal:correction_report", args=["given_names"]),
+                reverse("portal:contact_preferences"),
+                reverse("portal:my_messages"),
+                reverse("portal:my_message", args=[message.uuid]),
+                reverse("accounts:mandates"),
+                reverse("accounts:mandate_revoke", args=[residents["mandate"].pk]),
+                reverse("portal:my_organisation"),  # not acting for one: says so
+                "/admin/",  # a resident on a staff page
+            ],
+        ),
+        Visit(
+            _session(an, acting={"kind": "representation", "id": chair.pk}),
+            [
+                reverse("portal:my_page"),
+                reverse("portal:my_organisation"),
+                reverse("portal:my_data"),
+                reverse("portal:my_messages"),
+            ],
+        ),
+        Visit(
+            _session(residents["visitor"]), [reverse("portal:my_page"), reverse("portal:my_data")]
+        ),
+        Visit(_session(residents["email_account"], level="low"), [reverse("portal:my_page")]),
+        Visit(
+            staff_session,
+            [
+                *staff_pages(register),
+                reverse("backoffice:messaging_broadcast", args=[residents["broadcast"].uuid]),
+                reverse("backoffice:messaging_cancel", args=[message.uuid]),
+                reverse("backoffice:person_mandates", args=[register["an"].pk]),
+                reverse("staff:backup_codes"),
+            ],
+            controls_in_reach=False,
+        ),
+    ]
+
+
+def _open_with(page, live_server, session: str | None, language: str) -> None:
+    host = live_server.url.split("//", 1)[1].split(":")[0]
+    page.context.clear_cookies()
+    cookies = [
+        {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "domain": host, "path": "/"}
+    ]
+    if session:
+        cookies.append(
+            {"name": settings.SESSION_COOKIE_NAME, "value": session, "domain": host, "path": "/"}
+        )
+    page.context.add_cookies(cookies)
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_no_page_is_wider_than_a_phone_of_320_px(page, live_server, register, residents, language):
+    """And the Content Security Policy refuses nothing on them (an inline style)."""
+    page.set_viewport_size({"width": WIDTH, "height": 800})
+    page.add_init_script(LISTEN_FOR_REFUSALS)
+    failures = []
+    walked = 0
+    for visit in visits(register, residents):
+        _open_with(page, live_server, visit.session, language)
+        for url in visit.urls:
+            response = page.goto(live_server.url + url)
+            assert response.status < 500, url
+            found = page.evaluate(MEASURE)
+            walked += 1
+            if found["scrollWidth"] > WIDTH:
+                failures.append(
+                    f"{url}: {found['scrollWidth']} px wide ({', '.join(found['wide'])})"
+                )
+            if found["refused"]:
+                failures.append(f"{url}: the policy refused {', '.join(found['refused'])}")
+            if visit.controls_in_reach and found["outside"]:
+                failures.append(f"{url}: out of reach: {', '.join(found['outside'])}")
+    assert walked > 70, "too few pages walked"
+    assert not failures, "\n".join(failures)
+
+
+def _url_names(patterns, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            names |= _url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name and namespace in NAMESPACES:
+            names.add(f"{namespace}:{pattern.name}")
+    return names
+
+
+def test_the_walk_covers_every_page(register, residents):
+    walked = set()
+    for visit in visits(register, residents):
+        for url in visit.urls:
+            match = resolve(url.split("?", 1)[0]) if url != "/bestaat-niet/" else None
+            if match is not None and match.url_name:
+                walked.add(f"{match.namespace}:{match.url_name}")
+    missing = _url_names(get_resolver().url_patterns) - walked - NOT_PAGES.keys()
+    assert not missing, f"pages the reflow walk does not visit: {sorted(missing)}"
