@@ -21,6 +21,8 @@ need help:
 
 import logging
 
+from django.conf import settings
+from django.core import signals
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
@@ -54,6 +56,8 @@ class SiteErrorPagesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if not settings.DEBUG:  # tests turn DEBUG off after the settings were read
+            return self.get_response(request)
         # An address that no URL pattern matches never reaches a view, nor
         # process_exception below: Django would answer it with its technical 404.
         try:
@@ -63,6 +67,8 @@ class SiteErrorPagesMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if not settings.DEBUG:
+            return None  # Django shows the site's pages itself
         if isinstance(exception, Http404):
             return _handler(404)(request, exception=exception)
         if isinstance(exception, PermissionDenied):
@@ -74,6 +80,9 @@ class SiteErrorPagesMiddleware:
                     str(exception), extra={"status_code": 400, "request": request}
                 )
             return _handler(400)(request, exception=exception)
+        # As Django does for an uncaught exception: whoever listens (the test client,
+        # which raises it again, an error tracker) hears of it.
+        signals.got_request_exception.send(sender=None, request=request)
         response = _handler(500)(request)
         # Logged with the traceback as Django logs it, and only once (log_response marks it).
         log_response(

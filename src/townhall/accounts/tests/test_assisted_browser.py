@@ -64,7 +64,7 @@ def test_the_confirmation_steps_are_accessible(assisted_page, live_server, width
     expect(page.locator(".field__error").first).to_be_visible()
     assert_no_axe_violations(page)
 
-    page.get_by_role("button", name="Revoke").first.click()
+    page.get_by_role("link", name="Revoke").first.click()
     expect(page.locator("h1")).to_have_text("Revoke a mandate")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Revoke").click()

@@ -19,6 +19,7 @@ import datetime
 from urllib.parse import urlencode
 
 import pytest
+from freezegun import freeze_time
 
 from townhall.accounts.models import User
 from townhall.accounts.services import mandate_grant
@@ -34,6 +35,15 @@ DECISION = {"case_reference": "2026-00007", "product": "Parkeerkaart"}
 PURPOSE = {"purpose": "counter", "explanation": ""}
 REQUEST = 14
 SHELL = 2
+
+
+@pytest.fixture(autouse=True)
+def _in_the_quiet_hours():
+    """At 23:30 in Brussels, so the text messages wait for the morning and the
+    broadcast page asks why; at another hour they would leave, and the page would
+    run one query less."""
+    with freeze_time("2026-12-01 22:30:00", tick=True):
+        yield
 
 
 @pytest.fixture
