@@ -158,7 +158,9 @@ class HostileInputChangeList(ChangeList):
     def get_results(self, request):
         try:
             return super().get_results(request)
-        except (OverflowError, DataError) as error:  # pk__in=10**30: beyond the column's range
+        except (OverflowError, DataError, ValueError) as error:
+            # pk__in=10**30: beyond the column's range; created_at__year=-248: a year
+            # no datetime holds (raised only when the query is compiled).
             raise IncorrectLookupParameters(error) from error
 
 
