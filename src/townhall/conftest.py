@@ -1,4 +1,5 @@
-"""Shared test setup: browser tests drive Debian's Chromium, never a downloaded one."""
+"""Shared test setup: browser tests drive Debian's Chromium, never a downloaded one;
+long tests start first; an xdist_group stays on one test process."""
 
 import os
 from pathlib import Path
@@ -21,6 +22,33 @@ NO_CHROMIUM = (
     f"browser tests skipped: Chromium not found at {CHROMIUM} "
     "(install it with: apt-get install -y --no-install-recommends chromium)"
 )
+
+
+class XdistGroups:
+    """Keep the tests of one ``xdist_group`` on one test process, as ``--dist loadgroup``
+    promises. pytest-xdist 3.8 tells its scheduler a test's group by appending
+    ``@<group>`` to the test's id through ``item._nodeid``, which pytest 9.2 no longer
+    reads (it keeps the id in ``item._id``), so the groups were silently ignored. This
+    appends it where pytest 9.2 keeps it, after xdist's own hook, and does nothing once
+    xdist's suffix shows in the id. Only in a test process of a loadgroup run."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config, items):
+        if not getattr(config.option, "loadgroup", False):
+            return
+        from _pytest.nodeid import NodeId
+
+        for item in items:
+            names = {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+            if names and "@" not in item.nodeid and hasattr(item, "_id"):
+                item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(sorted(names))}")
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(XdistGroups(), "townhall-xdist-groups")
 
 
 def _start_order(item) -> int:

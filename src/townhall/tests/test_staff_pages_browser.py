@@ -107,7 +107,7 @@ def superuser_page(page, live_server, register):
 
 
 # The walk in parts, one test each, so that the test processes share it.
-PARTS = 2
+PARTS = 4
 
 
 @pytest.mark.slow
