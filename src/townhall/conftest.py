@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 CHROMIUM = Path(os.environ.get("TOWNHALL_CHROMIUM", "/usr/lib/chromium/chromium"))
@@ -55,6 +56,13 @@ def dutch(settings):
     settings.LANGUAGE_CODE = "nl"
     with translation.override("nl"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the profile and pages kept there
+    (townhall.page_cache) would otherwise outlive the rows a test rolled back."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

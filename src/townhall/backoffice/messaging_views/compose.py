@@ -25,7 +25,7 @@ from townhall.messaging.errors import MessagingError
 from townhall.messaging.sms import sms_length
 from townhall.messaging.templates import render as render_text
 from townhall.messaging.templates import sample_recipient
-from townhall.municipality.selectors import municipality_get_active
+from townhall.municipality.context_processors import municipality_for
 from townhall.registry.preferences import Channel
 from townhall.registry.selectors import person_list_by_name
 
@@ -104,7 +104,7 @@ def _preview(request, form) -> dict:
     counts = broadcast_preview(selection=selection, topic=form.cleaned_data["topic"])
     texts = form.texts()
     written = {text.language for text in texts}
-    municipality = municipality_get_active()
+    municipality = municipality_for(request)
     samples = []
     for text in texts:
         sample = {**sample_recipient()}
