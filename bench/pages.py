@@ -260,7 +260,7 @@ def free_port() -> int:
 
 
 class Bench:
-    def __init__(self, options, workdir: Path):
+    def __init__(self, options, workdir: Path, kept: dict | None = None):
         self.options = options
         self.workdir = workdir
         self.checkout = Path(options.checkout).resolve()
@@ -271,6 +271,8 @@ class Bench:
             "TOWNHALL_NATIONAL_NUMBER_HASH_KEY": secrets.token_urlsafe(48),
             "TOWNHALL_FIELD_ENCRYPTION_KEYS": _fernet_key(),
         }
+        if kept:  # a database kept by an earlier run: its numbers and sessions use its keys
+            keys = {name: kept["env"][name] for name in keys}
         passed = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
         self.common = {
             **passed,
@@ -316,8 +318,9 @@ class Bench:
     def build(self) -> dict:
         started = time.perf_counter()
         self.manage("migrate", "--verbosity", "0")
-        self.manage("seed_demo", capture=True)
-        print(f"Migrated and seeded the demo in {time.perf_counter() - started:.0f} s")
+        if not self.options.reuse:
+            self.manage("seed_demo", capture=True)
+            print(f"Migrated and seeded the demo in {time.perf_counter() - started:.0f} s")
         if self.options.persons:
             print(self.setup_step("grow", "--persons", str(self.options.persons)).strip())
         facts = json.loads(self.setup_step("prepare"))
@@ -585,6 +588,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pages", default="", help="a regular expression over the page names")
     parser.add_argument("--keep", action="store_true", help="keep the database it created")
+    parser.add_argument(
+        "--reuse",
+        metavar="FOLDER",
+        help="measure again the database an earlier --keep run left (its folder); kept after",
+    )
     options = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         sys.exit("Set DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres")
@@ -592,10 +600,18 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install wrk")
     if not (Path(options.checkout) / "src" / "townhall").is_dir():
         sys.exit(f"--checkout {options.checkout} holds no src/townhall")
+    kept = None
+    if options.reuse:
+        kept = json.loads((Path(options.reuse) / "bench.json").read_text())
+        options.database = urlsplit(kept["env"]["DATABASE_URL"]).path.lstrip("/")
+        options.keep = True
     admin_url, _ = database_urls(os.environ["DATABASE_URL"], options.database)
 
     import psycopg
 
+    if kept:
+        run(options, Path(options.reuse), kept, admin_url)
+        return
     with psycopg.connect(admin_url, autocommit=True) as admin:
         exists = admin.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [options.database]
@@ -606,8 +622,13 @@ def main() -> None:
                 "only that one. Choose another --database or drop it yourself."
             )
         admin.execute(f'CREATE DATABASE "{options.database}"')
-    workdir = Path(tempfile.mkdtemp(prefix="townhall-bench-pages-"))
-    bench = Bench(options, workdir)
+    run(options, Path(tempfile.mkdtemp(prefix="townhall-bench-pages-")), None, admin_url)
+
+
+def run(options, workdir: Path, kept: dict | None, admin_url: str) -> None:
+    import psycopg
+
+    bench = Bench(options, workdir, kept)
     try:
         facts = bench.build()
         bench.start_server()

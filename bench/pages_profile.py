@@ -59,14 +59,17 @@ def main() -> None:
     response = send()
     print(f"{page.name}: {page.method} {page.path} -> {response.status_code}")
     sql = {"queries": 0, "seconds": 0.0}
+    statements: dict[str, float] = {}
 
     def timed(execute, statement, params, many, context):
         started = time.perf_counter()
         try:
             return execute(statement, params, many, context)
         finally:
+            took = time.perf_counter() - started
             sql["queries"] += 1
-            sql["seconds"] += time.perf_counter() - started
+            sql["seconds"] += took
+            statements[statement] = statements.get(statement, 0.0) + took
 
     profiler = cProfile.Profile()
     with connection.execute_wrapper(timed):
@@ -91,6 +94,9 @@ def main() -> None:
         f"queries, {sql['seconds'] / n * 1000:.2f} ms; templates {rendering / n * 1000:.2f} ms "
         "(cumulative time of Template.render)"
     )
+    print("The slowest statements (ms a request):")
+    for statement, seconds in sorted(statements.items(), key=lambda item: -item[1])[:8]:
+        print(f"  {seconds / n * 1000:7.2f}  {' '.join(statement.split())[:300]}")
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(options.top)
     print(out.getvalue())
