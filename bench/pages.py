@@ -219,7 +219,11 @@ def measure(bench: Bench, facts: dict, visitors: dict) -> tuple[list, dict]:
 
 def report(rows: list, memory: list, options, facts: dict) -> None:
     def median(values):
+        values = [v for v in values if v is not None]
         return statistics.median(values) if values else float("nan")
+
+    def ms(result, key):
+        return [None if x[key] is None else x[key] / 1000 for x in result]
 
     print()
     print(
@@ -235,8 +239,8 @@ def report(rows: list, memory: list, options, facts: dict) -> None:
     print("-" * len(header))
     for page, (_status, queries, _size), result in rows:
         rate = median([x["rate"] for x in result["load"]])
-        p50 = median([x["p50_us"] / 1000 for x in result["load"]])
-        p95 = median([x["p95_us"] / 1000 for x in result["load"]])
+        p50 = median(ms(result["load"], "p50_us"))
+        p95 = median(ms(result["load"], "p95_us"))
         errors = sum(x["status_errors"] + x["socket_errors"] for x in result["load"])
         if page.group == "baseline":
             print(
@@ -245,8 +249,8 @@ def report(rows: list, memory: list, options, facts: dict) -> None:
             )
             continue
         ratio = median(result["ratio"])
-        alone50 = median([x["p50_us"] / 1000 for x in result["alone"]])
-        alone95 = median([x["p95_us"] / 1000 for x in result["alone"]])
+        alone50 = median(ms(result["alone"], "p50_us"))
+        alone95 = median(ms(result["alone"], "p95_us"))
         goal = GOALS[page.group]
         met = ratio >= goal
         if page.is_list:
@@ -262,7 +266,8 @@ def report(rows: list, memory: list, options, facts: dict) -> None:
     print(
         "Goals: ratio to hello-world (anonymous 0.5, resident 0.2, staff 0.1); a staff list or "
         f"search alone under {LIST_GOAL_MS[0]} ms median and {LIST_GOAL_MS[1]} ms at the 95th "
-        "percentile. SQL: the queries of one request (session read and write included)."
+        "percentile. SQL: the queries of one request (session read and write included). "
+        "nan: not one answer within the run's seconds."
     )
     if memory:
         largest = max(rss for _pid, rss, _pss in memory)

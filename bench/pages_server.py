@@ -321,7 +321,21 @@ class Bench:
         line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH-JSON "))
         figures = json.loads(line.removeprefix("BENCH-JSON "))
         figures["rate"] = figures["requests"] / (figures["duration_us"] / 1e6)
+        if not figures["requests"]:  # not one answer within the run: no latency to give
+            figures["p50_us"] = figures["p95_us"] = None
+        self.drain()
         return figures
+
+    def drain(self, *, quick: float = 0.05, patience: float = 300) -> None:
+        """Wait until the workers are idle. wrk stops at the end of its time, but the
+        requests it left in gunicorn's queue are still served: without waiting, a slow
+        page's leftovers would be counted against the next page."""
+        deadline = time.monotonic() + patience
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            Visitor(self.port).request("GET", "/bench/hello/")
+            if time.monotonic() - started < quick:
+                return
 
 
 def _fernet_key() -> str:
