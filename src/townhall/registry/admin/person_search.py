@@ -117,7 +117,10 @@ class PersonSearchAdminMixin:
             found, distinct = queryset.filter(email__iexact=search_term), False
         else:
             # Names and the domicile's street, through the indexes (registry.search).
-            found, distinct = queryset.filter(search.person_filter(search_term)), False
+            matches = search.person_filter(search_term)
+            if matches is None:  # only quotes or spaces: no word to look for
+                return queryset.none(), False
+            found, distinct = queryset.filter(matches), False
         if request.path == reverse("admin:autocomplete"):
             return self._autocomplete_results(request, found, distinct, search_term)
         return found, distinct

@@ -147,3 +147,10 @@ def test_names_and_streets_are_searched_word_by_word(searching_client):
     assert found('"Bart" Molen') == {bart.pk}
     assert len(found("Kerkstraat")) == 2
     assert found("Vandamme Stationsstraat") == set()
+
+
+@pytest.mark.parametrize("term", ['""', "' '", '"', "\"\" ''"])
+def test_a_term_of_quotes_alone_finds_nobody(searching_client, marie, term):
+    response = searching_client.get(LIST, {"q": term})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []
