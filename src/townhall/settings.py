@@ -89,6 +89,9 @@ ROOT_URLCONF = "townhall.urls"
 WSGI_APPLICATION = "townhall.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 
+# No "loaders" given: Django wraps the file and app loaders in its cached loader
+# (also with DEBUG on since Django 4.1), so a template is read and compiled once
+# per process (townhall/tests/test_settings.py checks it).
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
