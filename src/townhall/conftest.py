@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 from django.utils import translation
 
@@ -115,6 +116,13 @@ def _fast_password_hasher():
         ]
     ):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the profile and pages kept there
+    (townhall.page_cache) would otherwise outlive the rows a test rolled back."""
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

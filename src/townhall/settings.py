@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Renews the session's expiry at most once a minute (not a write per request).
+    "townhall.accounts.sessions.SessionRenewalMiddleware",
     "townhall.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -98,6 +100,9 @@ ROOT_URLCONF = "townhall.urls"
 WSGI_APPLICATION = "townhall.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 
+# No "loaders" given: Django wraps the file and app loaders in its cached loader
+# (also with DEBUG on since Django 4.1), so a template is read and compiled once
+# per process (townhall/tests/test_settings.py checks it).
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -136,7 +141,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": env.str("TOWNHALL_TEST_DATABASE", default=str(VAR_DIR / "test.sqlite3"))
     }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# Persistent connections: opening one costs about as much as serving a page. A
+# connection is checked before a request reuses it, so one the server closed is
+# replaced instead of failing the request. 0 closes it after every request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background tasks -----------------------------------------------------
@@ -182,9 +191,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Sessions end after this much inactivity (every request renews them).
+# Sessions end after this much inactivity: a request renews the session when its
+# last save is a minute old (townhall.accounts.sessions), not on every request.
 SESSION_COOKIE_AGE = env.int("TOWNHALL_SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 
 # --- Staff sign-in: password, then a second factor (docs/authentication.md) --
 # TOTP from an authenticator app, or a single-use backup code (django-otp).
@@ -342,6 +351,10 @@ TOWNHALL_SMS = {
 # Shared by every process: the SMS gateways' cool-downs live here. Use Redis
 # (CACHE_URL=redis://127.0.0.1:6379/1) when more than one worker runs.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# How long public pages and the municipality's profile stay in that cache
+# (townhall.page_cache). A change by staff shows at once in the process that made
+# it, and in the others at once with a shared cache, else within this time.
+TOWNHALL_PAGE_CACHE_SECONDS = env.int("TOWNHALL_PAGE_CACHE_SECONDS", default=60)
 
 # --- Data protection ------------------------------------------------------
 # Key of the keyed hash (HMAC-SHA256) through which national register numbers

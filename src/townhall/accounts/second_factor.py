@@ -72,6 +72,11 @@ def is_verified_staff(user) -> bool:
 
 
 def has_totp_device(user) -> bool:
+    device = getattr(user, "otp_device", None)
+    if isinstance(device, TOTPDevice) and device.confirmed:
+        # The app this session passed the second factor with, read from the database
+        # on this request by django-otp's middleware (gone if ICT removed it).
+        return True
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
@@ -148,10 +153,26 @@ class StaffSecondFactorMiddleware:
             return self.get_response(request)
         response = staff_gate(request)
         if response is None:
+            department_from_profile(request)
             response = self.get_response(request)
         # Staff pages show personal data: never keep them in a (shared) browser cache.
         patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def department_from_profile(request) -> None:
+    """Give the staff member their department from the municipality's profile, which
+    the layout reads anyway (from the cache): the header and every access-log row
+    name it, and it would otherwise be a query on every staff page."""
+    user = request.user
+    department_id = getattr(user, "department_id", None)
+    municipality = municipality_for(request)
+    if department_id is None or municipality is None:
+        return
+    for department in municipality.departments.all():
+        if department.pk == department_id:
+            user.department = department
+            return
 
 
 class StaffAdminSite(HostileInputSiteMixin, admin.AdminSite):

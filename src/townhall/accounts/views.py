@@ -23,6 +23,7 @@ from townhall.accounts.durations import duration_text
 from townhall.accounts.email_rate_limits import account_email_wait
 from townhall.accounts.forms import EmailSignInForm
 from townhall.accounts.throttling import client_ip_address
+from townhall.page_cache import public_page
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +41,10 @@ def safe_next(request, candidate: str | None) -> str:
 
 
 @require_GET
+@public_page
 def sign_in(request):
-    """The sign-in choice: eID or itsme (high), or e-mail (low)."""
+    """The sign-in choice: eID or itsme (high), or e-mail (low). Without a query
+    string and a session it is the same for everyone, so it is kept whole."""
     required = Assurance.parse(request.GET.get("level"))
     next_url = safe_next(request, request.GET.get("next"))
     return render(

@@ -94,7 +94,7 @@ FAMILY_NAMES = {
         Feys Rosseel Vanbiervliet Dhondt Devriendt Vervaeke Degryse Vancoillie Haesaert
         Lefere Vanneuville Dumortier Windels Vanlerberghe Deweer Dejaeghere Vandorpe
         Pattyn Verfaillie Wyffels Ghesquière Vandenabeele Dewitte Verkinderen Sabbe
-        Vyncke Laloo Deblauwe Vanthuyne Tanghe Vannieuwenhuyze Leenknecht Samyn Plets
+        Vyncke Laloo Deblauwe Vanthuyne Tanghe Vannieuwenhuyze Leenknecht Samyn Peeters
         Boone Carrette Vanwalleghem Desender Verhaeghe Allemeersch Hollevoet Vandenbulcke
     """,
     "french": "Dubois Lefebvre Lambert Dupont Martin Leroy Lemaire Dumont Dupuis Fontaine "

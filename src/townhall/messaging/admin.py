@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from townhall.messaging.models import LetterBatch, Message, MessageTemplate, TemplateText
 from townhall.messaging.sms import number_masked
 from townhall.messaging.templates import template_activate, template_text_save, text_errors
+from townhall.registry.admin.paging import EstimatedCountPaginator
 from townhall.registry.admin.purposes import PurposeAskedAdmin
 from townhall.registry.preferences import Channel
 
@@ -144,6 +145,7 @@ def address_masked(message: Message) -> str:
 class MessageAdmin(PurposeAskedAdmin):
     # A big table: "N results (M total)" would count all of it on every page.
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_display = ["reference", "channel", "state", "created_at"]
     list_filter = ["state", "channel", "kind", "queue"]
     search_fields = ["provider_reference"]

@@ -158,14 +158,17 @@ def broadcast_preview(*, selection: Selection, topic: str) -> BroadcastPreview:
 
 
 def _batches(persons: QuerySet[Person], size: int = PREPARE_BATCH):
-    """The persons in batches of querysets, by primary key (stable, constant memory)."""
+    """The persons in batches (lists, with their domicile), by primary key (stable,
+    constant memory); each batch is read once, and a short one is the last."""
     last = 0
     while True:
         ids = list(persons.filter(pk__gt=last).values_list("pk", flat=True)[:size])
         if not ids:
             return
         last = ids[-1]
-        yield Person.objects.filter(pk__in=ids).order_by("pk")
+        yield list(Person.objects.filter(pk__in=ids).select_related("domicile").order_by("pk"))
+        if len(ids) < size:
+            return
 
 
 @transaction.atomic

@@ -1,13 +1,13 @@
 """Put the active municipality in every template as ``municipality``."""
 
 from townhall.municipality.models import Municipality
-from townhall.municipality.selectors import municipality_get_active
+from townhall.municipality.selectors import municipality_get_active_cached
 
 
 def municipality_for(request) -> Municipality | None:
-    """The active municipality, fetched once per request."""
+    """The active municipality, read once per request (from the cache while it is there)."""
     if not hasattr(request, "_townhall_municipality"):
-        request._townhall_municipality = municipality_get_active()
+        request._townhall_municipality = municipality_get_active_cached()
     return request._townhall_municipality
 
 

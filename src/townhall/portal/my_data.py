@@ -39,6 +39,8 @@ from townhall.registry.models import AccessLogEntry
 from townhall.registry.my_data import item_for, person_data
 from townhall.registry.preferences import Channel, Topic
 
+# The persons whose My data this session viewed (and recorded) already.
+VIEWED_KEY = "portal_my_data_viewed"
 # The source detail of contact data changed at the counter, as the resident reads it.
 AT_THE_COUNTER = gettext_noop("at the counter (assisted session)")
 
@@ -73,6 +75,22 @@ def person_for(
     return None, page
 
 
+def _record_first_view(request, person) -> None:
+    """The activity record of viewing My data: once per sign-in and person shown.
+
+    Reading the page again in the same session is not a new action, and a record
+    per view was a write on every visit. A new sign-in (an assisted session at
+    the counter is one) starts a new session, so it is recorded again; acting
+    for someone else records the view of their data. The staff member's looks
+    in an assisted session go to the access log on every view (``person_for``).
+    """
+    viewed = request.session.get(VIEWED_KEY, [])
+    if person.pk in viewed:
+        return
+    activity_record_for_request(request, "my_data.viewed")
+    request.session[VIEWED_KEY] = [*viewed, person.pk]
+
+
 def _may_change(request) -> bool:
     return request.acting.is_self or request.acting.allows(Mandate.Scope.ALL)
 
@@ -89,7 +107,7 @@ def my_data(request):
     if refusal:
         return refusal
     data = person_data(person)
-    activity_record_for_request(request, "my_data.viewed")
+    _record_first_view(request, person)
     corrections = data.open_corrections
     channel_labels = dict(Channel.choices)
     contact = data.contact_settings

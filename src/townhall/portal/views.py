@@ -5,10 +5,13 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from townhall.municipality.context_processors import municipality_for
+from townhall.page_cache import public_page
 
 
+@public_page
 def home(request):
-    """The municipality's start page: who we are, how to reach us, when we are open."""
+    """The municipality's start page: who we are, how to reach us, when we are open.
+    Kept whole for visitors without a session (townhall.page_cache)."""
     municipality = municipality_for(request)
     counter_hours = (
         [h for h in municipality.opening_hours.all() if h.department_id is None]
@@ -33,6 +36,7 @@ def branding_css(request):
     return response
 
 
+@public_page
 def accessibility_statement(request):
     """The accessibility statement (toegankelijkheidsverklaring), Bestuursdecreet art. II.16."""
     return render(request, "portal/accessibility.html")

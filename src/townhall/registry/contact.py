@@ -133,10 +133,13 @@ def contact_channels_for(person: Person, topic: str) -> list[ContactChannel]:
 def contact_channels_for_many(persons, topic: str) -> dict[int, list[ContactChannel]]:
     """:func:`contact_channels_for` for many persons at once (a broadcast), in four queries.
 
-    ``persons`` is a queryset; their domicile is fetched with them.
+    ``persons`` is a queryset (their domicile is fetched with them), or a list of
+    persons read with their domicile already (then one query less).
     """
     topic = Topic(topic)
-    persons = list(persons.select_related("domicile"))
+    if hasattr(persons, "select_related"):
+        persons = persons.select_related("domicile")
+    persons = list(persons)
     ids = [person.pk for person in persons]
     overrides = dict(
         TopicPreference.objects.filter(person_id__in=ids, topic=topic).values_list(

@@ -4,25 +4,37 @@ A read here writes nothing; a page that shows a person found here writes the
 access log itself, through :func:`townhall.registry.services.access_log_record_search`.
 """
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from townhall.registry.admin.persons import looks_like_national_number
 from townhall.registry.models import Person
 
 NAME_SEARCH_LIMIT = 20
+STREETS_CACHE_KEY = "townhall:registry:resident-streets"
+STREETS_CACHE_SECONDS = 300
 
 
 def street_names_of_residents() -> list[str]:
-    """The streets where residents have their domicile, in order (one query)."""
-    return sorted(
-        set(
-            Person.objects.filter(state=Person.State.RESIDENT, domicile__isnull=False)
-            .order_by()
-            .values_list("domicile__street_name", flat=True)
-            .distinct()
-        ),
-        key=str.casefold,
-    )
+    """The streets where residents have their domicile, in order.
+
+    One query over every resident, so it is kept in the cache for
+    ``STREETS_CACHE_SECONDS`` (the streets change with an import, not between two
+    pages of a staff member): no query while it is there.
+    """
+    streets = cache.get(STREETS_CACHE_KEY)
+    if streets is None:
+        streets = sorted(
+            set(
+                Person.objects.filter(state=Person.State.RESIDENT, domicile__isnull=False)
+                .order_by()
+                .values_list("domicile__street_name", flat=True)
+                .distinct()
+            ),
+            key=str.casefold,
+        )
+        cache.set(STREETS_CACHE_KEY, streets, STREETS_CACHE_SECONDS)
+    return streets
 
 
 def person_list_by_name(*, term: str, limit: int = NAME_SEARCH_LIMIT) -> list[Person]:

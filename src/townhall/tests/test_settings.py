@@ -223,3 +223,19 @@ def test_check_deploy_in_demo_mode_names_what_production_would_refuse(settings):
     assert any("equals SECRET_KEY" in message or "demo key" in message for message in deploy)
     # Without --deploy the demo starts as before.
     assert [e for e in run_checks() if e.id.startswith("townhall.")] == []
+
+
+def test_templates_are_compiled_once_per_process():
+    from django.template import engines
+
+    [(loader, wrapped)] = engines["django"].engine.loaders
+    assert loader == "django.template.loaders.cached.Loader"
+    assert "django.template.loaders.app_directories.Loader" in wrapped
+
+
+def test_database_connections_persist_with_health_checks():
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    assert database["CONN_MAX_AGE"] > 0
+    assert database["CONN_HEALTH_CHECKS"] is True

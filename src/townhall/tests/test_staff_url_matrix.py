@@ -211,6 +211,8 @@ TABLE: dict[str, Rule] = {
     **model_pages("registry.person", persons=_person),
     "admin:registry_person_search_purpose": Rule(PERSON_VIEW),
     "admin:registry_person_lookup": Rule(PERSON_VIEW),  # a POST form: the number never in a URL
+    # The list's search box (POST): a name goes on to the list, a number opens its record.
+    "admin:registry_person_search": Rule(PERSON_VIEW),
     "admin:registry_person_purpose": Rule(PERSON_VIEW, kwargs=_obj("registry.person")),
     "admin:registry_person_reveal": Rule(PERSON_VIEW, kwargs=_obj("registry.person")),
     **model_pages("registry.household", persons=_members),

@@ -27,7 +27,7 @@ from townhall.messaging.services import recipient_context
 from townhall.messaging.sms import quiet_hours_end, sms_length, sms_settings
 from townhall.messaging.templates import render as render_text
 from townhall.messaging.templates import sample_recipient
-from townhall.municipality.selectors import municipality_get_active
+from townhall.municipality.context_processors import municipality_for
 from townhall.registry.preferences import Channel
 from townhall.registry.selectors import person_list_by_name
 
@@ -108,7 +108,7 @@ def _preview(request, form) -> dict:
     counts = broadcast_preview(selection=selection, topic=form.cleaned_data["topic"])
     texts = form.texts()
     written = {text.language for text in texts}
-    municipality = municipality_get_active()
+    municipality = municipality_for(request)
     # One resident: the texts as that person reads them, and their name in the summary
     # (the staff member chose them from a search, which was logged). Else a sample reader.
     person = form.cleaned_data.get("person") if form.cleaned_data["audience"] == "person" else None

@@ -272,3 +272,28 @@ def test_the_readme_names_the_demo_people_to_try(report):
     # "Alice, who has no e-mail address or mobile number"
     assert not senior.email
     assert not senior.mobile
+
+
+def test_citizens_affairs_finds_peeters_and_a_pasted_national_number(report, client):
+    from django.urls import reverse
+
+    from townhall.accounts.tests.staff import sign_in_verified
+
+    clerk = User.objects.get(username="burgerzaken")
+    sign_in_verified(client, clerk)
+    purpose = {"purpose": "counter", "explanation": ""}
+    client.post(reverse("admin:registry_person_search_purpose"), purpose)
+    listed = client.post(reverse("admin:registry_person_search"), {"q": "Peeters"}, follow=True)
+    found = listed.context["cl"].result_list
+    assert found
+    assert all("Peeters" in person.family_name for person in found)
+
+    person = Person.objects.exclude(national_number_encrypted="").order_by("pk")[10]
+    number = person.reveal_national_number()
+    pasted = f"{number[:2]}.{number[2:4]}.{number[4:6]}-{number[6:9]}.{number[9:]}"
+    opened = client.post(reverse("admin:registry_person_search"), {"q": pasted})
+    assert opened["Location"] == reverse("admin:registry_person_change", args=[person.pk])
+    assert client.get(opened["Location"]).status_code == 200
+    assert AccessLogEntry.objects.filter(
+        person=person, actor=clerk, action=AccessLogEntry.Action.LOOKUP
+    ).exists()

@@ -257,10 +257,57 @@ def test_the_context_processor_fetches_once_per_request():
         assert municipality_context(request)["municipality"] is context["municipality"]
         municipality_context(request)
     assert len(again) == 0
-    # A new request asks again.
+    # A new request finds the profile in the cache.
     with CaptureQueriesContext(connection) as next_request:
-        municipality_context(RequestFactory().get("/"))
-    assert len(next_request) == len(first)
+        assert municipality_context(RequestFactory().get("/"))["municipality"] == active
+    assert len(next_request) == 0
+
+
+def _read_fresh(request_path="/") -> tuple[dict, int]:
+    with CaptureQueriesContext(connection) as queries:
+        context = municipality_context(RequestFactory().get(request_path))
+    return context, len(queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", ["profile", "postcode", "department", "hours", "deleted"])
+def test_a_change_by_staff_shows_on_the_next_request(change):
+    active = build(is_active=True)
+    active.save()
+    hours = OpeningHours.objects.create(
+        municipality=active, weekday=0, opens=datetime.time(9), closes=datetime.time(12)
+    )
+    _read_fresh()
+    assert _read_fresh()[1] == 0  # kept
+    if change == "profile":
+        active.name = "Ingelmunster-Centrum"
+        active.save()
+    elif change == "postcode":
+        Postcode.objects.create(municipality=active, code="8770", place_name="Ingelmunster")
+    elif change == "department":
+        Department.objects.create(municipality=active, code="library", name="Bibliotheek")
+    elif change == "hours":
+        hours.closes = datetime.time(13)
+        hours.save()
+    else:
+        hours.delete()
+    context, queries = _read_fresh()
+    assert queries == 4  # read again: the profile, its postcodes, departments and hours
+    shown = context["municipality"]
+    assert (shown.name, shown.postcodes.count(), shown.departments.count()) == (
+        active.name,
+        Postcode.objects.count(),
+        Department.objects.count(),
+    )
+    assert context["counter_hours"] == list(OpeningHours.objects.all())
+
+
+@pytest.mark.django_db
+def test_without_a_cache_time_every_request_reads_the_profile(settings):
+    settings.TOWNHALL_PAGE_CACHE_SECONDS = 0
+    build(is_active=True).save()
+    assert _read_fresh()[1] == 4
+    assert _read_fresh()[1] == 4
 
 
 @pytest.mark.django_db

@@ -76,6 +76,18 @@ def test_viewing_is_an_activity_not_a_staff_read(english, family):
     assert AccessLogEntry.objects.count() == 1  # only the staff read of the fixture
 
 
+def test_viewing_again_in_the_same_sign_in_records_nothing_more(english, family):
+    sign_in(english, family["an_user"])
+    for _ in range(3):
+        assert english.get(MY_DATA).status_code == 200
+    assert ActivityRecord.objects.filter(action="my_data.viewed").count() == 1
+    # A new sign-in is a new session: its first view is recorded again.
+    english.logout()
+    sign_in(english, family["an_user"])
+    english.get(MY_DATA)
+    assert ActivityRecord.objects.filter(action="my_data.viewed").count() == 2
+
+
 def test_the_access_log_names_the_department_not_the_staff_member(english, family):
     sign_in(english, family["an_user"])
     html = english.get(MY_DATA).content.decode()

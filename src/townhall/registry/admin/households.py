@@ -19,11 +19,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
+from django.db.models.functions import Upper
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from townhall.municipality.context_processors import municipality_for
+from townhall.registry import search
+from townhall.registry.admin.paging import EstimatedCountPaginator, SearchOrderedAdmin
 from townhall.registry.admin.purposes import (
     PurposeAskedAdmin,
     search_purpose_recent,
@@ -33,8 +37,25 @@ from townhall.registry.household_edits import household_memberships_edit, househ
 from townhall.registry.models import Address, Household, HouseholdMembership
 
 
+class PostcodeFilter(admin.SimpleListFilter):
+    """The municipality's own postcodes (from its profile), not every postcode in the
+    table: listing those would read all addresses, a million with the KBO's."""
+
+    title = _("postcode")
+    parameter_name = "postcode"
+
+    def lookups(self, request, model_admin):
+        municipality = municipality_for(request)
+        if municipality is None:
+            return []
+        return [(p.code, f"{p.code} {p.place_name}") for p in municipality.postcodes.all()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(postcode=self.value()) if self.value() else queryset
+
+
 @admin.register(Address)
-class AddressAdmin(PurposeAskedAdmin):
+class AddressAdmin(SearchOrderedAdmin, PurposeAskedAdmin):
     # Only the delete page shows persons: those who live there, who protect the address.
     purpose_pages = ("delete",)
     purpose_covers_search = False
@@ -42,13 +63,19 @@ class AddressAdmin(PurposeAskedAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # A big table: "N results (M total)" would count all of it on every page.
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    search_ordering = (Upper("street_name").asc(), "house_number", "box_number")
     list_display = ["__str__", "nis_code"]
     search_fields = ["street_name", "postcode", "municipality_name"]
-    list_filter = ["postcode"]
+    list_filter = [PostcodeFilter]
     exclude = ["key"]
 
     def persons_shown(self, request, obj) -> list:
         return list(obj.residents.all())
+
+    def get_search_results(self, request, queryset, search_term):
+        found = search.address_filter(search_term)
+        return (queryset if found is None else queryset.filter(found)), False
 
 
 class MembershipInline(admin.TabularInline):
@@ -93,14 +120,20 @@ class HouseholdMembershipInline(MembershipInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(PurposeAskedAdmin):
+class HouseholdAdmin(SearchOrderedAdmin, PurposeAskedAdmin):
     # A big table: "N results (M total)" would count all of it on every page.
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    search_ordering = (Upper("address__street_name").asc(), "address__house_number")
     list_display = ["__str__", "register_number"]
     search_fields = ["address__street_name", "register_number"]
     autocomplete_fields = ["address"]
     inlines = [HouseholdMembershipInline]
     list_select_related = ["address"]
+
+    def get_search_results(self, request, queryset, search_term):
+        found = search.household_filter(search_term)
+        return (queryset if found is None else queryset.filter(found)), False
 
     def persons_shown(self, request, obj) -> list:
         # The inline lists every membership, ended ones too.

@@ -8,16 +8,18 @@ access log of every representative shown (:mod:`.purposes`).
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from townhall.registry import services
+from townhall.registry import search, services
+from townhall.registry.admin.paging import EstimatedCountPaginator, SearchOrderedAdmin
 from townhall.registry.admin.purposes import (
     PurposeAskedAdmin,
     search_purpose_recent,
     search_purpose_redirect,
 )
-from townhall.registry.identifiers import compact_enterprise_number, parse_enterprise_number
+from townhall.registry.identifiers import parse_enterprise_number
 from townhall.registry.models import Organisation, OrganisationAddress, Representative
 
 
@@ -76,10 +78,14 @@ class OrganisationAdminForm(forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(PurposeAskedAdmin):
+class OrganisationAdmin(SearchOrderedAdmin, PurposeAskedAdmin):
     form = OrganisationAdminForm
     list_display = ["name", "enterprise_number_display", "vcode", "kind", "status"]
     list_filter = ["kind", "status"]
+    # A big table (a million enterprises from the KBO): no count of all of it per page.
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    search_ordering = (Upper("name").asc(),)
     search_fields = ["name", "alternative_name", "enterprise_number", "vcode"]
     inlines = [OrganisationAddressInline, RepresentativeInline]
 
@@ -101,8 +107,7 @@ class OrganisationAdmin(PurposeAskedAdmin):
         return super().add_view(request, form_url, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
-        # Enterprise numbers are public; accept 0403.019.261, BE0403019261, 403019261.
-        compact = compact_enterprise_number(search_term)
-        if compact.isdigit() and len(compact) == 10:
-            return queryset.filter(enterprise_number=compact), False
-        return super().get_search_results(request, queryset, search_term)
+        # Enterprise numbers are public; 0403.019.261, BE0403019261 and 403019261 are
+        # matched whole, as vCodes; names through the indexes (registry.search).
+        found = search.organisation_filter(search_term)
+        return (queryset if found is None else queryset.filter(found)), False

@@ -1,7 +1,8 @@
 """Admin pages of persons and their access log, with the data-protection rules built in.
 
 1. A look-up by national number is a POST through the keyed hash, never a URL;
-   a search whose term looks like a number is refused.
+   the search box posts too, and a list address whose term looks like a number
+   is refused (:mod:`.person_search`).
 2. Opening a person's record, its history or its delete page first asks why
    (:mod:`.purposes`); the purpose is remembered in the session for half an hour,
    per record. Every open writes the access log
@@ -9,17 +10,15 @@
 3. The list shows nobody until a search; a search (here or through the autocomplete
    of the household and organisation pages) asks why the staff member searches,
    and writes one access-log row for every person it showed, with the kind of term
-   and the number of persons shown, never the term.
+   and the number of persons shown, never the term (:mod:`.person_search`).
 4. The national number shows masked; revealing it asks a purpose again and is logged.
 """
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
-from django.http import HttpResponseRedirect
+from django.db.models.functions import Upper
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -27,19 +26,21 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.be import nn
 
 from townhall.registry import provenance, services
+from townhall.registry.admin.paging import EstimatedCountPaginator, SearchOrderedAdmin
 from townhall.registry.admin.person_links import person_record_links
+from townhall.registry.admin.person_search import (
+    NumberLookupForm,
+    PersonSearchAdminMixin,
+    looks_like_national_number,
+    search_kind_of,
+)
 from townhall.registry.admin.purposes import (
-    PENDING_SEARCH_KEY,
     PURPOSE_SESSION_KEY,
     PURPOSE_VALID_SECONDS,
     PurposeAskedAdmin,
     PurposeForm,
-    SearchPurposeForm,
     purpose_recent,
     purpose_remember,
-    search_purpose_recent,
-    search_purpose_redirect,
-    search_purpose_remember,
 )
 from townhall.registry.models import AccessLogEntry, Person
 from townhall.registry.person_fields import PERSON_FIELDS, STAFF_EDITABLE
@@ -52,19 +53,11 @@ __all__ = [
     "PersonAdmin",
     "PersonAdminForm",
     "PurposeForm",
+    "looks_like_national_number",
     "purpose_recent",
     "purpose_remember",
+    "search_kind_of",
 ]
-SearchKind = AccessLogEntry.SearchKind
-
-
-class NumberLookupForm(PurposeForm):
-    national_number = forms.CharField(
-        label=_("National register or bis number"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
-    )
-    field_order = ["national_number", "purpose", "explanation"]
 
 
 class PersonAdminForm(forms.ModelForm):
@@ -123,31 +116,18 @@ def staff_columns(*groups: str | None) -> list[str]:
     ]
 
 
-def looks_like_national_number(term: str) -> bool:
-    """Nine or more digits: perhaps a national number, which must not be searched by URL."""
-    return sum(character.isdigit() for character in term) >= 9
-
-
-def search_kind_of(term: str) -> str:
-    """What kind of term a search is for, as the access log keeps it (never the term)."""
-    return SearchKind.EMAIL if "@" in term else SearchKind.NAME_OR_STREET
-
-
-def _page_number(request) -> int | None:
-    try:
-        number = int(request.GET.get(PAGE_VAR, 1))
-    except (TypeError, ValueError):
-        return None
-    return number if number >= 1 else None
-
-
 @admin.register(Person)
-class PersonAdmin(PurposeAskedAdmin):
+class PersonAdmin(PersonSearchAdminMixin, SearchOrderedAdmin, PurposeAskedAdmin):
     form = PersonAdminForm
     change_list_template = "admin/registry/person/change_list.html"
     change_form_template = "admin/registry/person/change_form.html"
     # A big table: "N results (M total)" would count all of it on every page.
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    # A search sorts the persons it found, not the register (registry.admin.paging).
+    search_ordering = (Upper("family_name").asc(), Upper("given_names").asc())
+    # A page of a search is a page of access-log rows too: 25 persons, not 100.
+    list_per_page = 25
     list_display = ["name", "national_number_masked", "birth_year", "domicile", "state"]
     list_filter = ["state", "number_kind", "language", "sex"]
     # A term with "@" searches the e-mail address instead, whole (see get_search_results).
@@ -185,6 +165,11 @@ class PersonAdmin(PurposeAskedAdmin):
                 "lookup/",
                 self.admin_site.admin_view(self.lookup_view),
                 name="registry_person_lookup",
+            ),
+            path(
+                "search/",
+                self.admin_site.admin_view(self.search_view),
+                name="registry_person_search",
             ),
             path(
                 "search/purpose/",
@@ -239,138 +224,6 @@ class PersonAdmin(PurposeAskedAdmin):
     def purpose_key(self, obj) -> str:
         # The person's id alone: the message log of the back office shares this purpose.
         return str(obj.pk)
-
-    def changelist_view(self, request, extra_context=None):
-        term = request.GET.get(SEARCH_VAR, "").strip()
-        if looks_like_national_number(term):
-            messages.warning(
-                request,
-                _(
-                    "National numbers are never put in a web address. "
-                    "Use the look-up form on this page."
-                ),
-            )
-            return HttpResponseRedirect(reverse("admin:registry_person_changelist"))
-        purpose = search_purpose_recent(request)
-        if term and purpose is None:
-            return search_purpose_redirect(request, request.get_full_path())
-        extra_context = {**(extra_context or {}), "lookup_form": NumberLookupForm()}
-        response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
-        if term and changelist is not None:
-            # The rows the page will show, read once, logged, and handed to the template.
-            shown = list(changelist.result_list)
-            changelist.result_list = shown
-            if shown:
-                services.access_log_record_search(
-                    actor=request.user,
-                    persons=shown,
-                    search_kind=search_kind_of(term),
-                    purpose=purpose,
-                )
-        return response
-
-    def get_search_results(self, request, queryset, search_term):
-        search_term = search_term.strip()
-        # The list shows nobody until a search: browsing the whole register has no purpose.
-        # Also the autocomplete of other admins: a number never finds anyone through a URL.
-        if not search_term or looks_like_national_number(search_term):
-            return queryset.none(), False
-        if search_kind_of(search_term) == SearchKind.EMAIL:
-            # A whole address, not a part: "@example.com" must not list a domain's users.
-            found, distinct = queryset.filter(email__iexact=search_term), False
-        else:
-            found, distinct = super().get_search_results(request, queryset, search_term)
-        if request.path == reverse("admin:autocomplete"):
-            return self._autocomplete_results(request, found, distinct, search_term)
-        return found, distinct
-
-    def _autocomplete_results(self, request, found, distinct, search_term):
-        """The autocomplete of the household and organisation pages: it needs a search
-        purpose (those pages ask one), and logs the page of persons it answers with."""
-        purpose = search_purpose_recent(request)
-        number = _page_number(request)
-        if purpose is None or number is None:
-            return found.none(), False
-        if distinct:
-            found = found.distinct()
-        # The view pages by this many after this method; log exactly the page it sends.
-        size = AutocompleteJsonView.paginate_by
-        shown = list(found[(number - 1) * size : number * size])
-        if shown:
-            services.access_log_record_search(
-                actor=request.user,
-                persons=shown,
-                search_kind=search_kind_of(search_term),
-                purpose=purpose,
-            )
-        return found, False
-
-    def search_purpose_view(self, request):
-        """Why the staff member searches the register; then on to the search they asked."""
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        form = SearchPurposeForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            search_purpose_remember(request, form.purpose_text())
-            next_url = request.session.pop(PENDING_SEARCH_KEY, "")
-            if not next_url.startswith(reverse("admin:index")):
-                next_url = reverse("admin:registry_person_changelist")
-            return HttpResponseRedirect(next_url)
-        return TemplateResponse(
-            request,
-            "admin/registry/purpose.html",
-            {
-                **self.admin_site.each_context(request),
-                "form": form,
-                "opts": self.opts,
-                "intro": _(
-                    "You are about to search the register. Every person the search shows "
-                    "finds it in their access log: who searched, why, for what kind of "
-                    "term and how many persons were shown."
-                ),
-                "submit_label": _("Search"),
-                "title": _("Why do you search the register?"),
-            },
-        )
-
-    def lookup_view(self, request):
-        # Without this, any staff member could learn who has a number, and log a look-up.
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        form = NumberLookupForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                person = services.person_find_by_national_number(
-                    form.cleaned_data["national_number"]
-                )
-            except ValidationError as error:
-                form.add_error("national_number", error.message_dict["national_number"])
-            else:
-                if person is None:
-                    form.add_error("national_number", _("No person has this number."))
-                else:
-                    purpose = form.purpose_text()
-                    services.access_log_record(
-                        actor=request.user,
-                        person=person,
-                        action=AccessLogEntry.Action.LOOKUP,
-                        purpose=purpose,
-                    )
-                    purpose_remember(request, person.pk, purpose)
-                    return HttpResponseRedirect(
-                        reverse("admin:registry_person_change", args=[person.pk])
-                    )
-        return TemplateResponse(
-            request,
-            "admin/registry/person/lookup.html",
-            {
-                **self.admin_site.each_context(request),
-                "form": form,
-                "opts": self.opts,
-                "title": _("Find a person by national number"),
-            },
-        )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The outermost transaction of the request: the change, its record sources and
@@ -445,6 +298,7 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
 
     # A big table: "N results (M total)" would count all of it on every page.
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_display = [
         "at",
         "actor_name",

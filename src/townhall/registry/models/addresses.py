@@ -72,7 +72,14 @@ class Address(models.Model):
         verbose_name = _("address")
         verbose_name_plural = _("addresses")
         ordering = ["postcode", "street_name", "house_number", "box_number"]
-        indexes = [models.Index(fields=["street_name", "postcode"])]
+        indexes = [
+            models.Index(fields=["street_name", "postcode"]),
+            # The admin's list reads its first page in this order, not after sorting them all.
+            models.Index(
+                fields=["postcode", "street_name", "house_number", "box_number"],
+                name="address_list_order",
+            ),
+        ]
         constraints = [
             # The address register's identifier is the natural key of the BeST import.
             models.UniqueConstraint(

@@ -21,6 +21,8 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
+        # Staff search a household by its number (registry.search).
+        indexes = [models.Index(fields=["register_number"], name="household_number")]
 
     def __str__(self) -> str:
         return _("Household at %(address)s") % {"address": self.address}

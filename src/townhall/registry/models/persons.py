@@ -1,6 +1,7 @@
 """Persons (OSLO Persoon basis) as the population register holds them."""
 
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from townhall.languages import REGISTER, language_choices
@@ -84,7 +85,12 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         ordering = ["family_name", "given_names"]
-        indexes = [models.Index(fields=["family_name", "given_names"])]
+        indexes = [
+            models.Index(fields=["family_name", "given_names"]),
+            # A search by a whole e-mail address (email__iexact). The trigram indexes of
+            # the names exist on PostgreSQL only (migration 0006).
+            models.Index(Upper("email"), name="person_email_upper"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(number_kind="none", national_number_hash__isnull=True)
