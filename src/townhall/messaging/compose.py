@@ -75,9 +75,9 @@ class AnnouncementText:
 def sms_room(language: str) -> dict[str, str]:
     """What the recipient's placeholders are measured as: the municipality's own
     name in ``language``, and :data:`NAME_ROOM` characters for the names."""
-    from townhall.municipality.selectors import municipality_get_active
+    from townhall.municipality.selectors import municipality_get_active_cached
 
-    municipality = municipality_get_active()
+    municipality = municipality_get_active_cached()  # only its name; once per page
     name = municipality.localized_name(language) if municipality else ""
     room = {key: "x" * width for key, width in NAME_ROOM.items()}
     room["municipality"] = name or "x" * MUNICIPALITY_ROOM

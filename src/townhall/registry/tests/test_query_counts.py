@@ -146,7 +146,8 @@ def test_person_record(searching_client, registers, django_assert_num_queries):
     searching_client.get(url)
     # The person for the purpose gate and the look written to the access log; then
     # in the change form's transaction (a savepoint here, its release) the person
-    # for the form, and the domicile its autocomplete shows.
-    with django_assert_num_queries(REQUEST + 6):
+    # for the form, and the domicile its autocomplete shows; the person's household,
+    # for the link to it among the person's pages.
+    with django_assert_num_queries(REQUEST + 7):
         response = searching_client.get(url)
     assert response.status_code == 200
