@@ -15,6 +15,7 @@ from its statistics (``registry.admin.paging``).
 """
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from townhall.municipality.tests.factories import municipality_for_tests
@@ -77,7 +78,15 @@ def test_person_search(searching_client, registers, django_assert_num_queries):
 )
 def test_register_lists(staff_client, registers, django_assert_num_queries, model, expected):
     url = reverse(f"admin:{model}_changelist")
-    counted(staff_client, url, django_assert_num_queries, expected)
+    # The correction requests stay few: their list counts them exactly, as Django does.
+    estimated = model != "registry_correctionrequest"
+    counted(staff_client, url, django_assert_num_queries, expected + estimated * estimate_read())
+
+
+def estimate_read() -> int:
+    """PostgreSQL's lists first read the table's estimated size from its statistics
+    (pg_class), and count exactly only a small table; SQLite has no estimate."""
+    return 1 if connection.vendor == "postgresql" else 0
 
 
 @pytest.fixture
