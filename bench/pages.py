@@ -196,7 +196,7 @@ def measure(bench: Bench, facts: dict, visitors: dict) -> tuple[list, dict]:
     results = {page.name: {"load": [], "alone": [], "ratio": []} for page in measured}
     for run in range(1, options.runs + 1):
         hello_rates = []
-        for page in [hello, *measured[1:], hello]:
+        for position, page in enumerate([hello, *measured[1:], hello]):
             visitor = visitors.get(page.who) or Visitor(bench.port)
             if page.who == "burgerzaken":
                 bench.give_purposes(visitors, facts)
@@ -206,6 +206,9 @@ def measure(bench: Bench, facts: dict, visitors: dict) -> tuple[list, dict]:
             if page is hello:
                 hello_rates.append(load["rate"])
                 results[hello.name]["load"].append(load)
+                if position == 0:
+                    alone = bench.wrk(page, visitor, connections=1, seconds=options.alone_duration)
+                    results[hello.name]["alone"].append(alone)
                 continue
             alone = bench.wrk(page, visitor, connections=1, seconds=options.alone_duration)
             results[page.name]["load"].append(load)
@@ -245,7 +248,9 @@ def report(rows: list, memory: list, options, facts: dict) -> None:
         if page.group == "baseline":
             print(
                 f"{page.name:36} {page.group:9} {queries if queries is not None else '?':>4} "
-                f"{rate:>8,.0f} {1:>6.2f} {'':>5} {p50:>7.1f} {p95:>7.1f}"
+                f"{rate:>8,.0f} {1:>6.2f} {'':>5} {p50:>7.1f} {p95:>7.1f} "
+                f"{median(ms(result['alone'], 'p50_us')):>9.1f} "
+                f"{median(ms(result['alone'], 'p95_us')):>9.1f}"
             )
             continue
         ratio = median(result["ratio"])
