@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "townhall.registry",
     "townhall.importers",
     "townhall.accounts",
+    "townhall.catalog",
     "townhall.messaging",
     "townhall.portal",
     "townhall.backoffice",

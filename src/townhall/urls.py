@@ -61,6 +61,7 @@ urlpatterns = [
     path("medewerker/", include("townhall.accounts.staff_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("berichten/", include("townhall.messaging.urls")),
+    path("catalogus/", include("townhall.catalog.urls")),
     path("anymail/", include((anymail_patterns, "anymail"))),
     path("", include("townhall.accounts.urls")),
     path("", include("townhall.portal.urls")),

@@ -72,6 +72,8 @@ ROLES: dict[str, Role] = {
                 *_perms("messaging", "broadcast"),
                 *_perms("messaging", "letterbatch", VIEW_CHANGE),
                 *_perms("messaging", "messagetemplate"),
+                # The product catalogue: read what the counter offers.
+                *_perms("catalog", "product"),
             ),
         ),
         Role(
@@ -91,6 +93,11 @@ ROLES: dict[str, Role] = {
                 SEND_URGENT_BROADCAST,
                 *_perms("messaging", "messagetemplate", MANAGE),
                 *_perms("messaging", "templatetext", (*MANAGE, "delete")),
+                # The product catalogue (the website's products, kept in LPDC too): write,
+                # publish and withdraw products, read their snapshots.
+                *_perms("catalog", "product", MANAGE),
+                "catalog.publish_product",
+                *_perms("catalog", "productsnapshot"),
             ),
         ),
         Role(

@@ -8,7 +8,8 @@
 2. :func:`demo_seed` refuses a database that already holds data, then writes
    the plan in one transaction (bulk inserts in batches): the municipality,
    addresses, persons and households, organisations, where each came from
-   (record sources), staff accounts and a few access-log entries. A failure
+   (record sources), staff accounts, a few access-log entries and the product
+   catalogue (through the LPDC importer, ``demo.catalogue``). A failure
    leaves nothing behind.
 """
 
@@ -20,6 +21,7 @@ from django.db import transaction
 from townhall.accounts.models import User
 from townhall.demo.access_log import access_log_create
 from townhall.demo.associations import associations_plan
+from townhall.demo.catalogue import demo_catalogue_create
 from townhall.demo.businesses import businesses_plan
 from townhall.demo.contacts import ContactDetails
 from townhall.demo.households import population_plan
@@ -81,6 +83,7 @@ class SeedReport:
     staff: int
     access_log_entries: int
     messages: int = 0
+    products: int = 0
 
     def lines(self) -> list[str]:
         return [f"{name.replace('_', ' ')}: {count:,}" for name, count in vars(self).items()]
@@ -189,6 +192,7 @@ def demo_seed(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> SeedReport:
         count=_sized("access_log_entries", scale),
     )
     messages = demo_messages_create(municipality=municipality)
+    products = demo_catalogue_create()
     kinds = [planned.organisation.kind for planned in plan.organisations]
     return SeedReport(
         persons=len(persons),
@@ -201,4 +205,5 @@ def demo_seed(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> SeedReport:
         staff=len(users),
         access_log_entries=entries,
         messages=messages,
+        products=products,
     )

@@ -1,0 +1,107 @@
+"""The catalogue's public pages (Dutch first, one language per page) and its LDES feed."""
+
+import json
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+
+from townhall.catalog import selectors
+from townhall.catalog.lpdc.document import fee_text
+from townhall.catalog.lpdc.feed import feed_document
+from townhall.catalog.search import MAX_QUERY_LENGTH
+from townhall.page_cache import public_page
+
+MAX_FEED_PAGE = 10**6
+
+
+def _language() -> str:
+    return (get_language() or "nl")[:2]
+
+
+@public_page
+def overview(request):
+    """Every product, by theme and by audience."""
+    by_theme, by_audience = selectors.catalogue_overview()
+    return render(
+        request,
+        "catalog/overview.html",
+        {"by_theme": by_theme, "by_audience": by_audience, "language": _language()},
+    )
+
+
+def search(request):
+    """Search by any words; never an error, whatever the query holds."""
+    query = request.GET.get("q", "")[:MAX_QUERY_LENGTH].replace("\x00", "")
+    results = selectors.product_search(query=query) if query.strip() else []
+    return render(
+        request,
+        "catalog/search.html",
+        {"query": query, "results": results, "searched": bool(query.strip()), "language": _language()},
+    )
+
+
+@public_page
+def product_detail(request, slug):
+    product = selectors.product_get_published(slug=slug)
+    if product is None:
+        raise Http404("No such product.")
+    language = _language()
+    texts = {
+        name: product.text(name, language)
+        for name in (
+            "title",
+            "description",
+            "conditions",
+            "procedure",
+            "required_documents",
+            "costs",
+            "legal_basis",
+            "exceptions",
+            "elsewhere_label",
+        )
+    }
+    return render(
+        request,
+        "catalog/product.html",
+        {
+            "product": product,
+            "texts": texts,
+            "fee": fee_text(product, language),
+            "department_name": product.department.localized_name(language)
+            if product.department
+            else "",
+        },
+    )
+
+
+@public_page
+def request_product(request, slug):
+    """Where "ask" leads. Until an online form exists: how to ask at the counter or by
+    appointment (the eforms app replaces this page for products with a form)."""
+    product = selectors.product_get_published(slug=slug)
+    if product is None:
+        raise Http404("No such product.")
+    return render(
+        request,
+        "catalog/request.html",
+        {"product": product, "title": product.text("title", _language())},
+    )
+
+
+def ldes(request):
+    """One page of the snapshot feed, as JSON-LD."""
+    raw = request.GET.get("page", "1")
+    page = int(raw) if raw.isdigit() and 0 < len(raw) < 8 else 0
+    if not 1 <= page <= MAX_FEED_PAGE:
+        return HttpResponse(
+            json.dumps({"title": "page must be a whole number from 1"}),
+            status=400,
+            content_type="application/problem+json",
+        )
+    response = HttpResponse(
+        json.dumps(feed_document(page=page), ensure_ascii=False),
+        content_type="application/ld+json; charset=utf-8",
+    )
+    response["Cache-Control"] = "public, max-age=60"
+    return response
