@@ -29,7 +29,11 @@ class Group:
 
 def catalogue_overview() -> tuple[list[Group], list[Group]]:
     """Every published product by theme and by audience (one query; grouped here)."""
-    products = list(published().only("slug", "title", "title_fr", "title_en", "themes", "audiences"))
+    products = list(
+        Product.objects.filter(status=Product.Status.PUBLISHED).only(
+            "slug", "title", "title_fr", "title_en", "themes", "audiences"
+        )
+    )
     by_theme = [
         Group(code, label, [p for p in products if code in p.themes]) for code, label in Theme.choices
     ]

@@ -40,6 +40,7 @@ CPSV = CONTEXT["cpsv"]
 PS = CONTEXT["ps"]
 INSTANCE = f"{LPDC_NS}InstancePublicService"
 CONCEPT = f"{LPDC_NS}ConceptualPublicService"
+SNAPSHOT = f"{LPDC_NS}InstancePublicServiceSnapshot"
 DUTCH_TAGS = ("nl-be-x-formal", "nl-be-x-informal", "nl-be-x-generated-formal",
               "nl-be-x-generated-informal", "nl")
 
@@ -58,12 +59,10 @@ class ProductRecord:
     fields: dict = field(default_factory=dict)
 
 
-def _refuse_remote(url, options=None):
-    raise JsonLdError(
+def _remote_refused(url: str) -> str:
+    return (
         f"This file names a remote JSON-LD context ({url[:200]}); Townhall fetches none. "
-        "Write the context inline.",
-        "jsonld.LoadDocumentError",
-        code="loading document failed",
+        "Write the context inline."
     )
 
 
@@ -194,16 +193,33 @@ def lpdc_read(data: bytes | str) -> list[ProductRecord]:
         raise LpdcError(f"The file is not JSON: {error}") from error
     if not isinstance(document, dict | list):
         raise LpdcError("The file is not a JSON-LD document (an object or a list).")
+    refused = []
+
+    def refuse_remote(url, options=None):
+        refused.append(str(url))
+        raise JsonLdError("remote context", "jsonld.LoadDocumentError", code="loading document failed")
+
     try:
-        flat = jsonld.flatten(document, None, {"documentLoader": _refuse_remote})
+        flat = jsonld.flatten(document, None, {"documentLoader": refuse_remote})
     except (JsonLdError, TypeError, ValueError, RecursionError) as error:
+        if refused:
+            raise LpdcError(_remote_refused(refused[0])) from error
         raise LpdcError(f"The file is not valid JSON-LD: {str(error)[:300]}") from error
     nodes = {node["@id"]: node for node in flat if isinstance(node, dict) and "@id" in node}
-    records = [
-        record_from(node, nodes)
-        for node in nodes.values()
-        if {INSTANCE, CONCEPT} & set(node.get("@type", []))
-    ]
+    records = {}
+    for node in nodes.values():
+        types = set(node.get("@type", []))
+        if {INSTANCE, CONCEPT} & types:
+            record = record_from(node, nodes)
+        elif SNAPSHOT in types and _ids(node, f"{DCT}isVersionOf"):
+            # A snapshot of an LDES (ours or LPDC's): the product is what it is a version
+            # of; a later snapshot of the same product wins.
+            record = record_from(node, nodes)
+            record.iri = _ids(node, f"{DCT}isVersionOf")[0]
+        else:
+            continue
+        records[record.iri] = record
+    records = list(records.values())
     if not records:
         raise LpdcError("The file holds no IPDC concept and no LPDC instance.")
     return records
