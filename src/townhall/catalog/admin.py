@@ -27,25 +27,77 @@ class ProductAdmin(admin.ModelAdmin):
     actions = ["publish", "withdraw"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "version", "product_type", "dutch_form"]}),
-        (_("Texts in Dutch"), {"fields": [
-            "description", "conditions", "procedure", "required_documents", "costs",
-            "legal_basis", "exceptions",
-        ]}),
-        (_("Texts in French"), {"classes": ["collapse"], "fields": [
-            "title_fr", "description_fr", "conditions_fr", "procedure_fr",
-            "required_documents_fr", "costs_fr", "legal_basis_fr", "exceptions_fr",
-        ]}),
-        (_("Texts in English"), {"classes": ["collapse"], "fields": [
-            "title_en", "description_en", "conditions_en", "procedure_en",
-            "required_documents_en", "costs_en", "legal_basis_en", "exceptions_en",
-        ]}),
+        (
+            _("Texts in Dutch"),
+            {
+                "fields": [
+                    "description",
+                    "conditions",
+                    "procedure",
+                    "required_documents",
+                    "costs",
+                    "legal_basis",
+                    "exceptions",
+                ]
+            },
+        ),
+        (
+            _("Texts in French"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "title_fr",
+                    "description_fr",
+                    "conditions_fr",
+                    "procedure_fr",
+                    "required_documents_fr",
+                    "costs_fr",
+                    "legal_basis_fr",
+                    "exceptions_fr",
+                ],
+            },
+        ),
+        (
+            _("Texts in English"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "title_en",
+                    "description_en",
+                    "conditions_en",
+                    "procedure_en",
+                    "required_documents_en",
+                    "costs_en",
+                    "legal_basis_en",
+                    "exceptions_en",
+                ],
+            },
+        ),
         (_("For whom and about what"), {"fields": ["audiences", "themes", "keywords"]}),
-        (_("Fee and processing"), {"fields": ["is_free", "fee_cents", "processing_days", "department"]}),
-        (_("How to ask"), {"fields": [
-            "online", "at_counter", "by_appointment", "elsewhere_url", "elsewhere_label",
-            "elsewhere_label_fr", "elsewhere_label_en", "assurance", "anonymous_allowed",
-        ]}),
-        (_("LPDC"), {"fields": ["iri", "concept_iri", "uuid", "published_at", "created_at", "updated_at"]}),
+        (
+            _("Fee and processing"),
+            {"fields": ["is_free", "fee_cents", "processing_days", "department"]},
+        ),
+        (
+            _("How to ask"),
+            {
+                "fields": [
+                    "online",
+                    "at_counter",
+                    "by_appointment",
+                    "elsewhere_url",
+                    "elsewhere_label",
+                    "elsewhere_label_fr",
+                    "elsewhere_label_en",
+                    "assurance",
+                    "anonymous_allowed",
+                ]
+            },
+        ),
+        (
+            _("LPDC"),
+            {"fields": ["iri", "concept_iri", "uuid", "published_at", "created_at", "updated_at"]},
+        ),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -63,7 +115,9 @@ class ProductAdmin(admin.ModelAdmin):
         return actions
 
     def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.EDITABLE}
+        data = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in services.EDITABLE
+        }
         if change:
             saved = services.product_update(product=obj, **data)
         else:

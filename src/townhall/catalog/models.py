@@ -148,8 +148,12 @@ class Product(ProductTexts):
     by_appointment = models.BooleanField(_("by appointment"), default=False)
     elsewhere_url = models.URLField(_("elsewhere: link"), max_length=500, blank=True)
     elsewhere_label = models.CharField(_("elsewhere: where"), max_length=200, blank=True)
-    elsewhere_label_fr = models.CharField(_("elsewhere: where, in French"), max_length=200, blank=True)
-    elsewhere_label_en = models.CharField(_("elsewhere: where, in English"), max_length=200, blank=True)
+    elsewhere_label_fr = models.CharField(
+        _("elsewhere: where, in French"), max_length=200, blank=True
+    )
+    elsewhere_label_en = models.CharField(
+        _("elsewhere: where, in English"), max_length=200, blank=True
+    )
     assurance = models.CharField(
         _("assurance level needed online"),
         max_length=12,
@@ -164,7 +168,7 @@ class Product(ProductTexts):
     search_words = models.TextField(editable=False, blank=True, default="")
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -228,7 +232,7 @@ class ProductSnapshot(models.Model):
 
     class Change(models.TextChoices):
         CREATED = "created", _("created")
-        CHANGED = "changed", _("changed")
+        CHANGED = "changed", _("texts or settings changed")
         PUBLISHED = "published", _("published")
         WITHDRAWN = "withdrawn", _("withdrawn")
 

@@ -27,7 +27,6 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MIN_SIMILARITY = 0.45
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
-FTS_TABLE = "catalog_product_fts"
 
 
 def fold(text: str) -> str:
@@ -61,9 +60,9 @@ def product_index(product) -> None:
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [product.pk])
+        cursor.execute("DELETE FROM catalog_product_fts WHERE rowid = %s", [product.pk])
         cursor.execute(
-            f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (%s, %s)",
+            "INSERT INTO catalog_product_fts (rowid, body) VALUES (%s, %s)",
             [product.pk, product.search_text],
         )
 
@@ -76,7 +75,8 @@ def matching_ids(terms: list[str]) -> list[int]:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT id FROM catalog_product WHERE status = 'published' AND "
-                "to_tsvector('dutch'::regconfig, search_text) @@ to_tsquery('dutch'::regconfig, %s) "
+                "to_tsvector('dutch'::regconfig, search_text) @@ "
+                "to_tsquery('dutch'::regconfig, %s) "
                 "ORDER BY ts_rank(to_tsvector('dutch'::regconfig, search_text), "
                 "to_tsquery('dutch'::regconfig, %s)) DESC, title",
                 [" & ".join(f"{t}:*" for t in terms)] * 2,
@@ -84,8 +84,9 @@ def matching_ids(terms: list[str]) -> list[int]:
         else:
             match = " AND ".join(f'"{t}"*' for t in terms)
             cursor.execute(
-                f"SELECT p.id FROM {FTS_TABLE} f JOIN catalog_product p ON p.id = f.rowid "
-                f"WHERE {FTS_TABLE} MATCH %s AND p.status = 'published' ORDER BY f.rank, p.title",
+                "SELECT p.id FROM catalog_product_fts f JOIN catalog_product p ON p.id = f.rowid "
+                "WHERE catalog_product_fts MATCH %s AND p.status = 'published' "
+                "ORDER BY f.rank, p.title",
                 [match],
             )
         return [row[0] for row in cursor.fetchall()]
@@ -115,8 +116,9 @@ def similar_ids(terms: list[str]) -> list[int]:
         if connection.vendor == "postgresql":
             conditions = " AND ".join(["word_similarity(%s, search_words) >= %s"] * len(terms))
             params = [p for t in terms for p in (t, MIN_SIMILARITY)]
+            # Only fixed text and placeholders are joined; the terms are parameters.
             cursor.execute(
-                f"SELECT id FROM catalog_product WHERE status = 'published' AND {conditions} "
+                f"SELECT id FROM catalog_product WHERE status = 'published' AND {conditions} "  # noqa: S608
                 "ORDER BY word_similarity(%s, search_words) DESC, title",
                 [*params, terms[0]],
             )

@@ -35,7 +35,8 @@ def catalogue_overview() -> tuple[list[Group], list[Group]]:
         )
     )
     by_theme = [
-        Group(code, label, [p for p in products if code in p.themes]) for code, label in Theme.choices
+        Group(code, label, [p for p in products if code in p.themes])
+        for code, label in Theme.choices
     ]
     by_audience = [
         Group(code, label, [p for p in products if code in p.audiences])

@@ -37,7 +37,12 @@ def search(request):
     return render(
         request,
         "catalog/search.html",
-        {"query": query, "results": results, "searched": bool(query.strip()), "language": _language()},
+        {
+            "query": query,
+            "results": results,
+            "searched": bool(query.strip()),
+            "language": _language(),
+        },
     )
 
 

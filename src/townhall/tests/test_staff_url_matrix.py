@@ -269,6 +269,10 @@ TABLE: dict[str, Rule] = {
         perm("messaging.view_message"), kwargs=_obj("messaging.message")
     ),
     **model_pages("messaging.letterbatch"),
+    # The product catalogue (products are never deleted: withdrawing is the soft state;
+    # snapshots are written by the services only).
+    **model_pages("catalog.product"),
+    **model_pages("catalog.productsnapshot"),
     # The back office.
     "backoffice:home": Rule(every_staff),
     # H1 makes this a permission of the counter roles; change this line with it.
@@ -333,6 +337,9 @@ REFUSED_TO_ALL = (
     "messaging_message_delete",
     "messaging_letterbatch_add",
     "messaging_letterbatch_delete",
+    "catalog_product_delete",
+    "catalog_productsnapshot_add",
+    "catalog_productsnapshot_delete",
 )
 for _name in REFUSED_TO_ALL:
     TABLE[f"admin:{_name}"] = replace(TABLE[f"admin:{_name}"], allowed=nobody)

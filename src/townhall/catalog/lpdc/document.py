@@ -44,8 +44,12 @@ def authority_iri(municipality: Municipality) -> str:
     return f"{settings.TOWNHALL_PUBLIC_URL.rstrip('/')}/id/bestuurseenheid/{municipality.nis_code}"
 
 
+def _base() -> str:
+    return settings.TOWNHALL_PUBLIC_URL.rstrip("/")
+
+
 def product_iri(product: Product) -> str:
-    return f"{settings.TOWNHALL_PUBLIC_URL.rstrip('/')}/catalogus/id/{product.uuid}"
+    return f"{_base()}/catalogus/id/{product.uuid}"
 
 
 def _texts(product: Product, name: str) -> list[dict]:
@@ -190,7 +194,7 @@ def snapshot_node(
     node = instance_node(product, municipality=municipality)
     node.update(
         {
-            "@id": f"{settings.TOWNHALL_PUBLIC_URL.rstrip('/')}/catalogus/id/snapshot/{snapshot_uuid}",
+            "@id": f"{_base()}/catalogus/id/snapshot/{snapshot_uuid}",
             "@type": "lpdcExt:InstancePublicServiceSnapshot",
             "dct:isVersionOf": {"@id": product.iri},
             "prov:generatedAtTime": _datetime(generated_at),

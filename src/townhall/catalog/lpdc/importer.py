@@ -30,7 +30,14 @@ from pyld.jsonld import JsonLdError
 from townhall.catalog import services
 from townhall.catalog.lpdc.context import CONTEXT, TOWNHALL_NS
 from townhall.catalog.models import Product
-from townhall.catalog.vocabulary import AUDIENCE_FROM_LPDC, LPDC_NS, Audience, ProductType, Theme, concept_code
+from townhall.catalog.vocabulary import (
+    AUDIENCE_FROM_LPDC,
+    LPDC_NS,
+    Audience,
+    ProductType,
+    Theme,
+    concept_code,
+)
 from townhall.municipality.models import Department
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -41,8 +48,13 @@ PS = CONTEXT["ps"]
 INSTANCE = f"{LPDC_NS}InstancePublicService"
 CONCEPT = f"{LPDC_NS}ConceptualPublicService"
 SNAPSHOT = f"{LPDC_NS}InstancePublicServiceSnapshot"
-DUTCH_TAGS = ("nl-be-x-formal", "nl-be-x-informal", "nl-be-x-generated-formal",
-              "nl-be-x-generated-informal", "nl")
+DUTCH_TAGS = (
+    "nl-be-x-formal",
+    "nl-be-x-informal",
+    "nl-be-x-generated-formal",
+    "nl-be-x-generated-informal",
+    "nl",
+)
 
 
 class LpdcError(Exception):
@@ -131,12 +143,16 @@ def record_from(node: dict, nodes: dict) -> ProductRecord:
         _put_texts(fields, "costs", _texts(cost, f"{DCT}description"))
     types = [concept_code(i, "Type") for i in _ids(node, f"{DCT}type")]
     fields["product_type"] = next((t for t in types if t in ProductType.values), "")
-    audiences = [AUDIENCE_FROM_LPDC.get(concept_code(i, "Doelgroep") or "")
-                 for i in _ids(node, f"{LPDC_NS}targetAudience")]
+    audiences = [
+        AUDIENCE_FROM_LPDC.get(concept_code(i, "Doelgroep") or "")
+        for i in _ids(node, f"{LPDC_NS}targetAudience")
+    ]
     fields["audiences"] = sorted({str(a) for a in audiences if a})
     themes = [concept_code(i, "Thema") for i in _ids(node, f"{M8G}thematicArea")]
     fields["themes"] = [t for t in dict.fromkeys(themes) if t in Theme.values]
-    keywords = [str(v["@value"]) for v in _values(node, CONTEXT["dcat"] + "keyword") if "@value" in v]
+    keywords = [
+        str(v["@value"]) for v in _values(node, CONTEXT["dcat"] + "keyword") if "@value" in v
+    ]
     fields["keywords"] = ", ".join(dict.fromkeys(k.strip() for k in keywords if k.strip()))
     for website in _nested(nodes, node, CONTEXT["rdfs"] + "seeAlso"):
         url = _literal(website, CONTEXT["schema"] + "url") or next(
@@ -176,7 +192,12 @@ def _townhall_terms(node: dict, fields: dict) -> None:
     if assurance in Product.Assurance.values:
         fields["assurance"] = assurance
     days = _literal(node, f"{M8G}processingTime")
-    if isinstance(days, str) and days.startswith("P") and days.endswith("D") and days[1:-1].isdigit():
+    if (
+        isinstance(days, str)
+        and days.startswith("P")
+        and days.endswith("D")
+        and days[1:-1].isdigit()
+    ):
         fields["processing_days"] = min(int(days[1:-1]), 32767)
     department = _literal(node, f"{TOWNHALL_NS}department")
     if isinstance(department, str):
@@ -197,7 +218,9 @@ def lpdc_read(data: bytes | str) -> list[ProductRecord]:
 
     def refuse_remote(url, options=None):
         refused.append(str(url))
-        raise JsonLdError("remote context", "jsonld.LoadDocumentError", code="loading document failed")
+        raise JsonLdError(
+            "remote context", "jsonld.LoadDocumentError", code="loading document failed"
+        )
 
     try:
         flat = jsonld.flatten(document, None, {"documentLoader": refuse_remote})
@@ -268,7 +291,5 @@ def lpdc_import(*, data: bytes | str, publish: bool = False) -> ImportReport:
                 )
                 created.append(product.slug)
         except ValidationError as error:
-            raise ValidationError(
-                f"{record.iri}: {'; '.join(error.messages)}"
-            ) from error
+            raise ValidationError(f"{record.iri}: {'; '.join(error.messages)}") from error
     return ImportReport(created=created, updated=updated)

@@ -1,18 +1,21 @@
+from pathlib import Path
+
 import pytest
 
-from townhall.demo.catalogue import demo_catalogue_create
-from townhall.demo.municipality import municipality_create
-from townhall.registry.tests.factories import enterprise_number
+from townhall.catalog.lpdc.importer import lpdc_import
+from townhall.municipality.tests.factories import municipality_for_tests
+
+# The demo catalogue the demo seed imports (townhall.demo.catalogue).
+DEMO_CATALOGUE = Path(__file__).parent.parent / "data" / "demo-catalogue.jsonld"
 
 
 @pytest.fixture
 def municipality(db):
-    active, _departments = municipality_create(enterprise_number=enterprise_number(2074361))
-    return active
+    return municipality_for_tests()
 
 
 @pytest.fixture
 def catalogue(municipality):
     """The demo catalogue, imported and published from its LPDC JSON-LD."""
-    demo_catalogue_create()
+    lpdc_import(data=DEMO_CATALOGUE.read_bytes(), publish=True)
     return municipality

@@ -39,7 +39,18 @@ def test_search_finds_the_household_composition_certificate_from_gezin(catalogue
 
 @pytest.mark.parametrize(
     "query",
-    ['"', "*", "NEAR(", 'gezin" OR "*', "\x00", "a\x00b", "x" * 1_000_000, "AND OR NOT", "^", "'--"],
+    [
+        '"',
+        "*",
+        "NEAR(",
+        'gezin" OR "*',
+        "\x00",
+        "a\x00b",
+        "x" * 1_000_000,
+        "AND OR NOT",
+        "^",
+        "'--",
+    ],
 )
 def test_hostile_search_input_is_never_an_error(catalogue, client, query):
     assert isinstance(product_search(query=query), list)
@@ -73,7 +84,9 @@ def test_a_product_page_shows_the_fee_channels_and_anonymous_reports(catalogue, 
     page = dutch(client).get("/catalogus/melding-sluikstort/").content.decode()
     assert "/catalogus/melding-sluikstort/aanvragen/" in page
     product = Product.objects.get(slug="melding-sluikstort")
-    assert product.anonymous_allowed and product.assurance == "none" and product.online
+    assert product.anonymous_allowed
+    assert product.assurance == "none"
+    assert product.online
     assert Product.objects.get(slug="bewonersparkeerkaart").fee_cents == 2500
 
 
@@ -88,7 +101,8 @@ def test_every_change_writes_a_snapshot_and_withdrawing_archives(
         assert product.version == before + 1
         product = services.product_withdraw(product=product)
     snapshot = ProductSnapshot.objects.filter(product=product).order_by("-version").first()
-    assert snapshot.is_archived and snapshot.in_feed
+    assert snapshot.is_archived
+    assert snapshot.in_feed
     assert snapshot.document["lpdcExt:isArchived"] is True
     assert product.status == "withdrawn"
     assert Product.objects.filter(pk=product.pk).exists()  # a soft state
@@ -118,13 +132,18 @@ def test_the_feed_is_json_ld_and_carries_every_product(catalogue, client, settin
     quads = jsonld.to_rdf(document, {"format": "application/n-quads"})
     assert quads
     expanded = jsonld.expand(document)
-    snapshots = [n for n in expanded if f"{LPDC}InstancePublicServiceSnapshot" in n.get("@type", [])]
+    snapshots = [
+        n for n in expanded if f"{LPDC}InstancePublicServiceSnapshot" in n.get("@type", [])
+    ]
     versions_of = {n[f"{DCT}isVersionOf"][0]["@id"] for n in snapshots}
-    assert versions_of == set(Product.objects.filter(status="published").values_list("iri", flat=True))
+    assert versions_of == set(
+        Product.objects.filter(status="published").values_list("iri", flat=True)
+    )
     for node in snapshots:
         assert node["http://www.w3.org/ns/prov#generatedAtTime"][0]["@type"].endswith("dateTime")
         assert node["http://purl.org/pav/createdBy"][0]["@id"]
-        assert node[f"{DCT}spatial"][0]["@id"] == "http://vocab.belgif.be/auth/refnis2019/36007"
+        area = node[f"{DCT}spatial"][0]["@id"]
+        assert area == f"http://vocab.belgif.be/auth/refnis2019/{catalogue.nis_code}"
         assert node[f"{DCT}title"]
 
 
@@ -159,14 +178,15 @@ def test_an_ipdc_concept_becomes_a_product(municipality):
     product = Product.objects.get(slug=report.created[0])
     assert product.concept_iri.startswith("https://ipdc.vlaanderen.be/id/concept/")
     assert product.title == "Attest van gezinssamenstelling"
-    assert product.title_fr and product.status == "draft"
+    assert product.title_fr
+    assert product.status == "draft"
     assert product.dutch_form == "informal"
     # Again: the same product is updated, not made twice.
     assert lpdc_import(data=data).updated == [product.slug]
 
 
 @pytest.mark.parametrize(
-    "data, message",
+    ("data", "message"),
     [
         (b"not json", "not JSON"),
         (b"42", "not a JSON-LD document"),
@@ -178,3 +198,24 @@ def test_an_ipdc_concept_becomes_a_product(municipality):
 def test_the_importer_says_what_is_wrong(municipality, data, message):
     with pytest.raises(LpdcError, match=message):
         lpdc_read(data)
+
+
+def test_the_demo_seed_imports_the_catalogue_for_ingelmunster(db, client):
+    from townhall.catalog.tests.conftest import DEMO_CATALOGUE
+    from townhall.municipality.models import Municipality
+
+    Municipality.objects.create(
+        name="Ingelmunster",
+        nis_code="36007",
+        is_active=True,
+        street="Bruggestraat",
+        house_number="1",
+        postcode="8770",
+        email="info@x.invalid",
+        phone="+32 51 00 00 00",
+    )
+    lpdc_import(data=DEMO_CATALOGUE.read_bytes(), publish=True)
+    assert Product.objects.filter(status="published").count() >= 15
+    document = _feed(client)
+    snapshot = next(n for n in document["@graph"] if "dct:isVersionOf" in n)
+    assert snapshot["dct:spatial"]["@id"].endswith("/36007")

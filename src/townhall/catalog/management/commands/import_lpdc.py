@@ -1,4 +1,5 @@
-"""``manage.py import_lpdc <file>``: products from the municipality's LPDC export or IPDC concepts."""
+"""``manage.py import_lpdc <file>``: products from the municipality's LPDC instances or
+IPDC concepts."""
 
 from pathlib import Path
 
