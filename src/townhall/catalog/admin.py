@@ -9,6 +9,7 @@ code only.
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from townhall.catalog import services
@@ -25,6 +26,7 @@ class ProductAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "version", "uuid", "published_at", "created_at", "updated_at"]
     prepopulated_fields = {"slug": ["title"]}
     actions = ["publish", "withdraw"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "version", "product_type", "dutch_form"]}),
         (
