@@ -21,8 +21,8 @@ from django.db import transaction
 from townhall.accounts.models import User
 from townhall.demo.access_log import access_log_create
 from townhall.demo.associations import associations_plan
-from townhall.demo.catalogue import demo_catalogue_create
 from townhall.demo.businesses import businesses_plan
+from townhall.demo.catalogue import demo_catalogue_create
 from townhall.demo.contacts import ContactDetails
 from townhall.demo.households import population_plan
 from townhall.demo.messages import demo_messages_create
