@@ -3,6 +3,7 @@
 import hashlib
 
 from townhall.accounts.models import User
+from townhall.catalog.models import Product, ProductSnapshot
 from townhall.municipality.models import Municipality
 from townhall.registry.models import (
     AccessLogEntry,
@@ -59,6 +60,8 @@ def demo_erase() -> None:
         Person,
         Address,
         User,
+        ProductSnapshot,
+        Product,
         Municipality,  # its postcodes, departments and opening hours go with it
     ):
         model.objects.all().delete()
