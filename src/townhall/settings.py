@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "townhall.importers",
     "townhall.accounts",
     "townhall.messaging",
+    "townhall.eforms",
     "townhall.portal",
     "townhall.backoffice",
     "townhall.demo",

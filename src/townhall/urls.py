@@ -63,6 +63,7 @@ urlpatterns = [
     path("berichten/", include("townhall.messaging.urls")),
     path("anymail/", include((anymail_patterns, "anymail"))),
     path("", include("townhall.accounts.urls")),
+    path("", include("townhall.eforms.urls")),
     path("", include("townhall.portal.urls")),
 ]
 
