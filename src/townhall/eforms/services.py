@@ -83,10 +83,17 @@ def step_complete(step: dict, state, data: dict) -> bool:
     if state.steps[step["key"]].blocked:
         return False
     return all(
-        data.get(spec["key"]) not in (None, "", [], False)
+        _answered(spec, data.get(spec["key"]))
         for spec in step["fields"]
         if state.fields[spec["key"]].required
     )
+
+
+def _answered(spec: dict, value) -> bool:
+    # "No" answers a yes/no question; only a consent needs its box ticked.
+    if spec["type"] == "consent":
+        return value is True
+    return value not in (None, "", [])
 
 
 @transaction.atomic

@@ -166,9 +166,19 @@ class StepForm(forms.Form):
             for message in bound.errors:
                 errors.append(
                     {
-                        "href": bound.id_for_label or bound.auto_id,
+                        "href": _input_id(bound),
                         "label": bound.label,
                         "message": message,
                     }
                 )
         return errors
+
+
+def _input_id(bound) -> str:
+    """The id of a field's (first) input: a radio group links to its first choice."""
+    widget = bound.field.widget
+    if getattr(widget, "input_type", "") == "radio" or getattr(
+        widget, "allow_multiple_selected", False
+    ):
+        return f"{bound.auto_id}_0"
+    return bound.id_for_label or bound.auto_id

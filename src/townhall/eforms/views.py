@@ -139,6 +139,7 @@ def form_step(request, slug: str, number: int):
             form.add_error(None, blocked or _("Please answer every required question."))
             context["blocked"] = ""
     elif too_large:
+        form.cleaned_data = {}
         form.add_error(None, _("What you sent is too large. A file may be at most 20 MB."))
     form.describe_errors()
     context["form"] = form
