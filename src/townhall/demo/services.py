@@ -22,6 +22,7 @@ from townhall.demo.access_log import access_log_create
 from townhall.demo.associations import associations_plan
 from townhall.demo.businesses import businesses_plan
 from townhall.demo.contacts import ContactDetails
+from townhall.demo.forms import demo_forms_create
 from townhall.demo.households import population_plan
 from townhall.demo.messages import demo_messages_create
 from townhall.demo.municipality import municipality_create
@@ -81,6 +82,7 @@ class SeedReport:
     staff: int
     access_log_entries: int
     messages: int = 0
+    forms: int = 0
 
     def lines(self) -> list[str]:
         return [f"{name.replace('_', ' ')}: {count:,}" for name, count in vars(self).items()]
@@ -189,6 +191,7 @@ def demo_seed(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> SeedReport:
         count=_sized("access_log_entries", scale),
     )
     messages = demo_messages_create(municipality=municipality)
+    forms = demo_forms_create()
     kinds = [planned.organisation.kind for planned in plan.organisations]
     return SeedReport(
         persons=len(persons),
@@ -201,4 +204,5 @@ def demo_seed(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> SeedReport:
         staff=len(users),
         access_log_entries=entries,
         messages=messages,
+        forms=forms,
     )
