@@ -282,10 +282,10 @@ class IbanField(forms.CharField):
         if not value:
             return value
         try:
-            return stdnum_iban.validate(value)
+            return stdnum_iban.validate(value.upper())
         except StdnumError:
             raise ValidationError(
-                _("This is not a valid IBAN account number, for example BE68 5390 0754 7034."),
+                _("This is not a valid IBAN account number, for example BE71 0961 2345 6769."),
                 code="invalid",
             ) from None
 

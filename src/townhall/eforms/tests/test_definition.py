@@ -70,7 +70,7 @@ def test_an_invalid_autocomplete_token_and_duplicate_keys():
 
 
 @pytest.mark.parametrize(
-    "condition, message",
+    ("condition", "message"),
     [
         ({"method": [{"var": "a"}, "__class__"]}, "unknown or forbidden operator 'method'"),
         ({"log": 1}, "unknown or forbidden operator 'log'"),

@@ -17,7 +17,8 @@ def test_the_contract_is_hidden_until_the_resident_says_they_are_not_the_owner()
     assert not state.fields["contract"].visible
     assert not state.fields["contract"].required
     state = evaluate(parking(), {"is_owner": False})
-    assert state.fields["contract"].visible and state.fields["contract"].required
+    assert state.fields["contract"].visible
+    assert state.fields["contract"].required
 
 
 def test_every_action():
@@ -70,11 +71,13 @@ def test_every_action():
         }
     )
     state = evaluate(definition, {"n": 5})
-    assert state.values["total"] == 15 and not state.steps["two"].applicable
+    assert state.values["total"] == 15
+    assert not state.steps["two"].applicable
     assert not state.fields["t"].visible  # its step does not apply
     assert evaluate(definition, {"n": -1}).steps["one"].blocked in ("Negatief", "Negative")
     state = evaluate(definition, {"n": 1, "t": "forged"})
-    assert not state.fields["t"].visible and state.values["t"] is None
+    assert not state.fields["t"].visible
+    assert state.values["t"] is None
     assert state.fields["n"].required
 
 

@@ -45,14 +45,17 @@ def test_known_data_is_shown_with_its_source_and_not_asked(client, resident):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Kerkstraat 12, 8770" in page
-    assert "population register" in page and "2026-01-14" in page
+    assert "population register" in page
+    assert "2026-01-14" in page
     assert 'href="/mijn/gegevens/melden/domicile/"' in page  # "not right?"
-    assert 'name="address__street"' not in page and 'name="given_name"' not in page
+    assert 'name="address__street"' not in page
+    assert 'name="given_name"' not in page
     # A forged value for a known field is never read: the register's value is kept.
     response = client.post(
         PARKING.format(1), {"given_name": "Mallory", "address__street": "Elders"}
     )
-    assert response.status_code == 302 and response["Location"] == PARKING.format(2)
+    assert response.status_code == 302
+    assert response["Location"] == PARKING.format(2)
     draft = Draft.objects.get()
     assert draft.data["given_name"] == "An"
     assert draft.data["address"]["street_name"] == "Kerkstraat"
@@ -65,7 +68,8 @@ def test_the_vehicle_step_carries_autocomplete_and_error_summary(client, residen
     page = response.content.decode()
     assert response.status_code == 200
     assert 'class="error-summary"' in page
-    assert 'href="#id_number_plate"' in page and 'href="#id_is_owner_0"' in page
+    assert 'href="#id_number_plate"' in page
+    assert 'href="#id_is_owner_0"' in page
     assert 'aria-describedby="id_number_plate_helptext id_number_plate_error"' in page
     assert 'aria-invalid="true"' in page
 
@@ -77,7 +81,8 @@ def test_not_the_owner_shows_and_requires_the_contract_without_javascript(client
     response = client.post(PARKING.format(2), {"number_plate": "1-ABC-234", "is_owner": "no"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert 'name="contract"' in page and 'href="#id_contract"' in page
+    assert 'name="contract"' in page
+    assert 'href="#id_contract"' in page
     # The check step cannot be reached by URL while the contract is missing.
     response = client.get(PARKING.format(3))
     assert response["Location"] == PARKING.format(2)
@@ -85,11 +90,14 @@ def test_not_the_owner_shows_and_requires_the_contract_without_javascript(client
     response = client.post(
         PARKING.format(2), {"number_plate": "1-ABC-234", "is_owner": "no", "contract": contract}
     )
-    assert response.status_code == 302 and response["Location"] == PARKING.format(3)
+    assert response.status_code == 302
+    assert response["Location"] == PARKING.format(3)
     stored = Draft.objects.get().data["contract"]
-    assert stored["content_type"] == "application/pdf" and stored["name"] == "contract.pdf"
+    assert stored["content_type"] == "application/pdf"
+    assert stored["name"] == "contract.pdf"
     page = client.get(PARKING.format(3)).content.decode()
-    assert "1-ABC-234" in page and "contract.pdf" in page
+    assert "1-ABC-234" in page
+    assert "contract.pdf" in page
 
 
 def test_a_file_that_lies_about_its_type_is_refused(client, resident):
@@ -117,7 +125,8 @@ def test_a_forged_hidden_field_is_ignored(client, resident):
 
 def test_a_step_cannot_be_skipped_by_url(client, resident):
     response = client.get(PARKING.format(3))
-    assert response.status_code == 302 and response["Location"] == PARKING.format(1)
+    assert response.status_code == 302
+    assert response["Location"] == PARKING.format(1)
     client.post(PARKING.format(1), {})
     assert client.get(PARKING.format(3))["Location"] == PARKING.format(2)
 
@@ -133,14 +142,16 @@ def test_an_anonymous_visitor_reports_illegal_dumping(client, forms):
     response = client.post(DUMPING.format(2), {"wants_contact": "yes", "contact_phone": "12"})
     # The contact fields appear once the visitor says yes; both stay optional.
     page = response.content.decode()
-    assert 'name="contact_email"' in page and 'autocomplete="email"' in page
+    assert 'name="contact_email"' in page
+    assert 'autocomplete="email"' in page
     assert 'href="#id_contact_phone"' in page
     response = client.post(
         DUMPING.format(2), {"wants_contact": "yes", "contact_phone": "051 12 34 56"}
     )
     assert response["Location"] == DUMPING.format(3)
     draft = Draft.objects.get()
-    assert draft.user is None and draft.session_key
+    assert draft.user is None
+    assert draft.session_key
     assert draft.data["contact_phone"] == "+3251123456"
 
 
