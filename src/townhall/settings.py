@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "townhall.accounts",
     "townhall.catalog",
     "townhall.messaging",
+    "townhall.eforms",
     "townhall.portal",
     "townhall.backoffice",
     "townhall.demo",

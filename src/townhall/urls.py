@@ -64,6 +64,7 @@ urlpatterns = [
     path("catalogus/", include("townhall.catalog.urls")),
     path("anymail/", include((anymail_patterns, "anymail"))),
     path("", include("townhall.accounts.urls")),
+    path("", include("townhall.eforms.urls")),
     path("", include("townhall.portal.urls")),
 ]
 

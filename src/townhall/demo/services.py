@@ -24,6 +24,7 @@ from townhall.demo.associations import associations_plan
 from townhall.demo.businesses import businesses_plan
 from townhall.demo.catalogue import demo_catalogue_create
 from townhall.demo.contacts import ContactDetails
+from townhall.demo.forms import demo_forms_create
 from townhall.demo.households import population_plan
 from townhall.demo.messages import demo_messages_create
 from townhall.demo.municipality import municipality_create
@@ -84,6 +85,7 @@ class SeedReport:
     access_log_entries: int
     messages: int = 0
     products: int = 0
+    forms: int = 0
 
     def lines(self) -> list[str]:
         return [f"{name.replace('_', ' ')}: {count:,}" for name, count in vars(self).items()]
@@ -193,6 +195,7 @@ def demo_seed(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> SeedReport:
     )
     messages = demo_messages_create(municipality=municipality)
     products = demo_catalogue_create()
+    forms = demo_forms_create()
     kinds = [planned.organisation.kind for planned in plan.organisations]
     return SeedReport(
         persons=len(persons),
@@ -206,4 +209,5 @@ def demo_seed(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> SeedReport:
         access_log_entries=entries,
         messages=messages,
         products=products,
+        forms=forms,
     )

@@ -1,0 +1,1 @@
+"""Online-counter forms (e-loket): versioned definitions, rules, prefill, steps and drafts."""

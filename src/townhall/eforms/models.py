@@ -1,0 +1,107 @@
+"""Form definitions, their immutable versions, and the drafts residents fill in."""
+
+import uuid
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from townhall.eforms.definition import Definition
+from townhall.registry.models import Organisation, Person
+
+
+class FormDefinition(models.Model):
+    """An online form (e-formulier), known by its slug; its content lives in versions."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    # The catalogue's product this form asks for, once the catalog app links them
+    # (then a ForeignKey to catalog.Product; the slug keeps the link until then).
+    product_slug = models.SlugField(_("product"), max_length=80, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form definition")
+        verbose_name_plural = _("form definitions")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VersionImmutable(Exception):
+    """A version's content is never changed once saved: make a new version."""
+
+
+class FormVersion(models.Model):
+    """One version of a form's JSON (checked against the schema). Never altered once
+    saved; only its ``published`` flag changes. A draft keeps the version it started with."""
+
+    form = models.ForeignKey(FormDefinition, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("definition"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("form version")
+        verbose_name_plural = _("form versions")
+        constraints = [
+            models.UniqueConstraint(fields=["form", "number"], name="eforms_version_number_unique")
+        ]
+        ordering = ["form", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.form.slug} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and set(kwargs.get("update_fields") or ()) - {
+            "published",
+            "published_at",
+        }:
+            raise VersionImmutable("A form version never changes; create a new version.")
+        if not self._state.adding and not kwargs.get("update_fields"):
+            raise VersionImmutable("A form version never changes; create a new version.")
+        super().save(*args, **kwargs)
+
+    @cached_property
+    def parsed(self) -> Definition:
+        return Definition(self.content)
+
+
+class Draft(models.Model):
+    """A form being filled in: its answers by variable key, tied to the version it
+    started with. Kept for a signed-in user, or for an anonymous session.
+
+    ``steps_done`` records the steps completed; each request checks them again
+    against the rules, so an order sent by the client is never trusted."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="drafts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    session_key = models.CharField(max_length=64, blank=True)
+    # For whom the form is filled in (yourself, a mandate's grantor, an organisation).
+    subject_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField(default=dict)
+    steps_done = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+        indexes = [models.Index(fields=["user", "version"]), models.Index(fields=["session_key"])]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.uuid})"
