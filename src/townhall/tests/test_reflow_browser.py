@@ -33,6 +33,8 @@ from townhall.accounts.models import User
 from townhall.accounts.services import mandate_grant
 from townhall.accounts.tests.residents import sign_in
 from townhall.accounts.tests.staff import sign_in_verified, staff_user
+from townhall.demo.catalogue import demo_catalogue_create
+from townhall.demo.forms import demo_forms_create
 from townhall.messaging.models import Broadcast, Message
 from townhall.messaging.unsubscribe import unsubscribe_token
 from townhall.registry.corrections import correction_request_create
@@ -65,8 +67,9 @@ NOT_PAGES = {
     "backoffice:messaging_letter_posted": "takes a POST",
     "backoffice:messaging_letter_pdf": "a PDF",
     "demo:mailbox_detail": "one demo e-mail, in the mailbox's layout",
+    "catalog:ldes": "the catalogue's LDES feed, JSON-LD",
 }
-NAMESPACES = {"portal", "accounts", "messaging", "staff", "backoffice", "demo"}
+NAMESPACES = {"portal", "accounts", "messaging", "staff", "backoffice", "demo", "catalog", "eforms"}
 
 # Where a control is out of reach: the window's edges, with a pixel for rounding.
 MEASURE = """() => {
@@ -150,6 +153,9 @@ def residents(register):
         "visitor": visitor,
         "email_account": email_account,
         "message": Message.objects.filter(person=an).first(),
+        # The online counter: the demo catalogue and its two published forms.
+        "products": demo_catalogue_create(),
+        "forms": demo_forms_create(),
     }
 
 
@@ -192,6 +198,11 @@ def visits(register, residents) -> list[Visit]:
                 reverse("staff:sign_in"),
                 reverse("demo:mailbox"),
                 reverse("demo:sms"),
+                reverse("catalog:overview"),
+                reverse("catalog:search") + "?q=gezin",
+                reverse("catalog:product", args=["attest-gezinssamenstelling"]),
+                reverse("catalog:request", args=["attest-gezinssamenstelling"]),
+                reverse("eforms:step", args=["sluikstort-melden", 1]),
                 "/bestaat-niet/",
             ],
         ),
@@ -207,6 +218,7 @@ def visits(register, residents) -> list[Visit]:
                 reverse("accounts:mandates"),
                 reverse("accounts:mandate_revoke", args=[residents["mandate"].pk]),
                 reverse("portal:my_organisation"),  # not acting for one: says so
+                reverse("eforms:step", args=["bewonerskaart-parkeren", 1]),
                 "/admin/",  # a resident on a staff page
             ],
         ),
