@@ -3,12 +3,13 @@
 import json
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
 from townhall.catalog import selectors
 from townhall.catalog.lpdc.document import fee_text
 from townhall.catalog.lpdc.feed import feed_document
+from townhall.catalog.online import online_request_url
 from townhall.catalog.search import MAX_QUERY_LENGTH
 from townhall.page_cache import public_page
 
@@ -80,13 +81,16 @@ def product_detail(request, slug):
     )
 
 
-@public_page
 def request_product(request, slug):
-    """Where "ask" leads. Until an online form exists: how to ask at the counter or by
-    appointment (the eforms app replaces this page for products with a form)."""
+    """Where "ask" leads: the product's online form, when an app with forms has one
+    (:mod:`townhall.catalog.online`); otherwise how to ask at the counter or by appointment.
+    Not kept as a public page: a form published later must be found at once."""
     product = selectors.product_get_published(slug=slug)
     if product is None:
         raise Http404("No such product.")
+    form_url = online_request_url(product_slug=product.slug) if product.online else None
+    if form_url:
+        return redirect(form_url)
     return render(
         request,
         "catalog/request.html",

@@ -219,3 +219,26 @@ def test_the_demo_seed_imports_the_catalogue_for_ingelmunster(db, client):
     document = _feed(client)
     snapshot = next(n for n in document["@graph"] if "dct:isVersionOf" in n)
     assert snapshot["dct:spatial"]["@id"].endswith("/36007")
+
+
+def test_without_a_provider_that_knows_the_product_there_is_no_online_form():
+    from townhall.catalog.online import (
+        OnlineRequestProvider,
+        OnlineRequestProviders,
+        online_request_url,
+    )
+
+    providers = OnlineRequestProviders()
+
+    @providers("nothing")
+    class Nothing(OnlineRequestProvider):
+        def url_for(self, *, product_slug):
+            return None
+
+    @providers("parking")
+    class Parking(OnlineRequestProvider):
+        def url_for(self, *, product_slug):
+            return "/form/" if product_slug == "parking" else None
+
+    assert online_request_url(product_slug="parking", providers=providers) == "/form/"
+    assert online_request_url(product_slug="other", providers=providers) is None

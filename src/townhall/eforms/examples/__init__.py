@@ -9,9 +9,9 @@ EXAMPLES = {
     "bewonerskaart-parkeren": (
         "resident-parking-card.json",
         "Bewonerskaart parkeren",
-        "bewonerskaart-parkeren",
+        "bewonersparkeerkaart",
     ),
-    "sluikstort-melden": ("illegal-dumping.json", "Sluikstort melden", "sluikstort-melden"),
+    "sluikstort-melden": ("illegal-dumping.json", "Sluikstort melden", "melding-sluikstort"),
 }
 
 

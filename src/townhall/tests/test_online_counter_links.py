@@ -1,0 +1,24 @@
+"""The catalogue's "Ask online" leads to the form the forms app holds for the product
+(the catalogue, below the forms, finds it through :mod:`townhall.catalog.online`)."""
+
+import pytest
+
+from townhall.demo.catalogue import demo_catalogue_create
+from townhall.demo.forms import demo_forms_create
+from townhall.municipality.tests.factories import municipality_for_tests
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ask_online_leads_to_the_published_form_of_the_product(client):
+    municipality_for_tests()
+    demo_catalogue_create()
+    demo_forms_create()
+    response = client.get("/catalogus/bewonersparkeerkaart/aanvragen/")
+    assert response.status_code == 302
+    assert response["Location"] == "/loket/formulier/bewonerskaart-parkeren/stap/1/"
+    response = client.get("/catalogus/melding-sluikstort/aanvragen/")
+    assert response["Location"] == "/loket/formulier/sluikstort-melden/stap/1/"
+    # A product without a form still says how to ask at the counter.
+    response = client.get("/catalogus/attest-gezinssamenstelling/aanvragen/")
+    assert response.status_code == 200
