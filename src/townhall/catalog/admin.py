@@ -152,7 +152,7 @@ class ProductSnapshotAdmin(admin.ModelAdmin):
     list_display = ["product", "version", "change", "generated_at", "in_feed", "is_archived"]
     list_filter = ["change", "in_feed", "is_archived"]
     list_select_related = ["product"]
-    readonly_fields = [f.name for f in ProductSnapshot._meta.fields]
+    readonly_fields = [f.name for f in ProductSnapshot._meta.fields if f.name != "id"]
 
     def has_add_permission(self, request):
         return False

@@ -16,9 +16,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from townhall.catalog.vocabulary import Audience, ProductType, Theme
+from townhall.languages import FALLBACK, INTERFACE
 from townhall.municipality.models import Department
 
-LANGUAGES = ("nl", "fr", "en")
+# The product's texts: the plain field in Dutch (the fallback), one more per other language.
+LANGUAGES = INTERFACE
+TRANSLATED = tuple(language for language in INTERFACE if language != FALLBACK)
 # The translated texts, in the order a product page shows them.
 TEXT_FIELDS = (
     "title",
@@ -211,7 +214,7 @@ class Product(ProductTexts):
 
     def text(self, name: str, language: str) -> str:
         """A translated text in ``language``, Dutch when it has none."""
-        if language in ("fr", "en"):
+        if language in TRANSLATED:
             value = getattr(self, f"{name}_{language}", "")
             if value:
                 return value
@@ -236,7 +239,7 @@ class ProductSnapshot(models.Model):
         PUBLISHED = "published", _("published")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     product = models.ForeignKey(
         Product, on_delete=models.PROTECT, related_name="snapshots", verbose_name=_("product")
     )

@@ -17,8 +17,9 @@ import datetime
 
 from django.conf import settings
 
-from townhall.catalog.models import Product
+from townhall.catalog.models import LANGUAGES, Product
 from townhall.catalog.vocabulary import AUDIENCE_TO_LPDC, REFNIS_BASE, concept_iri
+from townhall.languages import FALLBACK
 from townhall.municipality.models import Municipality
 
 # Titles of the nested nodes (LPDC gives every requirement, procedure and cost one).
@@ -52,10 +53,17 @@ def product_iri(product: Product) -> str:
     return f"{_base()}/catalogus/id/{product.uuid}"
 
 
+def _language_tags(product: Product) -> dict[str, str]:
+    """Each language of the product's texts and its JSON-LD tag (Dutch: formal or informal)."""
+    return {
+        language: dutch_tag(product) if language == FALLBACK else language for language in LANGUAGES
+    }
+
+
 def _texts(product: Product, name: str) -> list[dict]:
     values = []
-    for language, tag in (("nl", dutch_tag(product)), ("fr", "fr"), ("en", "en")):
-        field = name if language == "nl" else f"{name}_{language}"
+    for language, tag in _language_tags(product).items():
+        field = name if language == FALLBACK else f"{name}_{language}"
         value = getattr(product, field)
         if value:
             values.append({"@value": value, "@language": tag})
@@ -63,7 +71,7 @@ def _texts(product: Product, name: str) -> list[dict]:
 
 
 def _titled(product: Product, part: str) -> list[dict]:
-    tags = {"nl": dutch_tag(product), "fr": "fr", "en": "en"}
+    tags = _language_tags(product)
     return [{"@value": text, "@language": tags[lang]} for lang, text in PART_TITLES[part].items()]
 
 

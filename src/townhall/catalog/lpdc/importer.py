@@ -29,7 +29,7 @@ from pyld.jsonld import JsonLdError
 
 from townhall.catalog import services
 from townhall.catalog.lpdc.context import CONTEXT, TOWNHALL_NS
-from townhall.catalog.models import Product
+from townhall.catalog.models import TRANSLATED, Product
 from townhall.catalog.vocabulary import (
     AUDIENCE_FROM_LPDC,
     LPDC_NS,
@@ -92,7 +92,7 @@ def _texts(node: dict, iri: str) -> dict[str, str]:
     dutch = next((by_tag[t] for t in DUTCH_TAGS if t in by_tag), None)
     if dutch is not None:
         texts["nl"] = dutch
-    for language in ("fr", "en"):
+    for language in TRANSLATED:
         if language in by_tag:
             texts[language] = by_tag[language]
     return texts
