@@ -195,13 +195,16 @@ class Product(ProductTexts):
 
     def clean(self):
         errors = {}
-        unknown = [a for a in self.audiences or [] if a not in Audience.values]
-        if not isinstance(self.audiences, list) or unknown:
+        # A JSON field takes any JSON: a number or a string is no list (and no 500).
+        audiences = self.audiences if isinstance(self.audiences, list) else [None]
+        unknown = [a for a in audiences if a not in Audience.values]
+        if unknown:
             errors["audiences"] = _("Choose target audiences from: %(codes)s.") % {
                 "codes": ", ".join(Audience.values)
             }
-        unknown = [t for t in self.themes or [] if t not in Theme.values]
-        if not isinstance(self.themes, list) or unknown:
+        themes = self.themes if isinstance(self.themes, list) else [None]
+        unknown = [t for t in themes if t not in Theme.values]
+        if unknown:
             errors["themes"] = _("Choose themes from: %(codes)s.") % {
                 "codes": ", ".join(Theme.values)
             }
