@@ -15,6 +15,7 @@ whatever size or encoding, reaches a parser unbounded.
 """
 
 import datetime
+from abc import ABC, abstractmethod
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -40,23 +41,15 @@ FILE_ACCEPT = ("application/pdf", "image/jpeg", "image/png")
 YES, NO = "yes", "no"
 
 
-class FieldType:
+class FieldType(ABC):
     """One kind of field. Subclasses set :attr:`name` through ``@field_types(...)``."""
 
     name: str = ""
     parts: ClassVar[tuple[str, ...]] = ("",)  # suffixes of the Django field names
 
+    @abstractmethod
     def form_fields(self, spec: dict, *, required: bool) -> dict[str, forms.Field]:
-        field = self.django_field(spec, required=required)
-        field.label = text_in(spec["label"])
-        field.help_text = text_in(spec.get("hint"))
-        token = token_for(spec)
-        if token:
-            field.widget.attrs["autocomplete"] = token
-        return {"": field}
-
-    def django_field(self, spec: dict, *, required: bool) -> forms.Field:
-        raise NotImplementedError
+        """The Django fields of one definition field, by the suffix of their names."""
 
     def value(self, cleaned: dict[str, Any], spec: dict) -> Any:
         """The JSON value of the cleaned parts (None when empty)."""
@@ -68,6 +61,23 @@ class FieldType:
 
     def display(self, value: Any, spec: dict) -> str:
         return "" if value is None else str(value)
+
+
+class SingleFieldType(FieldType):
+    """A field type that one Django field answers (all but the address and the group)."""
+
+    def form_fields(self, spec: dict, *, required: bool) -> dict[str, forms.Field]:
+        field = self.django_field(spec, required=required)
+        field.label = text_in(spec["label"])
+        field.help_text = text_in(spec.get("hint"))
+        token = token_for(spec)
+        if token:
+            field.widget.attrs["autocomplete"] = token
+        return {"": field}
+
+    @abstractmethod
+    def django_field(self, spec: dict, *, required: bool) -> forms.Field:
+        """The one Django field, without label, hint or autocomplete (added above)."""
 
 
 class FieldTypes(Registry[FieldType]):
@@ -84,13 +94,13 @@ field_types = FieldTypes()
 
 
 @field_types("text")
-class TextType(FieldType):
+class TextType(SingleFieldType):
     def django_field(self, spec, *, required):
         return forms.CharField(required=required, max_length=spec.get("max_length", TEXT_MAX))
 
 
 @field_types("long_text")
-class LongTextType(FieldType):
+class LongTextType(SingleFieldType):
     def django_field(self, spec, *, required):
         return forms.CharField(
             required=required,
@@ -109,7 +119,7 @@ class BoundedNumberField(forms.DecimalField):
 
 
 @field_types("number")
-class NumberType(FieldType):
+class NumberType(SingleFieldType):
     def django_field(self, spec, *, required):
         return BoundedNumberField(
             required=required,
@@ -140,7 +150,7 @@ class BoundedDateField(forms.DateField):
 
 
 @field_types("date")
-class DateType(FieldType):
+class DateType(SingleFieldType):
     def django_field(self, spec, *, required):
         return BoundedDateField(required=required, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -153,7 +163,7 @@ class DateType(FieldType):
 
 
 @field_types("email")
-class EmailType(FieldType):
+class EmailType(SingleFieldType):
     def django_field(self, spec, *, required):
         return forms.EmailField(required=required, max_length=254)
 
@@ -176,7 +186,7 @@ class PhoneField(forms.CharField):
 
 
 @field_types("phone")
-class PhoneType(FieldType):
+class PhoneType(SingleFieldType):
     def django_field(self, spec, *, required):
         return PhoneField(
             required=required, max_length=40, widget=forms.TextInput(attrs={"type": "tel"})
@@ -188,7 +198,7 @@ def _choices(spec):
 
 
 @field_types("choice")
-class ChoiceType(FieldType):
+class ChoiceType(SingleFieldType):
     def django_field(self, spec, *, required):
         choices = _choices(spec)
         if len(choices) <= 6:
@@ -200,7 +210,7 @@ class ChoiceType(FieldType):
 
 
 @field_types("multiple_choice")
-class MultipleChoiceType(FieldType):
+class MultipleChoiceType(SingleFieldType):
     def django_field(self, spec, *, required):
         return forms.MultipleChoiceField(
             required=required, choices=_choices(spec), widget=forms.CheckboxSelectMultiple
@@ -215,7 +225,7 @@ class MultipleChoiceType(FieldType):
 
 
 @field_types("yes_no")
-class YesNoType(FieldType):
+class YesNoType(SingleFieldType):
     def django_field(self, spec, *, required):
         return forms.ChoiceField(
             required=required,
@@ -246,7 +256,7 @@ class NationalNumberField(forms.CharField):
 
 
 @field_types("national_number")
-class NationalNumberType(FieldType):
+class NationalNumberType(SingleFieldType):
     def django_field(self, spec, *, required):
         return NationalNumberField(
             required=required,
@@ -271,7 +281,7 @@ class EnterpriseNumberField(forms.CharField):
 
 
 @field_types("enterprise_number")
-class EnterpriseNumberType(FieldType):
+class EnterpriseNumberType(SingleFieldType):
     def django_field(self, spec, *, required):
         return EnterpriseNumberField(required=required, max_length=20)
 
@@ -291,7 +301,7 @@ class IbanField(forms.CharField):
 
 
 @field_types("iban")
-class IbanType(FieldType):
+class IbanType(SingleFieldType):
     def django_field(self, spec, *, required):
         return IbanField(required=required, max_length=42)
 
@@ -300,7 +310,7 @@ class IbanType(FieldType):
 
 
 @field_types("consent")
-class ConsentType(FieldType):
+class ConsentType(SingleFieldType):
     def django_field(self, spec, *, required):
         return forms.BooleanField(required=required)
 
@@ -382,7 +392,7 @@ def address_value(address) -> dict:
 
 
 @field_types("file")
-class FileType(FieldType):
+class FileType(SingleFieldType):
     """An upload, checked by its content (magic bytes) and size (:mod:`townhall.eforms.uploads`)."""
 
     def django_field(self, spec, *, required):
