@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from townhall.catalog import services
-from townhall.catalog.models import Product, ProductSnapshot
+from townhall.catalog.models import TEXT_FIELDS, Product, ProductSnapshot
 
 PUBLISH = "catalog.publish_product"
 
@@ -31,48 +31,20 @@ class ProductAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "status", "version", "product_type", "dutch_form"]}),
         (
             _("Texts in Dutch"),
-            {
-                "fields": [
-                    "description",
-                    "conditions",
-                    "procedure",
-                    "required_documents",
-                    "costs",
-                    "legal_basis",
-                    "exceptions",
-                ]
-            },
+            {"fields": [name for name in TEXT_FIELDS if name != "title"]},
         ),
         (
             _("Texts in French"),
             {
                 "classes": ["collapse"],
-                "fields": [
-                    "title_fr",
-                    "description_fr",
-                    "conditions_fr",
-                    "procedure_fr",
-                    "required_documents_fr",
-                    "costs_fr",
-                    "legal_basis_fr",
-                    "exceptions_fr",
-                ],
+                "fields": [f"{name}_fr" for name in TEXT_FIELDS],
             },
         ),
         (
             _("Texts in English"),
             {
                 "classes": ["collapse"],
-                "fields": [
-                    "title_en",
-                    "description_en",
-                    "conditions_en",
-                    "procedure_en",
-                    "required_documents_en",
-                    "costs_en",
-                    "legal_basis_en",
-                    "exceptions_en",
-                ],
+                "fields": [f"{name}_en" for name in TEXT_FIELDS],
             },
         ),
         (_("For whom and about what"), {"fields": ["audiences", "themes", "keywords"]}),

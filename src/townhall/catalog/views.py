@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from townhall.catalog import selectors
 from townhall.catalog.lpdc.document import fee_text
 from townhall.catalog.lpdc.feed import feed_document
+from townhall.catalog.models import TEXT_FIELDS
 from townhall.catalog.online import online_request_url
 from townhall.catalog.search import MAX_QUERY_LENGTH
 from townhall.page_cache import public_page
@@ -53,20 +54,7 @@ def product_detail(request, slug):
     if product is None:
         raise Http404("No such product.")
     language = _language()
-    texts = {
-        name: product.text(name, language)
-        for name in (
-            "title",
-            "description",
-            "conditions",
-            "procedure",
-            "required_documents",
-            "costs",
-            "legal_basis",
-            "exceptions",
-            "elsewhere_label",
-        )
-    }
+    texts = {name: product.text(name, language) for name in (*TEXT_FIELDS, "elsewhere_label")}
     return render(
         request,
         "catalog/product.html",
