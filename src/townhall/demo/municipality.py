@@ -77,6 +77,7 @@ def municipality_create(*, enterprise_number: str) -> tuple[Municipality, dict[s
         phone=DEMO_PHONE.format(0),
         website="https://ingelmunster.demo.invalid/",
         enterprise_number=enterprise_number,
+        reference_prefix="ING",
         primary_colour="#1b4d3e",  # dark green: white text on it reaches about 9:1
         accent_colour="#f2c744",
         languages=list(INTERFACE),  # the demo offers every interface language

@@ -1,13 +1,17 @@
-"""Form definitions, their immutable versions, and the drafts residents fill in."""
+"""Form definitions, their immutable versions, the drafts residents fill in, and
+the submissions they hand in."""
 
+import json
 import uuid
 from functools import cached_property
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from townhall.eforms.definition import Definition
+from townhall.registry import protection
 from townhall.registry.models import Organisation, Person
 
 
@@ -105,3 +109,76 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} ({self.uuid})"
+
+
+class Submission(models.Model):
+    """A form handed in (aanvraag): the answers as they were sent, the version they
+    answer, a human reference, who handed it in, for whom, and who assisted.
+
+    Never changed once made: case handling starts from it and keeps its own state.
+    The answers are personal data (an address, a national number, an IBAN), so
+    they are kept encrypted with the register's keys, as one JSON document. An
+    anonymous submission is followed with a tracking code: only its keyed hash
+    is kept, the code itself is shown once."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="submissions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The staff member who filled it in with the resident, in an assisted session.
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answers_encrypted = models.TextField(editable=False)
+    tracking_code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    language = models.CharField(_("language"), max_length=8)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        indexes = [
+            models.Index(fields=["user", "-submitted_at"]),
+            models.Index(fields=["subject_person", "-submitted_at"]),
+            models.Index(
+                fields=["tracking_code_hash"],
+                name="eforms_submission_tracking",
+                condition=~models.Q(tracking_code_hash=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @cached_property
+    def answers(self) -> dict:
+        return json.loads(protection.decrypt(self.answers_encrypted))
+
+    def set_answers(self, answers: dict) -> None:
+        self.answers_encrypted = protection.encrypt(json.dumps(answers, sort_keys=True))
+        self.__dict__.pop("answers", None)
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number given per prefix and year; a submission takes the
+    next one under a row lock, so two submits at the same moment never share one."""
+
+    prefix = models.CharField(max_length=6)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="eforms_reference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"

@@ -1,6 +1,6 @@
 """Reads of the forms app."""
 
-from townhall.eforms.models import Draft, FormDefinition, FormVersion
+from townhall.eforms.models import Draft, FormDefinition, FormVersion, Submission
 
 
 def form_version_current(*, slug: str) -> FormVersion | None:
@@ -25,3 +25,42 @@ def draft_for(
     else:
         return None
     return drafts.order_by("-created_at").first()
+
+
+def submission_by_tracking_code(code: str) -> Submission | None:
+    """The anonymous submission followed with ``code`` (as typed), or None."""
+    from townhall.eforms.submissions import (
+        TRACKING_LENGTH,
+        tracking_code_hash,
+        tracking_code_normalise,
+    )
+
+    if len(tracking_code_normalise(code)) != TRACKING_LENGTH:
+        return None
+    return (
+        Submission.objects.filter(tracking_code_hash=tracking_code_hash(code))
+        .select_related("version__form")
+        .first()
+    )
+
+
+def submissions_of(*, user) -> list[Submission]:
+    """The submissions a signed-in user handed in, newest first."""
+    return list(
+        Submission.objects.filter(user=user)
+        .select_related("version__form")
+        .order_by("-submitted_at")
+    )
+
+
+def submission_for_viewer(*, uuid, user=None, handed_in=()) -> Submission | None:
+    """The submission ``uuid`` if ``user`` handed it in, or this browser did (``handed_in``:
+    the uuids its session keeps); None for anyone else."""
+    submission = Submission.objects.filter(uuid=uuid).select_related("version__form").first()
+    if submission is None:
+        return None
+    if user is not None and submission.user_id == user.pk:
+        return submission
+    if submission.user_id is None and str(submission.uuid) in handed_in:
+        return submission
+    return None

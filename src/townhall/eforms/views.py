@@ -11,6 +11,8 @@
    fields the step asks (yes/no that shows an upload), the form is built again
    for the new state, so no JavaScript is needed.
 5. Done: the answers are kept in the draft, and the next applicable step follows.
+6. The check step lists every answer; its POST hands the draft in
+   (:mod:`townhall.eforms.submissions`) and leads to the confirmation page.
 """
 
 from urllib.parse import urlencode
@@ -19,6 +21,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from townhall.eforms import selectors, services
@@ -26,12 +29,17 @@ from townhall.eforms.fields import field_types
 from townhall.eforms.known_data import known_values
 from townhall.eforms.rules import evaluate
 from townhall.eforms.step_forms import StepForm
+from townhall.eforms.submissions import SubmissionIncomplete, submission_create, tracking_code_shown
 from townhall.eforms.text import text_in
 
 # A request body larger than this is refused before it is read (the largest upload
 # a definition may allow is 20 MB; the schema says so).
 MAX_BODY = 21 * 1024 * 1024
 REBUILDS = 3
+# The submissions this browser handed in (their uuids, the last ten), and the tracking
+# code of an anonymous one, shown on its confirmation page for as long as the session lasts.
+HANDED_IN_SESSION_KEY = "townhall_eforms_handed_in"
+TRACKING_SESSION_KEY = "townhall_eforms_tracking"
 
 
 def _step_url(slug: str, index: int) -> str:
@@ -111,6 +119,8 @@ def form_step(request, slug: str, number: int):
         "blocked": state.steps[step["key"]].blocked,
     }
     if step.get("check"):
+        if request.method == "POST" and draft is not None:
+            return _submit(request, draft, known, slug)
         return _check_step(request, definition, state, kept, steps_done, context, open_index)
 
     too_large = request.method == "POST" and _body_size(request) > MAX_BODY
@@ -203,6 +213,50 @@ def _check_step(request, definition, state, kept, steps_done, context, open_inde
         )
     context["summary"] = summary
     context["complete"] = open_index == context["number"] - 1
-    if request.method == "POST" and context["complete"]:
-        messages.success(request, _("Your answers are complete."))
     return render(request, "eforms/check.html", context)
+
+
+def _submit(request, draft, known, slug):
+    """Hand the draft in; a step the rules now ask again is opened instead."""
+    acting = getattr(request, "acting", None)
+    try:
+        handed = submission_create(
+            draft=draft,
+            known=known,
+            language=get_language(),
+            assisted_by=getattr(acting, "assisted_by", None),
+        )
+    except SubmissionIncomplete as incomplete:
+        messages.info(request, _("Please complete this step first."))
+        return redirect(_step_url(slug, incomplete.step_index))
+    submission = handed.submission
+    if handed.tracking_code:
+        request.session[TRACKING_SESSION_KEY] = {
+            str(submission.uuid): tracking_code_shown(handed.tracking_code)
+        }
+    handed_in = request.session.get(HANDED_IN_SESSION_KEY, [])[-9:]
+    request.session[HANDED_IN_SESSION_KEY] = [*handed_in, str(submission.uuid)]
+    return redirect("eforms:confirmation", submission.uuid)
+
+
+def confirmation(request, submission_uuid):
+    """The page after submitting: the reference, and for an anonymous visitor the
+    tracking code. Only the browser that handed it in, or its signed-in owner, sees it."""
+    submission = selectors.submission_for_viewer(
+        uuid=submission_uuid,
+        user=request.user if request.user.is_authenticated else None,
+        handed_in=request.session.get(HANDED_IN_SESSION_KEY, []),
+    )
+    if submission is None:
+        raise Http404(_("There is no such request."))
+    definition = submission.version.parsed
+    tracking = request.session.get(TRACKING_SESSION_KEY, {}).get(str(submission.uuid), "")
+    return render(
+        request,
+        "eforms/confirmation.html",
+        {
+            "submission": submission,
+            "form_title": text_in(definition.raw["title"]),
+            "tracking_code": tracking,
+        },
+    )

@@ -36,6 +36,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
                     "phone",
                     "website",
                     "enterprise_number",
+                    "reference_prefix",
                 ]
             },
         ),

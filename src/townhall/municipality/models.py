@@ -22,6 +22,9 @@ nis_code_validator = RegexValidator(
 postcode_validator = RegexValidator(
     r"^[1-9]\d{3}$", _("A Belgian postcode has four digits and does not start with 0.")
 )
+reference_prefix_validator = RegexValidator(
+    r"^[A-Z]{2,6}$", _("A reference prefix has two to six capital letters (for example ING).")
+)
 colour_validator = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Write a colour as # followed by six hexadecimal digits.")
 )
@@ -59,6 +62,17 @@ class Municipality(models.Model):
         max_length=10,
         blank=True,
         validators=[validate_enterprise_number],
+    )
+
+    # Submissions at the online counter get "<prefix>-<year>-<number>" (ING-2026-000123):
+    # the reference a resident reads on the phone, so short and without letters that
+    # look like digits being mixed in.
+    reference_prefix = models.CharField(
+        _("reference prefix"),
+        max_length=6,
+        default="TH",
+        validators=[reference_prefix_validator],
+        help_text=_("Two to six capital letters that start every request's reference."),
     )
 
     logo = models.FileField(_("logo"), upload_to="municipality/", blank=True)
