@@ -64,3 +64,13 @@ def submission_for_viewer(*, uuid, user=None, handed_in=()) -> Submission | None
     if submission.user_id is None and str(submission.uuid) in handed_in:
         return submission
     return None
+
+
+def submission_latest(*, form: FormDefinition, user=None, handed_in=()) -> Submission | None:
+    """The newest submission of ``form`` by ``user``, or else among this browser's ``handed_in``."""
+    submissions = Submission.objects.filter(version__form=form)
+    if user is not None:
+        submissions = submissions.filter(user=user)
+    else:
+        submissions = submissions.filter(user=None, uuid__in=list(handed_in))
+    return submissions.order_by("-submitted_at").first()

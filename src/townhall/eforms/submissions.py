@@ -42,6 +42,10 @@ class SubmissionIncomplete(Exception):
         self.step_index = step_index
 
 
+class DraftGone(Exception):
+    """The draft was handed in (or removed) meanwhile: a second click, another tab."""
+
+
 @dataclass(frozen=True)
 class Handed:
     submission: Submission
@@ -112,9 +116,18 @@ def submission_create(*, draft: Draft, known: dict, language: str, assisted_by=N
     """Hand in ``draft`` with the ``known`` data of its subject (key → KnownValue).
 
     Raises :class:`SubmissionIncomplete` when a step still asks something; the
-    draft is then kept as it was.
+    draft is then kept as it was. Raises :class:`DraftGone` when the draft was
+    handed in meanwhile (the row lock makes the second of two clicks wait for
+    the first, which removes the draft).
     """
-    draft = Draft.objects.select_for_update().select_related("version__form").get(pk=draft.pk)
+    draft = (
+        Draft.objects.select_for_update()
+        .select_related("version__form")
+        .filter(pk=draft.pk)
+        .first()
+    )
+    if draft is None:
+        raise DraftGone
     definition = draft.version.parsed
     data = {**draft.data, **{k: v.value for k, v in known.items()}}
     state = evaluate(definition, data)

@@ -29,7 +29,12 @@ from townhall.eforms.fields import field_types
 from townhall.eforms.known_data import known_values
 from townhall.eforms.rules import evaluate
 from townhall.eforms.step_forms import StepForm
-from townhall.eforms.submissions import SubmissionIncomplete, submission_create, tracking_code_shown
+from townhall.eforms.submissions import (
+    DraftGone,
+    SubmissionIncomplete,
+    submission_create,
+    tracking_code_shown,
+)
 from townhall.eforms.text import text_in
 
 # A request body larger than this is refused before it is read (the largest upload
@@ -119,7 +124,9 @@ def form_step(request, slug: str, number: int):
         "blocked": state.steps[step["key"]].blocked,
     }
     if step.get("check"):
-        if request.method == "POST" and draft is not None:
+        if request.method == "POST":
+            if draft is None:
+                return _handed_in_already(request, current.form, user, slug)
             return _submit(request, draft, known, slug)
         return _check_step(request, definition, state, kept, steps_done, context, open_index)
 
@@ -229,6 +236,8 @@ def _submit(request, draft, known, slug):
     except SubmissionIncomplete as incomplete:
         messages.info(request, _("Please complete this step first."))
         return redirect(_step_url(slug, incomplete.step_index))
+    except DraftGone:
+        return _handed_in_already(request, draft.version.form, draft.user, slug)
     submission = handed.submission
     if handed.tracking_code:
         request.session[TRACKING_SESSION_KEY] = {
@@ -237,6 +246,18 @@ def _submit(request, draft, known, slug):
     handed_in = request.session.get(HANDED_IN_SESSION_KEY, [])[-9:]
     request.session[HANDED_IN_SESSION_KEY] = [*handed_in, str(submission.uuid)]
     return redirect("eforms:confirmation", submission.uuid)
+
+
+def _handed_in_already(request, form, user, slug):
+    """A second POST of the check step (a double click, another tab): the request that
+    was handed in, not a new one and not an error."""
+    latest = selectors.submission_latest(
+        form=form, user=user, handed_in=request.session.get(HANDED_IN_SESSION_KEY, [])
+    )
+    if latest is None:
+        return redirect(_step_url(slug, 0))
+    messages.info(request, _("This request was handed in already."))
+    return redirect("eforms:confirmation", latest.uuid)
 
 
 def confirmation(request, submission_uuid):
