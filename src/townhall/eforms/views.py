@@ -104,6 +104,8 @@ def form_step(request, slug: str, number: int):
     state = evaluate(definition, kept)
     steps_done = draft.steps_done if draft else []
     index = number - 1
+    if request.method == "POST" and draft is None and definition.steps[index].get("check"):
+        return _handed_in_already(request, current.form, user, slug)
     open_index = _first_open(definition, state, kept, steps_done)
     if index > open_index:
         messages.info(request, _("Please complete this step first."))
@@ -125,8 +127,6 @@ def form_step(request, slug: str, number: int):
     }
     if step.get("check"):
         if request.method == "POST":
-            if draft is None:
-                return _handed_in_already(request, current.form, user, slug)
             return _submit(request, draft, known, slug)
         return _check_step(request, definition, state, kept, steps_done, context, open_index)
 

@@ -87,7 +87,7 @@ def test_an_incomplete_draft_is_not_handed_in(client, resident):
     client.post(PARKING.format(1), {})
     draft = Draft.objects.get()
     # A forged steps_done cannot hand in a draft whose vehicle step asks an answer.
-    draft.steps_done = ["applicant", "vehicle"]
+    draft.steps_done = ["details", "vehicle"]
     draft.save()
     response = client.post(PARKING.format(3))
     assert response["Location"] == PARKING.format(2)
