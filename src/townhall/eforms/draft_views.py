@@ -88,7 +88,10 @@ def resume(request, token: str):
         draft = selectors.resume_link_find(token=token, user=request.user)
     except selectors.ResumeRefused as refused:
         response = render(
-            request, "eforms/resume_refused.html", {"gone": refused.gone}, status=410 if refused.gone else 404
+            request,
+            "eforms/resume_refused.html",
+            {"gone": refused.gone},
+            status=410 if refused.gone else 404,
         )
         response["Cache-Control"] = "no-store"
         return response
@@ -98,7 +101,7 @@ def resume(request, token: str):
 @login_required
 @require_GET
 def draft_continue(request, draft_uuid):
-    """"Continue" on My page: the owner's draft, at its first open step."""
+    """ "Continue" on My page: the owner's draft, at its first open step."""
     draft = selectors.draft_of_owner(uuid=draft_uuid, user=request.user)
     if draft is None:
         raise Http404(_("There is no such request."))

@@ -24,8 +24,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone, translation
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 
 from townhall.eforms.models import Draft, ResumeLink
@@ -84,7 +84,7 @@ class Kept:
 def draft_keep_for_later(
     *, draft: Draft, step: dict, values: dict, uploads: dict, assisted_by=None
 ) -> Kept:
-    """"Save and continue later": keep the valid ``values`` of ``step`` without marking
+    """ "Save and continue later": keep the valid ``values`` of ``step`` without marking
     it done, make the draft's new resume link (ending the old one) and mail it."""
     draft = draft_step_save(
         draft=draft,

@@ -247,7 +247,8 @@ def _keep_for_later(request, form, draft, step, staff):
     invalid = {
         entry.spec["key"]
         for entry in form.entries
-        if any(name in form.errors for name in [*entry.names, *sum(entry.rows, [])])
+        if any(name in form.errors for name in entry.names)
+        or any(name in form.errors for row in entry.rows for name in row)
     }
     values = {k: v for k, v in getattr(form, "values", {}).items() if k not in invalid}
     kept = draft_keep_for_later(

@@ -24,7 +24,7 @@ ENCRYPTED = ((Draft, "data_encrypted", "draft"), (Submission, "answers_encrypted
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt all form answers (drafts, submissions) with the first of TOWNHALL_FIELD_ENCRYPTION_KEYS."
+    help = "Re-encrypt the answers of drafts and submissions with the first encryption key."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -46,7 +46,9 @@ class Command(BaseCommand):
             changed = []
             for row in rows.iterator(chunk_size=BATCH):
                 try:
-                    setattr(row, field, protection.reencrypt(getattr(row, field), old_keys=old_keys))
+                    setattr(
+                        row, field, protection.reencrypt(getattr(row, field), old_keys=old_keys)
+                    )
                 except InvalidToken:
                     raise CommandError(
                         f"No key opens the answers of {name} {row.pk}: add the key they were "
