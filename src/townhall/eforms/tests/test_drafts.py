@@ -266,7 +266,9 @@ def test_a_resumed_draft_cannot_skip_the_step_its_rules_block(client, resident):
 # --- My page --------------------------------------------------------------------------
 
 
-def test_my_page_lists_unfinished_requests_and_removes_one_with_its_uploads(client, resident):
+def test_my_page_lists_unfinished_requests_and_removes_one_with_its_uploads(
+    client, resident, django_capture_on_commit_callbacks
+):
     client.post(PARKING.format(1), {})
     contract = SimpleUploadedFile("contract.png", PNG, content_type="image/png")
     _later(
@@ -297,7 +299,8 @@ def test_my_page_lists_unfinished_requests_and_removes_one_with_its_uploads(clie
     assert confirm.status_code == 200
     assert "Remove this unfinished request?" in confirm.content.decode()
     assert Draft.objects.exists()
-    response = client.post(remove)
+    with django_capture_on_commit_callbacks(execute=True):  # the files go after the commit
+        response = client.post(remove)
     assert response["Location"] == reverse("portal:my_page")
     assert not Draft.objects.exists()
     assert not ResumeLink.objects.exists()
@@ -308,7 +311,9 @@ def test_my_page_lists_unfinished_requests_and_removes_one_with_its_uploads(clie
 # --- Removed after 30 days ------------------------------------------------------------
 
 
-def test_drafts_untouched_for_30_days_are_removed_with_their_uploads(client, resident, caplog):
+def test_drafts_untouched_for_30_days_are_removed_with_their_uploads(
+    client, resident, caplog, django_capture_on_commit_callbacks
+):
     client.post(PARKING.format(1), {})
     contract = SimpleUploadedFile("contract.png", PNG, content_type="image/png")
     client.post(
@@ -320,7 +325,10 @@ def test_drafts_untouched_for_30_days_are_removed_with_their_uploads(client, res
         updated_at=timezone.now() - DRAFT_LIFETIME - datetime.timedelta(minutes=1)
     )
     recent = Draft.objects.create(version=old.version, user=old.user)
-    with caplog.at_level("INFO", logger="townhall.eforms.drafts"):
+    with (
+        caplog.at_level("INFO", logger="townhall.eforms.drafts"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         call_command("purge_drafts")
     assert list(Draft.objects.all()) == [recent]
     assert not default_storage.exists(path)
