@@ -82,3 +82,19 @@ def test_outside_an_assisted_session_nobody_is_asked_to_confirm(client, resident
     submission = Submission.objects.get()
     assert submission.assisted_by is None
     assert Draft.objects.count() == 0
+
+
+def test_removing_the_residents_draft_needs_the_confirmation_too(client, assisted):
+    _fill(client)
+    draft = Draft.objects.get()
+    remove = f"/mijn/concepten/{draft.uuid}/verwijderen/"
+    assert 'name="resident_confirmed"' in client.get(remove).content.decode()
+    response = client.post(remove)
+    assert response.status_code == 200
+    assert "Confirm that the resident in front of you asked" in response.content.decode()
+    assert Draft.objects.exists()
+    assert client.post(remove, {"resident_confirmed": "on"})["Location"] == "/mijn/"
+    assert not Draft.objects.exists()
+    confirmed = ActivityRecord.objects.get(action="assisted_session.change_confirmed")
+    assert confirmed.detail["change"] == "draft.removed"
+    assert confirmed.actor == assisted["staff"]
