@@ -78,11 +78,14 @@ class FormVersion(models.Model):
 
 
 class Draft(models.Model):
-    """A form being filled in: its answers by variable key, tied to the version it
-    started with. Kept for a signed-in user, or for an anonymous session.
+    """A form being filled in (concept): its answers by variable key, tied to the
+    version it started with. Kept for a signed-in user, or for an anonymous session.
 
-    ``steps_done`` records the steps completed; each request checks them again
-    against the rules, so an order sent by the client is never trusted."""
+    The answers are personal data, kept encrypted like a submission's as one
+    JSON document; :attr:`data` reads and sets them in clear. ``steps_done``
+    records the steps completed; each request checks them again against the
+    rules, so an order sent by the client is never trusted. A draft not changed
+    for :data:`townhall.eforms.drafts.DRAFT_LIFETIME` is removed with its uploads."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="drafts")
@@ -97,18 +100,64 @@ class Draft(models.Model):
     subject_organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    data = models.JSONField(default=dict)
+    # The staff member who filled it in with the resident, in an assisted session.
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data_encrypted = models.TextField(blank=True, editable=False)
     steps_done = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
 
     class Meta:
         verbose_name = _("draft")
         verbose_name_plural = _("drafts")
-        indexes = [models.Index(fields=["user", "version"]), models.Index(fields=["session_key"])]
+        indexes = [
+            models.Index(fields=["user", "version"]),
+            models.Index(fields=["session_key"]),
+            models.Index(fields=["updated_at"], name="eforms_draft_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.version} ({self.uuid})"
+
+    @property
+    def data(self) -> dict:
+        """The answers kept so far, decrypted once per instance."""
+        if "_data" not in self.__dict__:
+            self._data = (
+                json.loads(protection.decrypt(self.data_encrypted)) if self.data_encrypted else {}
+            )
+        return self._data
+
+    @data.setter
+    def data(self, value: dict) -> None:
+        """Set the answers; they are encrypted at once (save ``data_encrypted``)."""
+        self._data = dict(value)
+        self.data_encrypted = protection.encrypt(json.dumps(self._data, sort_keys=True))
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("_data", None)
+        super().refresh_from_db(*args, **kwargs)
+
+
+class ResumeLink(models.Model):
+    """The one link that resumes a draft (/loket/verder/<token>/), for its own user.
+
+    Only a keyed hash of the random token is kept: the link itself is shown once
+    and sent by e-mail. Making a new link replaces this row, so the old link ends."""
+
+    draft = models.OneToOneField(Draft, on_delete=models.CASCADE, related_name="resume_link")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("resume link")
+        verbose_name_plural = _("resume links")
+
+    def __str__(self) -> str:
+        return f"{self.draft} until {self.expires_at:%Y-%m-%d}"
 
 
 class Submission(models.Model):

@@ -1,6 +1,8 @@
 """Reads of the forms app."""
 
-from townhall.eforms.models import Draft, FormDefinition, FormVersion, Submission
+from django.utils import timezone
+
+from townhall.eforms.models import Draft, FormDefinition, FormVersion, ResumeLink, Submission
 
 
 def form_version_current(*, slug: str) -> FormVersion | None:
@@ -74,3 +76,53 @@ def submission_latest(*, form: FormDefinition, user=None, handed_in=()) -> Submi
     else:
         submissions = submissions.filter(user=None, uuid__in=list(handed_in))
     return submissions.order_by("-submitted_at").first()
+
+
+def drafts_of(*, user) -> list[Draft]:
+    """The unfinished requests of a signed-in user (for any subject), last saved first."""
+    return list(
+        Draft.objects.filter(user=user)
+        .select_related("version__form", "subject_person", "subject_organisation")
+        .order_by("-updated_at")
+    )
+
+
+def draft_of_owner(*, uuid, user) -> Draft | None:
+    """The draft ``uuid`` if ``user`` owns it, else None (also for anyone else's)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        Draft.objects.filter(uuid=uuid, user=user)
+        .select_related("version__form", "subject_person", "subject_organisation")
+        .first()
+    )
+
+
+class ResumeRefused(Exception):
+    """A resume link that leads nowhere for this person; ``gone`` when it expired."""
+
+    def __init__(self, *, gone: bool = False):
+        super().__init__("expired" if gone else "unknown")
+        self.gone = gone
+
+
+def resume_link_find(*, token: str, user) -> Draft:
+    """The draft the resume link ``token`` leads to, for its own signed-in ``user``.
+
+    Raises :class:`ResumeRefused` for an unknown or ended link and for someone
+    else's (alike, so the answer says nothing about the draft), ``gone`` set for
+    the owner's expired link."""
+    from townhall.eforms.drafts import TOKEN_LENGTH, resume_token_hash
+
+    if len(token) != TOKEN_LENGTH:
+        raise ResumeRefused
+    link = (
+        ResumeLink.objects.filter(token_hash=resume_token_hash(token))
+        .select_related("draft__version__form")
+        .first()
+    )
+    if link is None or link.draft.user_id != user.pk:
+        raise ResumeRefused
+    if link.expires_at <= timezone.now():
+        raise ResumeRefused(gone=True)
+    return link.draft

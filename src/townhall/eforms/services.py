@@ -46,35 +46,61 @@ def form_version_publish(*, version: FormVersion) -> FormVersion:
 
 @transaction.atomic
 def draft_start(
-    *, version: FormVersion, user=None, session_key: str = "", person=None, organisation=None
+    *,
+    version: FormVersion,
+    user=None,
+    session_key: str = "",
+    person=None,
+    organisation=None,
+    assisted_by=None,
 ) -> Draft:
-    """A new draft of ``version`` for a signed-in user, or for an anonymous session."""
+    """A new draft of ``version`` for a signed-in user, or for an anonymous session;
+    ``assisted_by`` the staff member filling it in with the resident at the counter."""
     return Draft.objects.create(
         version=version,
         user=user,
         session_key="" if user else session_key,
         subject_person=person,
         subject_organisation=organisation,
+        assisted_by=assisted_by,
     )
 
 
 @transaction.atomic
-def draft_step_save(*, draft: Draft, step: dict, values: dict, uploads: dict) -> Draft:
+def draft_step_save(
+    *,
+    draft: Draft,
+    step: dict,
+    values: dict,
+    uploads: dict,
+    finished: bool = True,
+    assisted_by=None,
+) -> Draft:
     """Keep the answers of one step (hidden fields dropped, uploads stored), and
-    mark it done unless the rules now block it or it still lacks a required answer."""
+    mark it done unless the rules now block it or it still lacks a required answer.
+
+    ``finished=False`` is "save and continue later": ``values`` holds only what was
+    valid, answers of the step not in it stay as they were, and the step is not
+    marked done (it is opened again on resuming). ``assisted_by`` records the
+    staff member of an assisted session on the draft."""
     data = dict(draft.data)
-    for spec in step["fields"]:
-        data.pop(spec["key"], None)
+    replaced = [spec["key"] for spec in step["fields"]] if finished else [*values, *uploads]
+    for key in replaced:
+        data.pop(key, None)
     for key, upload in uploads.items():
         values[key] = upload_store(upload, folder=str(draft.uuid))
     data.update({k: v for k, v in values.items() if v is not None})
     state = evaluate(draft.version, data)
     draft.data = {k: v for k, v in data.items() if k not in state.fields or state.fields[k].visible}
     done = [key for key in draft.steps_done if key != step["key"]]
-    if step_complete(step, state, draft.data):
+    if finished and step_complete(step, state, draft.data):
         done.append(step["key"])
     draft.steps_done = done
-    draft.save(update_fields=["data", "steps_done", "updated_at"])
+    fields = ["data_encrypted", "steps_done", "updated_at"]
+    if assisted_by is not None:
+        draft.assisted_by = assisted_by
+        fields.append("assisted_by")
+    draft.save(update_fields=fields)
     return draft
 
 

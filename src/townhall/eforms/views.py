@@ -13,18 +13,35 @@
 5. Done: the answers are kept in the draft, and the next applicable step follows.
 6. The check step lists every answer; its POST hands the draft in
    (:mod:`townhall.eforms.submissions`) and leads to the confirmation page.
+   In an assisted session it first needs the staff member's confirmation that
+   the resident asked for it and agreed; the submission then names both.
+7. A signed-in person may "save and continue later" on any step
+   (:mod:`townhall.eforms.drafts`); the draft views are in
+   :mod:`townhall.eforms.draft_views`.
 """
 
 from urllib.parse import urlencode
 
+from django import forms as django_forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from townhall.accounts.assisted import (
+    assisted_look_record,
+    assisted_session_active,
+    lasting_change_actor,
+    resident_confirmation_add,
+    staff_may_assist,
+)
+from townhall.accounts.services import activity_record
 from townhall.eforms import selectors, services
+from townhall.eforms.drafts import draft_keep_for_later
 from townhall.eforms.fields import field_types
 from townhall.eforms.known_data import known_values
 from townhall.eforms.rules import evaluate
@@ -45,6 +62,8 @@ REBUILDS = 3
 # code of an anonymous one, shown on its confirmation page for as long as the session lasts.
 HANDED_IN_SESSION_KEY = "townhall_eforms_handed_in"
 TRACKING_SESSION_KEY = "townhall_eforms_tracking"
+# The resume link just made, shown once on the "your answers are kept" page.
+KEPT_SESSION_KEY = "townhall_eforms_kept"
 
 
 def _step_url(slug: str, index: int) -> str:
@@ -70,6 +89,13 @@ def _first_open(definition, state, data, steps_done) -> int:
         if step["key"] not in steps_done or not services.step_complete(step, state, data):
             return index
     return last
+
+
+def _assisting(request):
+    """The staff member filling in with the resident in an assisted session, or None."""
+    if not assisted_session_active(request):
+        return None
+    return request.acting.assisted_by
 
 
 def _next_applicable(definition, state, index: int) -> int | None:
@@ -100,6 +126,9 @@ def form_step(request, slug: str, number: int):
     if not 1 <= number <= len(definition.steps):
         raise Http404(_("This form has no such step."))
     known = known_values(definition, person=person, organisation=organisation)
+    staff = _assisting(request)
+    if staff is not None and person is not None:
+        assisted_look_record(request, person=person, what=text_in(definition.raw["title"]))
     kept = {**(draft.data if draft else {}), **{k: v.value for k, v in known.items()}}
     state = evaluate(definition, kept)
     steps_done = draft.steps_done if draft else []
@@ -124,27 +153,32 @@ def form_step(request, slug: str, number: int):
         "count": len(definition.steps),
         "previous_url": _step_url(slug, index - 1) if index else "",
         "blocked": state.steps[step["key"]].blocked,
+        "may_keep": user is not None,
     }
     if step.get("check"):
+        confirm = _confirmation_form(request)
+        context["confirm"] = confirm
         if request.method == "POST":
-            return _submit(request, draft, known, slug)
+            if confirm is None or confirm.is_valid():
+                return _submit(request, draft, known, slug, confirmed=confirm is not None)
         return _check_step(request, definition, state, kept, steps_done, context, open_index)
 
     too_large = request.method == "POST" and _body_size(request) > MAX_BODY
     form = StepForm(step=step, state=state, kept=kept, known=known)
     if request.method == "POST" and not too_large:
         form, state = _validated(request, definition, step, kept, known, state)
+        if user is not None and "later" in request.POST:
+            draft = draft or _draft_start(request, current, user, person, organisation, staff)
+            return _keep_for_later(request, form, draft, step, staff)
         if form.is_valid():
             if draft is None:
-                draft = _draft_start(request, current, user, person, organisation)
-            uploads = {
-                entry.spec["key"]: form.cleaned_data[entry.names[0]]
-                for entry in form.entries
-                if entry.spec["type"] == "file" and entry.names
-                if hasattr(form.cleaned_data.get(entry.names[0]), "read")
-            }
+                draft = _draft_start(request, current, user, person, organisation, staff)
             draft = services.draft_step_save(
-                draft=draft, step=step, values=dict(form.values), uploads=uploads
+                draft=draft,
+                step=step,
+                values=dict(form.values),
+                uploads=_uploads(form),
+                assisted_by=staff,
             )
             if step["key"] in draft.steps_done:
                 after = evaluate(
@@ -185,7 +219,17 @@ def _validated(request, definition, step, kept, known, state):
     return form, state
 
 
-def _draft_start(request, version, user, person, organisation):
+def _uploads(form) -> dict:
+    """The step's accepted new files, by variable key."""
+    return {
+        entry.spec["key"]: form.cleaned_data[entry.names[0]]
+        for entry in form.entries
+        if entry.spec["type"] == "file" and entry.names
+        if hasattr(form.cleaned_data.get(entry.names[0]), "read")
+    }
+
+
+def _draft_start(request, version, user, person, organisation, staff=None):
     if user is None and not request.session.session_key:
         request.session.save()
     return services.draft_start(
@@ -194,7 +238,43 @@ def _draft_start(request, version, user, person, organisation):
         session_key=request.session.session_key or "",
         person=person,
         organisation=organisation,
+        assisted_by=staff,
     )
+
+
+def _keep_for_later(request, form, draft, step, staff):
+    """Keep what is valid of the step, not marking it done, and show the resume link."""
+    invalid = {
+        entry.spec["key"]
+        for entry in form.entries
+        if any(name in form.errors for name in entry.names)
+        or any(name in form.errors for row in entry.rows for name in row)
+    }
+    values = {k: v for k, v in getattr(form, "values", {}).items() if k not in invalid}
+    kept = draft_keep_for_later(
+        draft=draft,
+        step=step,
+        values=values,
+        uploads={k: v for k, v in _uploads(form).items() if k not in invalid},
+        assisted_by=staff,
+    )
+    request.session[KEPT_SESSION_KEY] = {
+        "draft": str(kept.draft.uuid),
+        "link": kept.link,
+        "sent_to": kept.sent_to,
+    }
+    return redirect("eforms:kept", kept.draft.uuid)
+
+
+class CheckConfirmationForm(django_forms.Form):
+    """The check step's form; in an assisted session it carries the staff member's
+    confirmation that the resident asked for the request and agreed to it."""
+
+
+def _confirmation_form(request) -> CheckConfirmationForm | None:
+    """The confirmation to tick in an assisted session, or None outside one."""
+    form = CheckConfirmationForm(request.POST if request.method == "POST" else None)
+    return form if resident_confirmation_add(request, form) else None
 
 
 def _check_step(request, definition, state, kept, steps_done, context, open_index):
@@ -223,15 +303,18 @@ def _check_step(request, definition, state, kept, steps_done, context, open_inde
     return render(request, "eforms/check.html", context)
 
 
-def _submit(request, draft, known, slug):
-    """Hand the draft in; a step the rules now ask again is opened instead."""
-    acting = getattr(request, "acting", None)
+def _submit(request, draft, known, slug, *, confirmed: bool = False):
+    """Hand the draft in; a step the rules now ask again is opened instead.
+
+    In an assisted session the staff member must still serve at the counter and
+    have ``confirmed`` that the resident asked for it; the submission names them,
+    and the resident's access log and activity records say so."""
+    staff = _assisting(request)
+    if staff is not None and not staff_may_assist(staff):
+        raise PermissionDenied("Only staff who serve residents at the counter may do this.")
     try:
         handed = submission_create(
-            draft=draft,
-            known=known,
-            language=get_language(),
-            assisted_by=getattr(acting, "assisted_by", None),
+            draft=draft, known=known, language=get_language(), assisted_by=staff
         )
     except SubmissionIncomplete as incomplete:
         messages.info(request, _("Please complete this step first."))
@@ -239,6 +322,8 @@ def _submit(request, draft, known, slug):
     except DraftGone:
         return _handed_in_already(request, draft.version.form, draft.user, slug)
     submission = handed.submission
+    if staff is not None:
+        _assisted_submission_record(request, submission, confirmed=confirmed)
     if handed.tracking_code:
         request.session[TRACKING_SESSION_KEY] = {
             str(submission.uuid): tracking_code_shown(handed.tracking_code)
@@ -258,6 +343,35 @@ def _handed_in_already(request, form, user, slug):
         return redirect(_step_url(slug, 0))
     messages.info(request, _("This request was handed in already."))
     return redirect("eforms:confirmation", latest.uuid)
+
+
+def _assisted_submission_record(request, submission, *, confirmed: bool) -> None:
+    """The confirmation and the staff member's part, where the resident reads them.
+
+    :func:`submission_create` is its own (durable) transaction, so this follows it;
+    the confirmation was checked on the form before anything was handed in."""
+    person = submission.subject_person
+    with transaction.atomic():
+        try:
+            staff = lasting_change_actor(
+                request, change="submission.handed_in", person=person, confirmed=confirmed
+            )
+        except ValidationError:  # checked on the form already; never reached without it
+            raise PermissionDenied("The resident's confirmation is missing.") from None
+        activity_record(
+            actor=staff,
+            action="submission.handed_in_assisted",
+            for_person=person,
+            assisted_by=staff,
+            detail={"reference": submission.reference, "form": submission.version.form.slug},
+        )
+        if person is not None:
+            assisted_look_record(
+                request,
+                person=person,
+                what=_("handed in request %(reference)s for you")
+                % {"reference": submission.reference},
+            )
 
 
 def confirmation(request, submission_uuid):

@@ -44,6 +44,7 @@ SHIPPED_NAMES = (
     gettext_noop("Decision on your application"),
     gettext_noop("A document is needed"),
     gettext_noop("Waste collection reminder"),
+    gettext_noop("Link to finish a request later"),
 )
 
 

@@ -21,6 +21,8 @@ from townhall.accounts.assisted import assisted_session_active
 from townhall.accounts.assurance import Assurance, assurance_required, session_assurance
 from townhall.accounts.models import Mandate
 from townhall.accounts.services import activity_record_for_request
+from townhall.eforms.drafts import DRAFT_LIFETIME
+from townhall.portal.my_drafts import unfinished_requests
 from townhall.registry.organisation_items import organisation_items
 
 # The cards of My page about a person's affairs: the scope a mandate needs to open
@@ -62,6 +64,8 @@ def my_page(request):
                 if high and acting.mandate is not None and not acting.allows(scope)
             ],
             "eid_available": oidc.provider_config() is not None,
+            "unfinished": unfinished_requests(request.user),
+            "unfinished_days": DRAFT_LIFETIME.days,
         },
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townhall.portal import my_data, my_messages, my_page, views
+from townhall.portal import my_data, my_drafts, my_messages, my_page, views
 
 app_name = "portal"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("toegankelijkheid/", views.accessibility_statement, name="accessibility"),
     path("mijn/", my_page.my_page, name="my_page"),
     path("mijn/organisatie/", my_page.my_organisation, name="my_organisation"),
+    path(
+        "mijn/concepten/<uuid:draft_uuid>/verwijderen/",
+        my_drafts.draft_remove,
+        name="draft_remove",
+    ),
     path("mijn/gegevens/", my_data.my_data, name="my_data"),
     path("mijn/gegevens/download/", my_data.my_data_download, name="my_data_download"),
     path(

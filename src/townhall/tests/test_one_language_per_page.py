@@ -294,6 +294,19 @@ def test_every_resident_page_is_in_one_language(demo, english, language):
     client = browser(language)
     sign_in(client, demo["user"])
     follow_links(client, walk, start, "resident")
+    # A request kept to finish later: the kept page, its resume link, My page's list
+    # and the removal it asks first; a link that does not work.
+    kept = client.post(reverse("eforms:step", args=["bewonerskaart-parkeren", 1]), {"later": "1"})
+    resume = re.search(
+        r'href="https?://[^/"]+(/loket/verder/[^"]+)"',
+        client.get(kept["Location"]).content.decode(),
+    )
+    follow_links(
+        client,
+        walk,
+        [kept["Location"], resume.group(1), reverse("eforms:resume", args=["x" * 43])],
+        "resident, a request kept for later",
+    )
 
     mandate = Mandate.objects.get(grantor=demo["senior"], grantee=demo["resident"])
     _acting(client, f"mandate:{mandate.pk}")

@@ -35,6 +35,8 @@ from townhall.accounts.tests.residents import sign_in
 from townhall.accounts.tests.staff import sign_in_verified, staff_user
 from townhall.demo.catalogue import demo_catalogue_create
 from townhall.demo.forms import demo_forms_create
+from townhall.eforms.selectors import form_version_current
+from townhall.eforms.services import draft_start
 from townhall.messaging.models import Broadcast, Message
 from townhall.messaging.unsubscribe import unsubscribe_token
 from townhall.registry.corrections import correction_request_create
@@ -68,6 +70,7 @@ NOT_PAGES = {
     "backoffice:messaging_letter_pdf": "a PDF",
     "demo:mailbox_detail": "one demo e-mail, in the mailbox's layout",
     "catalog:ldes": "the catalogue's LDES feed, JSON-LD",
+    "eforms:draft_continue": "a redirect to the draft's first open step",
 }
 NAMESPACES = {"portal", "accounts", "messaging", "staff", "backoffice", "demo", "catalog", "eforms"}
 
@@ -145,6 +148,12 @@ def residents(register):
     broadcast = Broadcast.objects.create(
         template=register["template"], selection_label="Kerkstraat"
     )
+    products = demo_catalogue_create()
+    forms = demo_forms_create()
+    # An unfinished request of An's: the kept page and its removal are pages too.
+    draft = draft_start(
+        version=form_version_current(slug="bewonerskaart-parkeren"), user=an_user, person=an
+    )
     return {
         "broadcast": broadcast,
         "an": an_user,
@@ -154,8 +163,9 @@ def residents(register):
         "email_account": email_account,
         "message": Message.objects.filter(person=an).first(),
         # The online counter: the demo catalogue and its two published forms.
-        "products": demo_catalogue_create(),
-        "forms": demo_forms_create(),
+        "products": products,
+        "forms": forms,
+        "draft": draft,
     }
 
 
@@ -219,6 +229,9 @@ def visits(register, residents) -> list[Visit]:
                 reverse("accounts:mandate_revoke", args=[residents["mandate"].pk]),
                 reverse("portal:my_organisation"),  # not acting for one: says so
                 reverse("eforms:step", args=["bewonerskaart-parkeren", 1]),
+                reverse("eforms:kept", args=[residents["draft"].uuid]),
+                reverse("portal:draft_remove", args=[residents["draft"].uuid]),
+                reverse("eforms:resume", args=["x" * 43]),  # a link that does not work
                 "/admin/",  # a resident on a staff page
             ],
         ),
