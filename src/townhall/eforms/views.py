@@ -25,21 +25,23 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from townhall.eforms import selectors, services
-from townhall.eforms.fields import field_types
 from townhall.eforms.known_data import known_values
 from townhall.eforms.rules import evaluate
 from townhall.eforms.step_forms import StepForm
 from townhall.eforms.submissions import SubmissionIncomplete, submission_create, tracking_code_shown
+from townhall.eforms.summary import answers_summary
 from townhall.eforms.text import text_in
+from townhall.eforms.viewer import (
+    HANDED_IN_SESSION_KEY,
+    TRACKING_SESSION_KEY,
+    submission_viewer,
+    tracking_code_kept,
+)
 
 # A request body larger than this is refused before it is read (the largest upload
 # a definition may allow is 20 MB; the schema says so).
 MAX_BODY = 21 * 1024 * 1024
 REBUILDS = 3
-# The submissions this browser handed in (their uuids, the last ten), and the tracking
-# code of an anonymous one, shown on its confirmation page for as long as the session lasts.
-HANDED_IN_SESSION_KEY = "townhall_eforms_handed_in"
-TRACKING_SESSION_KEY = "townhall_eforms_tracking"
 
 
 def _step_url(slug: str, index: int) -> str:
@@ -192,26 +194,9 @@ def _draft_start(request, version, user, person, organisation):
 
 def _check_step(request, definition, state, kept, steps_done, context, open_index):
     """The answers of every applicable step, each with a link to change it."""
-    summary = []
-    for index, step in enumerate(definition.steps):
-        if step.get("check") or not state.steps[step["key"]].applicable:
-            continue
-        rows = [
-            {
-                "label": text_in(spec["label"]),
-                "value": field_types[spec["type"]].display(kept.get(spec["key"]), spec) or "–",
-            }
-            for spec in step["fields"]
-            if state.fields[spec["key"]].visible
-        ]
-        summary.append(
-            {
-                "title": text_in(step["title"]),
-                "url": _step_url(context["slug"], index),
-                "rows": rows,
-            }
-        )
-    context["summary"] = summary
+    context["summary"] = answers_summary(
+        definition, state, kept, step_url=lambda index: _step_url(context["slug"], index)
+    )
     context["complete"] = open_index == context["number"] - 1
     return render(request, "eforms/check.html", context)
 
@@ -241,22 +226,18 @@ def _submit(request, draft, known, slug):
 
 def confirmation(request, submission_uuid):
     """The page after submitting: the reference, and for an anonymous visitor the
-    tracking code. Only the browser that handed it in, or its signed-in owner, sees it."""
-    submission = selectors.submission_for_viewer(
-        uuid=submission_uuid,
-        user=request.user if request.user.is_authenticated else None,
-        handed_in=request.session.get(HANDED_IN_SESSION_KEY, []),
-    )
+    tracking code. Only who may see the submission (:mod:`townhall.eforms.viewer`:
+    the browser that handed it in, its signed-in owner) sees it."""
+    submission = selectors.submission_for_viewer(uuid=submission_uuid, **submission_viewer(request))
     if submission is None:
         raise Http404(_("There is no such request."))
     definition = submission.version.parsed
-    tracking = request.session.get(TRACKING_SESSION_KEY, {}).get(str(submission.uuid), "")
     return render(
         request,
         "eforms/confirmation.html",
         {
             "submission": submission,
             "form_title": text_in(definition.raw["title"]),
-            "tracking_code": tracking,
+            "tracking_code": tracking_code_kept(request, submission),
         },
     )
