@@ -44,6 +44,8 @@ SHIPPED_NAMES = (
     gettext_noop("Decision on your application"),
     gettext_noop("A document is needed"),
     gettext_noop("Waste collection reminder"),
+    gettext_noop("We received your request"),
+    gettext_noop("We received your request (without signing in)"),
 )
 
 
