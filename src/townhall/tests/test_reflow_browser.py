@@ -68,6 +68,7 @@ NOT_PAGES = {
     "backoffice:messaging_letter_pdf": "a PDF",
     "demo:mailbox_detail": "one demo e-mail, in the mailbox's layout",
     "catalog:ldes": "the catalogue's LDES feed, JSON-LD",
+    "eforms:receipt": "a submission's receipt, a PDF",
 }
 NAMESPACES = {"portal", "accounts", "messaging", "staff", "backoffice", "demo", "catalog", "eforms"}
 
@@ -172,6 +173,17 @@ def _session(user, *, level="high", acting=None) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
+def _anonymous_report() -> tuple[str, list[str]]:
+    """A browser that reported illegal dumping without signing in: its session, and
+    the confirmation page with the tracking code."""
+    client = Client()
+    step = "/loket/formulier/sluikstort-melden/stap/{}/"
+    client.post(step.format(1), {"location": "Kerkstraat 40", "description": "Matras"})
+    client.post(step.format(2), {"wants_contact": "no"})
+    response = client.post(step.format(3))
+    return client.cookies[settings.SESSION_COOKIE_NAME].value, [response["Location"]]
+
+
 def visits(register, residents) -> list[Visit]:
     an, message = residents["an"], residents["message"]
     chair = residents["chair"]
@@ -203,9 +215,11 @@ def visits(register, residents) -> list[Visit]:
                 reverse("catalog:product", args=["attest-gezinssamenstelling"]),
                 reverse("catalog:request", args=["attest-gezinssamenstelling"]),
                 reverse("eforms:step", args=["sluikstort-melden", 1]),
+                reverse("eforms:track"),
                 "/bestaat-niet/",
             ],
         ),
+        Visit(*_anonymous_report()),
         Visit(
             _session(an),
             [
@@ -219,6 +233,7 @@ def visits(register, residents) -> list[Visit]:
                 reverse("accounts:mandate_revoke", args=[residents["mandate"].pk]),
                 reverse("portal:my_organisation"),  # not acting for one: says so
                 reverse("eforms:step", args=["bewonerskaart-parkeren", 1]),
+                reverse("portal:my_requests"),
                 "/admin/",  # a resident on a staff page
             ],
         ),
