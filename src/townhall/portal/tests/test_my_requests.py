@@ -6,13 +6,16 @@ import pytest
 from django.utils import timezone
 
 from townhall.accounts.acting import ACTING_KEY
+from townhall.accounts.assisted import ACCESS_PURPOSE
 from townhall.accounts.services import mandate_grant
 from townhall.accounts.tests.residents import in_a_year, sign_in
 from townhall.eforms.models import Submission
 from townhall.eforms.services import form_examples_load
 from townhall.portal import my_requests
+from townhall.portal.tests import test_my_data_assisted as assisted
 
 pytestmark = pytest.mark.django_db
+counter = assisted.counter  # Els of Burgerzaken runs an assisted session for An
 URL = "/mijn/aanvragen/"
 
 
@@ -153,3 +156,16 @@ def test_my_requests_needs_a_sign_in(client, family):
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"].startswith("/aanmelden/")
+
+
+def test_in_an_assisted_session_my_requests_and_a_receipt_are_the_staff_members_looks(
+    english, family, handed_in, counter
+):
+    response = english.get(URL)
+    assert _references(response) == ["TH-2026-000004", "TH-2026-000002", "TH-2026-000001"]
+    receipt = english.get(f"/loket/aanvraag/{handed_in['an_new'].uuid}/ontvangstbewijs/")
+    assert receipt.status_code == 200
+    assert sorted(assisted.staff_looks(family["an"], counter)) == [
+        ("view", f"{ACCESS_PURPOSE}: My requests"),
+        ("view", f"{ACCESS_PURPOSE}: Receipt"),
+    ]
