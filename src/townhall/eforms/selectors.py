@@ -1,8 +1,10 @@
 """Reads of the forms app."""
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from townhall.eforms.models import Draft, FormDefinition, FormVersion, ResumeLink, Submission
+from townhall.keyset import KeysetPage, keyset_page
 
 
 def form_version_current(*, slug: str) -> FormVersion | None:
@@ -46,24 +48,53 @@ def submission_by_tracking_code(code: str) -> Submission | None:
     )
 
 
-def submissions_of(*, user) -> list[Submission]:
-    """The submissions a signed-in user handed in, newest first."""
-    return list(
-        Submission.objects.filter(user=user)
-        .select_related("version__form")
-        .order_by("-submitted_at")
+def submissions_visible(*, user, person=None, organisation=None, handed_in=()) -> QuerySet:
+    """The submissions "My requests" lists for this viewer (see :mod:`townhall.eforms.viewer`):
+    those of the ``organisation`` or the ``person`` acted for, or else those ``user``
+    handed in for themselves. Every one of them :func:`submission_for_viewer` shows.
+    ``handed_in`` is accepted and left aside: an anonymous submission is followed
+    with its tracking code, not listed."""
+    if organisation is not None:
+        subject = Q(subject_organisation=organisation)
+    elif person is not None:
+        subject = Q(subject_person=person, subject_organisation=None)
+        if user is not None and person.pk == user.person_id:
+            # Handed in before the account had a person in the register.
+            subject |= Q(user=user, subject_person=None, subject_organisation=None)
+    elif user is not None:
+        subject = Q(user=user, subject_organisation=None)
+    else:
+        return Submission.objects.none()
+    return Submission.objects.filter(subject).select_related("version__form")
+
+
+def submission_page(*, viewer: dict, params, size: int) -> KeysetPage[Submission]:
+    """A page of :func:`submissions_visible`, newest first (``params``: the request's GET)."""
+    return keyset_page(
+        submissions_visible(**viewer), params=params, size=size, field="submitted_at"
     )
 
 
-def submission_for_viewer(*, uuid, user=None, handed_in=()) -> Submission | None:
-    """The submission ``uuid`` if ``user`` handed it in, or this browser did (``handed_in``:
-    the uuids its session keeps); None for anyone else."""
+def submission_for_viewer(
+    *, uuid, user=None, handed_in=(), person=None, organisation=None
+) -> Submission | None:
+    """The submission ``uuid`` if this viewer may see it, else None: ``user`` handed it
+    in, this browser did (``handed_in``: the uuids its session keeps), or it was made
+    for the ``person`` or ``organisation`` acted for (see :mod:`townhall.eforms.viewer`)."""
     submission = Submission.objects.filter(uuid=uuid).select_related("version__form").first()
     if submission is None:
         return None
     if user is not None and submission.user_id == user.pk:
         return submission
     if submission.user_id is None and str(submission.uuid) in handed_in:
+        return submission
+    if organisation is not None and submission.subject_organisation_id == organisation.pk:
+        return submission
+    if (
+        person is not None
+        and submission.subject_organisation_id is None
+        and submission.subject_person_id == person.pk
+    ):
         return submission
     return None
 

@@ -7,8 +7,9 @@
    municipality's prefix and the year under a row lock (``ING-2026-000123``,
    unique when two residents submit at the same moment, set once), keeps the
    visible answers encrypted, with the known data and where each came from,
-   ends the draft, and sends :data:`~townhall.eforms.events.submission_received`
-   after the commit.
+   ends the draft, queues the confirmation message in the same transaction
+   (:mod:`townhall.eforms.confirmations`), and sends
+   :data:`~townhall.eforms.events.submission_received` after the commit.
 3. An anonymous submission gets a tracking code: returned once, kept only as
    a keyed hash (:func:`tracking_code_hash`), looked up by
    :func:`townhall.eforms.selectors.submission_by_tracking_code`.
@@ -21,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from townhall.eforms.confirmations import confirmation_send
 from townhall.eforms.events import submission_received
 from townhall.eforms.models import Draft, ReferenceCounter, Submission
 from townhall.eforms.rules import evaluate
@@ -148,9 +150,13 @@ def submission_create(*, draft: Draft, known: dict, language: str, assisted_by=N
         tracking_code_hash=tracking_code_hash(tracking_code) if anonymous else "",
         language=language,
     )
-    submission.set_answers(submission_answers(definition, data, known))
+    answers = submission_answers(definition, data, known)
+    submission.set_answers(answers)
     submission.save()
     draft.delete()
+    confirmation_send(
+        submission=submission, user=draft.user, values=answers["values"], definition=definition
+    )
     form = draft.version.form
     submission_received.send_on_commit(
         subject_id=submission.pk,

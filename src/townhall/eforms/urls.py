@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townhall.eforms import draft_views, views
+from townhall.eforms import draft_views, submission_views, views
 
 app_name = "eforms"
 urlpatterns = [
@@ -9,4 +9,10 @@ urlpatterns = [
     path("loket/bewaard/<uuid:draft_uuid>/", draft_views.kept, name="kept"),
     path("loket/concept/<uuid:draft_uuid>/", draft_views.draft_continue, name="draft_continue"),
     path("loket/verder/<str:token>/", draft_views.resume, name="resume"),
+    path(
+        "loket/aanvraag/<uuid:submission_uuid>/ontvangstbewijs/",
+        submission_views.receipt,
+        name="receipt",
+    ),
+    path("loket/volgen/", submission_views.track, name="track"),
 ]

@@ -42,7 +42,6 @@ from townhall.accounts.assisted import (
 from townhall.accounts.services import activity_record
 from townhall.eforms import selectors, services
 from townhall.eforms.drafts import draft_keep_for_later
-from townhall.eforms.fields import field_types
 from townhall.eforms.known_data import known_values
 from townhall.eforms.rules import evaluate
 from townhall.eforms.step_forms import StepForm
@@ -52,16 +51,19 @@ from townhall.eforms.submissions import (
     submission_create,
     tracking_code_shown,
 )
+from townhall.eforms.summary import answers_summary
 from townhall.eforms.text import text_in
+from townhall.eforms.viewer import (
+    HANDED_IN_SESSION_KEY,
+    TRACKING_SESSION_KEY,
+    submission_viewer,
+    tracking_code_kept,
+)
 
 # A request body larger than this is refused before it is read (the largest upload
 # a definition may allow is 20 MB; the schema says so).
 MAX_BODY = 21 * 1024 * 1024
 REBUILDS = 3
-# The submissions this browser handed in (their uuids, the last ten), and the tracking
-# code of an anonymous one, shown on its confirmation page for as long as the session lasts.
-HANDED_IN_SESSION_KEY = "townhall_eforms_handed_in"
-TRACKING_SESSION_KEY = "townhall_eforms_tracking"
 # The resume link just made, shown once on the "your answers are kept" page.
 KEPT_SESSION_KEY = "townhall_eforms_kept"
 
@@ -158,9 +160,8 @@ def form_step(request, slug: str, number: int):
     if step.get("check"):
         confirm = _confirmation_form(request)
         context["confirm"] = confirm
-        if request.method == "POST":
-            if confirm is None or confirm.is_valid():
-                return _submit(request, draft, known, slug, confirmed=confirm is not None)
+        if request.method == "POST" and (confirm is None or confirm.is_valid()):
+            return _submit(request, draft, known, slug, confirmed=confirm is not None)
         return _check_step(request, definition, state, kept, steps_done, context, open_index)
 
     too_large = request.method == "POST" and _body_size(request) > MAX_BODY
@@ -279,26 +280,9 @@ def _confirmation_form(request) -> CheckConfirmationForm | None:
 
 def _check_step(request, definition, state, kept, steps_done, context, open_index):
     """The answers of every applicable step, each with a link to change it."""
-    summary = []
-    for index, step in enumerate(definition.steps):
-        if step.get("check") or not state.steps[step["key"]].applicable:
-            continue
-        rows = [
-            {
-                "label": text_in(spec["label"]),
-                "value": field_types[spec["type"]].display(kept.get(spec["key"]), spec) or "–",
-            }
-            for spec in step["fields"]
-            if state.fields[spec["key"]].visible
-        ]
-        summary.append(
-            {
-                "title": text_in(step["title"]),
-                "url": _step_url(context["slug"], index),
-                "rows": rows,
-            }
-        )
-    context["summary"] = summary
+    context["summary"] = answers_summary(
+        definition, state, kept, step_url=lambda index: _step_url(context["slug"], index)
+    )
     context["complete"] = open_index == context["number"] - 1
     return render(request, "eforms/check.html", context)
 
@@ -376,22 +360,18 @@ def _assisted_submission_record(request, submission, *, confirmed: bool) -> None
 
 def confirmation(request, submission_uuid):
     """The page after submitting: the reference, and for an anonymous visitor the
-    tracking code. Only the browser that handed it in, or its signed-in owner, sees it."""
-    submission = selectors.submission_for_viewer(
-        uuid=submission_uuid,
-        user=request.user if request.user.is_authenticated else None,
-        handed_in=request.session.get(HANDED_IN_SESSION_KEY, []),
-    )
+    tracking code. Only who may see the submission (:mod:`townhall.eforms.viewer`:
+    the browser that handed it in, its signed-in owner) sees it."""
+    submission = selectors.submission_for_viewer(uuid=submission_uuid, **submission_viewer(request))
     if submission is None:
         raise Http404(_("There is no such request."))
     definition = submission.version.parsed
-    tracking = request.session.get(TRACKING_SESSION_KEY, {}).get(str(submission.uuid), "")
     return render(
         request,
         "eforms/confirmation.html",
         {
             "submission": submission,
             "form_title": text_in(definition.raw["title"]),
-            "tracking_code": tracking,
+            "tracking_code": tracking_code_kept(request, submission),
         },
     )

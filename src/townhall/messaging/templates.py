@@ -45,6 +45,8 @@ SHIPPED_NAMES = (
     gettext_noop("A document is needed"),
     gettext_noop("Waste collection reminder"),
     gettext_noop("Link to finish a request later"),
+    gettext_noop("We received your request"),
+    gettext_noop("We received your request (without signing in)"),
 )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townhall.portal import my_data, my_drafts, my_messages, my_page, views
+from townhall.portal import my_data, my_drafts, my_messages, my_page, my_requests, views
 
 app_name = "portal"
 urlpatterns = [
@@ -24,5 +24,6 @@ urlpatterns = [
     ),
     path("mijn/contact/", my_data.contact_preferences, name="contact_preferences"),
     path("mijn/berichten/", my_messages.my_messages, name="my_messages"),
+    path("mijn/aanvragen/", my_requests.my_requests, name="my_requests"),
     path("mijn/berichten/<uuid:uuid>/", my_messages.my_message, name="my_message"),
 ]

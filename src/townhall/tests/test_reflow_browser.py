@@ -71,6 +71,7 @@ NOT_PAGES = {
     "demo:mailbox_detail": "one demo e-mail, in the mailbox's layout",
     "catalog:ldes": "the catalogue's LDES feed, JSON-LD",
     "eforms:draft_continue": "a redirect to the draft's first open step",
+    "eforms:receipt": "a submission's receipt, a PDF",
 }
 NAMESPACES = {"portal", "accounts", "messaging", "staff", "backoffice", "demo", "catalog", "eforms"}
 
@@ -182,6 +183,17 @@ def _session(user, *, level="high", acting=None) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
+def _anonymous_report() -> tuple[str, list[str]]:
+    """A browser that reported illegal dumping without signing in: its session, and
+    the confirmation page with the tracking code."""
+    client = Client()
+    step = "/loket/formulier/sluikstort-melden/stap/{}/"
+    client.post(step.format(1), {"location": "Kerkstraat 40", "description": "Matras"})
+    client.post(step.format(2), {"wants_contact": "no"})
+    response = client.post(step.format(3))
+    return client.cookies[settings.SESSION_COOKIE_NAME].value, [response["Location"]]
+
+
 def visits(register, residents) -> list[Visit]:
     an, message = residents["an"], residents["message"]
     chair = residents["chair"]
@@ -213,9 +225,11 @@ def visits(register, residents) -> list[Visit]:
                 reverse("catalog:product", args=["attest-gezinssamenstelling"]),
                 reverse("catalog:request", args=["attest-gezinssamenstelling"]),
                 reverse("eforms:step", args=["sluikstort-melden", 1]),
+                reverse("eforms:track"),
                 "/bestaat-niet/",
             ],
         ),
+        Visit(*_anonymous_report()),
         Visit(
             _session(an),
             [
@@ -232,6 +246,7 @@ def visits(register, residents) -> list[Visit]:
                 reverse("eforms:kept", args=[residents["draft"].uuid]),
                 reverse("portal:draft_remove", args=[residents["draft"].uuid]),
                 reverse("eforms:resume", args=["x" * 43]),  # a link that does not work
+                reverse("portal:my_requests"),
                 "/admin/",  # a resident on a staff page
             ],
         ),

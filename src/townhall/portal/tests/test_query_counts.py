@@ -20,6 +20,8 @@ import pytest
 
 from townhall.accounts.services import mandate_grant
 from townhall.accounts.tests.residents import in_a_year, sign_in
+from townhall.eforms.models import Submission
+from townhall.eforms.services import form_examples_load
 from townhall.messaging.services import message_send
 from townhall.messaging.templates import templates_load
 from townhall.portal import my_messages
@@ -133,3 +135,19 @@ def test_home_of_a_signed_in_resident(an, django_assert_num_queries):
     # Made for the resident (never from the cache of public pages); the profile is cached.
     response = counted(an["client"], "/", django_assert_num_queries, REQUEST)
     assert "Go to my page" in response.content.decode()
+
+
+def test_my_requests_list(an, django_assert_num_queries):
+    [version, *_others] = form_examples_load()
+    for number in range(3):
+        submission = Submission(
+            reference=f"TH-2026-00000{number}",
+            version=version,
+            language="nl",
+            subject_person_id=an["messages"][0].person_id,
+        )
+        submission.set_answers({"values": {}, "known": {}})
+        submission.save()
+    # The page of submissions with their form versions (one query).
+    response = counted(an["client"], "/mijn/aanvragen/", django_assert_num_queries, REQUEST + 1)
+    assert len(response.context["page"]) == 3
