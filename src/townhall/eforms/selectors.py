@@ -1,5 +1,8 @@
 """Reads of the forms app."""
 
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
 from townhall.eforms.models import Draft, FormDefinition, FormVersion, Submission
 
 
@@ -64,3 +67,47 @@ def submission_for_viewer(*, uuid, user=None, handed_in=()) -> Submission | None
     if submission.user_id is None and str(submission.uuid) in handed_in:
         return submission
     return None
+
+
+# --- The back office's form editor ------------------------------------------------
+
+
+def _count_of(model):
+    """A subquery counting ``model``'s rows of the outer version (one query in all)."""
+    rows = model.objects.filter(version=OuterRef("pk")).order_by().values("version")
+    return Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+
+
+def form_list_for_staff() -> list[FormDefinition]:
+    """Every form, by title, with its number of versions, its latest version's number and
+    the number of the version new drafts start from (one query)."""
+    return list(
+        FormDefinition.objects.annotate(
+            version_count=Count("versions"),
+            latest_number=Max("versions__number"),
+            current_number=Max("versions__number", filter=Q(versions__published=True)),
+        ).order_by("title", "pk")
+    )
+
+
+def form_versions_for_staff(*, form: FormDefinition) -> list[FormVersion]:
+    """The versions of ``form``, newest first, each with who made it and how many drafts
+    and submissions use it (one query; the counts are subqueries, not joins)."""
+    return list(
+        form.versions.select_related("created_by")
+        .defer("content")
+        .annotate(
+            draft_count=Coalesce(_count_of(Draft), 0),
+            submission_count=Coalesce(_count_of(Submission), 0),
+        )
+        .order_by("-number")
+    )
+
+
+def form_version_previous(*, version: FormVersion) -> FormVersion | None:
+    """The version of the same form just before ``version`` (one query), or None."""
+    return (
+        FormVersion.objects.filter(form_id=version.form_id, number__lt=version.number)
+        .order_by("-number")
+        .first()
+    )
