@@ -83,8 +83,8 @@ def product_edit(request, pk: int):
             if request.POST.get("action") == "save":
                 try:
                     services.product_update(product=product, **form.changes())
-                except ValidationError as error:
-                    form.add_error(None, error)
+                except ValidationError as error:  # on fields the form may not have
+                    form.add_error(None, error.messages)
                 else:
                     messages.success(request, _("The product is saved."))
                     return redirect("backoffice:catalog_product", pk=product.pk)

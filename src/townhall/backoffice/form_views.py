@@ -19,6 +19,7 @@ its difference from the one before, the editor, and publishing a version.
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from townhall.accounts.roles import EDIT_FORM, PUBLISH_FORM, VIEW_FORMS
@@ -31,6 +32,27 @@ from townhall.eforms.rules import evaluate
 from townhall.eforms.step_forms import StepForm
 from townhall.eforms.text import text_in
 
+# What each field type is called in the editor's "Add a field" (the definition says the code).
+FIELD_TYPE_LABELS = {
+    "text": gettext_lazy("Text"),
+    "long_text": gettext_lazy("Long text"),
+    "number": gettext_lazy("Number"),
+    "date": gettext_lazy("Date"),
+    "email": gettext_lazy("E-mail address"),
+    "phone": gettext_lazy("Phone number"),
+    "choice": gettext_lazy("One choice"),
+    "multiple_choice": gettext_lazy("Several choices"),
+    "yes_no": gettext_lazy("Yes or no"),
+    "address": gettext_lazy("Address in the register"),
+    "national_number": gettext_lazy("National register number"),
+    "enterprise_number": gettext_lazy("Enterprise number"),
+    "iban": gettext_lazy("Bank account (IBAN)"),
+    "file": gettext_lazy("File upload"),
+    "consent": gettext_lazy("Consent"),
+    "group": gettext_lazy("Repeatable group"),
+}
+# The field buttons beside each field: move it by one place, or remove it (None).
+MOVES = {"up": -1, "down": 1, "remove": None}
 # A skeleton for a form without versions yet.
 EMPTY = {
     "title": {"nl": "Nieuw formulier"},
@@ -152,14 +174,12 @@ def _structured(action: str, content: dict, post) -> dict:
         )
     kind, _sep, where = action.partition(":")
     parts = where.split(":")
-    if len(parts) != 2 or not all(p.isdigit() and len(p) <= 3 for p in parts):
+    if kind not in MOVES or len(parts) != 2 or not all(p.isdigit() and len(p) <= 3 for p in parts):
         raise DefinitionError(["$: that button does not name a field."])
     step_index, index = map(int, parts)
     if kind == "remove":
         return editing.field_remove(content, step_index=step_index, index=index)
-    return editing.field_move(
-        content, step_index=step_index, index=index, by=-1 if kind == "up" else 1
-    )
+    return editing.field_move(content, step_index=step_index, index=index, by=MOVES[kind])
 
 
 def _latest(form: FormDefinition, number: str) -> FormVersion | None:
@@ -214,7 +234,9 @@ def _editor_page(request, form, state: dict, start, *, tried_save: bool = False)
             "form": form,
             "start": start,
             "tried_save": tried_save,
-            "field_types": field_types.identifiers(),
+            "field_types": [
+                (code, FIELD_TYPE_LABELS.get(code, code)) for code in field_types.identifiers()
+            ],
             **state,
         },
     )

@@ -66,6 +66,9 @@ NOT_PAGES = {
     "backoffice:messaging_letter_render": "takes a POST",
     "backoffice:messaging_letter_posted": "takes a POST",
     "backoffice:messaging_letter_pdf": "a PDF",
+    "backoffice:catalog_product_state": "takes a POST",
+    "backoffice:form_preview": "takes a POST (the editor's script), a part of the editor's page",
+    "backoffice:form_version_publish": "takes a POST",
     "demo:mailbox_detail": "one demo e-mail, in the mailbox's layout",
     "catalog:ldes": "the catalogue's LDES feed, JSON-LD",
 }

@@ -135,6 +135,8 @@ def test_each_role_sees_exactly_the_tasks_its_permissions_open(client, municipal
                 "Start page",
                 "Assisted session",
                 "Correction requests 0 open",
+                "Products and services",
+                "Online forms",
                 "Messages overview",
                 "Message log",
                 "Letters to print",
@@ -146,6 +148,8 @@ def test_each_role_sees_exactly_the_tasks_its_permissions_open(client, municipal
             "communication",
             [
                 "Start page",
+                "Products and services",
+                "Online forms",
                 "New announcement",
                 "Messages overview",
                 "Message templates",
