@@ -51,13 +51,17 @@ class ProductForm(forms.ModelForm):
         label=_("target audiences"),
         choices=Audience.choices,
         widget=forms.CheckboxSelectMultiple,
+    )
+    elsewhere_url = forms.URLField(
+        label=Product._meta.get_field("elsewhere_url").verbose_name,
+        max_length=500,
         required=False,
+        assume_scheme="https",
     )
     themes = forms.MultipleChoiceField(
         label=_("themes"),
         choices=Theme.choices,
         widget=forms.CheckboxSelectMultiple,
-        required=False,
     )
 
     class Meta:
@@ -76,7 +80,6 @@ class ProductForm(forms.ModelForm):
                 field.max_length = MAX_TEXT
                 field.validators.append(MaxLengthValidator(MAX_TEXT))
                 field.widget.attrs.setdefault("maxlength", str(MAX_TEXT))
-        self.fields["elsewhere_url"].assume_scheme = "https"
 
     def changes(self) -> dict:
         """The fields that changed, as ``product_update`` takes them."""

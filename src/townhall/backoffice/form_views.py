@@ -226,6 +226,10 @@ def form_edit(request, pk: int):
     return _editor_page(request, form, _editor_state(editing.definition_text(changed)), None)
 
 
+def _field_types() -> list[tuple[str, str]]:
+    return [(code, FIELD_TYPE_LABELS.get(code, code)) for code in field_types.identifiers()]
+
+
 def _editor_page(request, form, state: dict, start, *, tried_save: bool = False):
     return render(
         request,
@@ -234,9 +238,7 @@ def _editor_page(request, form, state: dict, start, *, tried_save: bool = False)
             "form": form,
             "start": start,
             "tried_save": tried_save,
-            "field_types": [
-                (code, FIELD_TYPE_LABELS.get(code, code)) for code in field_types.identifiers()
-            ],
+            "field_types": _field_types(),
             **state,
         },
     )
@@ -246,10 +248,14 @@ def _editor_page(request, form, state: dict, start, *, tried_save: bool = False)
 @require_POST
 def form_preview(request, pk: int):
     """The outline, problems and step previews for the posted text, as a fragment for
-    the editor's script. Saves nothing."""
+    the editor's script (``_editor_fragment.html``). Saves nothing."""
     form = get_object_or_404(FormDefinition, pk=pk)
     return render(
         request,
-        "backoffice/forms/_editor_result.html",
-        {"form": form, **_editor_state(request.POST.get("definition", ""))},
+        "backoffice/forms/_editor_fragment.html",
+        {
+            "form": form,
+            "field_types": _field_types(),
+            **_editor_state(request.POST.get("definition", "")),
+        },
     )

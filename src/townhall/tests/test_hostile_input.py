@@ -277,7 +277,13 @@ def sample_data(django_capture_on_commit_callbacks, settings):
     organisation_create(name="Wielerclub De Spurters", kind="association", vcode="V0001060")
     # The online counter: the example forms and a product, for their back-office editors.
     form_examples_load()
-    product_create(title="Zaal huren", description="Een zaal.", product_type="Toelating")
+    product_create(
+        title="Zaal huren",
+        description="Een zaal.",
+        product_type="Toelating",
+        audiences=["association"],
+        themes=["CultuurSportVrijeTijd"],
+    )
     context = {"case_reference": "2026-00007", "product": "Parkeerkaart"}
     with django_capture_on_commit_callbacks(execute=True):
         message_send(recipient=an, template="decision", context=context)

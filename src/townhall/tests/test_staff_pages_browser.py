@@ -64,7 +64,11 @@ def register():
     # The online counter's staff pages: the example forms and a product to edit.
     form_examples_load()
     product_create(
-        title="Zaal huren", description="Een zaal voor uw feest.", product_type="Toelating"
+        title="Zaal huren",
+        description="Een zaal voor uw feest.",
+        product_type="Toelating",
+        audiences=["association"],
+        themes=["CultuurSportVrijeTijd"],
     )
     return {"an": an, "household": household, "template": templates[0]}
 

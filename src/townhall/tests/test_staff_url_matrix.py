@@ -461,6 +461,8 @@ def _samples() -> tuple[dict, dict[str, User]]:
         title="Attest gezinssamenstelling",
         description="Wie er bij u woont.",
         product_type="Bewijs",
+        audiences=["resident"],
+        themes=["BurgerOverheid"],
         publish=True,
     )
     samples = {

@@ -303,12 +303,14 @@ def test_saving_100_fields_runs_as_many_queries_as_saving_one(client, communicat
         form = FormDefinition.objects.create(slug=f"groot-{fields}", title="Groot")
         url = reverse("backoffice:form_edit", args=[form.pk])
         text = definition_text(definition_of(fields))
-        with CaptureQueriesContext(connection) as saved:
-            response = client.post(url, {"definition": text, "action": "save"})
-            assert response.status_code == 302
-            assert client.get(response["Location"]).status_code == 200
+        for _time in range(2):  # the second save is counted, as a staff member's second page
+            with CaptureQueriesContext(connection) as saved:
+                response = client.post(url, {"definition": text, "action": "save"})
+                assert response.status_code == 302
+                assert client.get(response["Location"]).status_code == 200
         counts[fields] = len(saved.captured_queries)
     assert counts[100] == counts[1]
+    assert FormVersion.objects.get(form__slug="groot-100", number=2).content["steps"][9]
 
 
 def test_the_form_pages_run_a_fixed_number_of_queries(

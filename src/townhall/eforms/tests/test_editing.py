@@ -28,9 +28,9 @@ def test_the_outline_puts_each_problem_beside_its_part(dumping):
     outline = definition_outline(dumping, problems)
     assert outline.steps[0].fields[1].problems == [problems[0]]
     assert outline.steps[0].fields[0].problems == []  # [1] is not [10], nor [0]
-    assert outline.steps[0].problems == []
+    assert outline.steps[0].problems == [problems[1]]  # a field the step does not have
     assert outline.rules[0].problems == [problems[2]]
-    assert outline.problems == [problems[1], problems[3]]
+    assert outline.problems == [problems[3]]
     assert [f.key for f in outline.steps[1].fields] == [
         "wants_contact",
         "contact_email",
