@@ -29,6 +29,15 @@ VIEW_CHANGE = ("view", "change")
 START_ASSISTED_SESSION = "accounts.start_assisted_session"
 # townhall.messaging.broadcasts.URGENT_PERMISSION; checked there as well.
 SEND_URGENT_BROADCAST = "messaging.send_urgent_broadcast"
+# The back office's catalogue and form editor (townhall.backoffice.catalog_views, form_views).
+EDIT_PRODUCT = "catalog.change_product"
+PUBLISH_PRODUCT = "catalog.publish_product"
+# A form version's content never changes: saving an edit adds a version, and the one
+# change a version ever gets is being published. So "add" is editing a form and
+# "change" is publishing a version; no custom permission is needed for either.
+VIEW_FORMS = "eforms.view_formdefinition"
+EDIT_FORM = "eforms.add_formversion"
+PUBLISH_FORM = "eforms.change_formversion"
 MANAGE = ("view", "add", "change")
 
 
@@ -72,8 +81,11 @@ ROLES: dict[str, Role] = {
                 *_perms("messaging", "broadcast"),
                 *_perms("messaging", "letterbatch", VIEW_CHANGE),
                 *_perms("messaging", "messagetemplate"),
-                # The product catalogue: read what the counter offers.
+                # The product catalogue: read what the counter offers, and the forms
+                # residents fill in (to help them with one), without changing either.
                 *_perms("catalog", "product"),
+                *_perms("eforms", "formdefinition"),
+                *_perms("eforms", "formversion"),
             ),
         ),
         Role(
@@ -96,8 +108,12 @@ ROLES: dict[str, Role] = {
                 # The product catalogue (the website's products, kept in LPDC too): write,
                 # publish and withdraw products, read their snapshots.
                 *_perms("catalog", "product", MANAGE),
-                "catalog.publish_product",
+                PUBLISH_PRODUCT,
                 *_perms("catalog", "productsnapshot"),
+                # The online forms of those products: a new version of a form, and
+                # publishing it. The department that keeps the catalogue keeps its forms.
+                *_perms("eforms", "formdefinition"),
+                *_perms("eforms", "formversion", ("view", "add", "change")),
             ),
         ),
         Role(

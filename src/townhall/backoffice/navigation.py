@@ -24,7 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from townhall.accounts.roles import START_ASSISTED_SESSION
+from townhall.accounts.roles import START_ASSISTED_SESSION, VIEW_FORMS
 from townhall.accounts.second_factor import backup_codes_left
 from townhall.registry.corrections import open_correction_count_for
 
@@ -63,6 +63,7 @@ class Task:
 
 AREAS: tuple[Area, ...] = (
     Area("counter", _("Counter and register")),
+    Area("online", _("Online counter")),
     Area("messages", _("Messages")),
     Area("staff", _("Staff and sign-in")),
     Area("account", _("Your account")),
@@ -96,6 +97,28 @@ TASKS: tuple[Task, ...] = (
                 n,
             )
             % {"n": n}
+        ),
+    ),
+    Task(
+        "products",
+        "online",
+        _("Products and services"),
+        _("The catalogue's products: their texts in each language, how to ask, publishing."),
+        "backoffice:catalog_products",
+        "catalog.view_product",
+        also_current_on=("backoffice:catalog_product",),
+    ),
+    Task(
+        "forms",
+        "online",
+        _("Online forms"),
+        _("The forms residents fill in: their versions, a new version, publishing."),
+        "backoffice:forms",
+        VIEW_FORMS,
+        also_current_on=(
+            "backoffice:form_versions",
+            "backoffice:form_edit",
+            "backoffice:form_version",
         ),
     ),
     Task(

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from townhall.backoffice import person_views, views
+from townhall.backoffice import catalog_views, form_views, person_views, views
 from townhall.backoffice.messaging_views import (
     compose,
     letters,
@@ -53,5 +53,19 @@ urlpatterns = [
         "berichten/sjablonen/<slug:code>/",
         message_templates.template_detail,
         name="messaging_template",
+    ),
+    # The product catalogue and the online forms (catalogus, formulieren)
+    path("catalogus/", catalog_views.product_list, name="catalog_products"),
+    path("catalogus/<int:pk>/", catalog_views.product_edit, name="catalog_product"),
+    path("catalogus/<int:pk>/status/", catalog_views.product_state, name="catalog_product_state"),
+    path("formulieren/", form_views.form_list, name="forms"),
+    path("formulieren/<int:pk>/", form_views.form_versions, name="form_versions"),
+    path("formulieren/<int:pk>/bewerken/", form_views.form_edit, name="form_edit"),
+    path("formulieren/<int:pk>/voorbeeld/", form_views.form_preview, name="form_preview"),
+    path("formulieren/versie/<int:pk>/", form_views.form_version, name="form_version"),
+    path(
+        "formulieren/versie/<int:pk>/publiceren/",
+        form_views.form_version_publish,
+        name="form_version_publish",
     ),
 ]

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from townhall.catalog import search
 from townhall.catalog.models import Product, ProductSnapshot
@@ -66,3 +66,21 @@ def feed_page(*, page: int) -> tuple[list[ProductSnapshot], bool]:
         .only("document")[start : start + FEED_PAGE_SIZE + 1]
     )
     return rows[:FEED_PAGE_SIZE], len(rows) > FEED_PAGE_SIZE
+
+
+STAFF_LIST_LIMIT = 500
+
+
+def product_list_for_staff(*, query: str = "", status: str = "") -> list[Product]:
+    """Products of every status for the back office, by title, with their department: those
+    whose title or keywords hold every word of ``query``, of ``status`` when it is one
+    (one query; at most :data:`STAFF_LIST_LIMIT`, more than a municipality offers)."""
+    products = Product.objects.select_related("department").only(
+        "slug", "title", "status", "version", "product_type", "updated_at", "department"
+    )
+    if status in Product.Status.values:
+        products = products.filter(status=status)
+    for word in query.replace("\x00", "").split()[:10]:
+        word = word[:100]
+        products = products.filter(Q(title__icontains=word) | Q(keywords__icontains=word))
+    return list(products.order_by("title", "pk")[:STAFF_LIST_LIMIT])

@@ -53,20 +53,22 @@ def product_detail(request, slug):
     product = selectors.product_get_published(slug=slug)
     if product is None:
         raise Http404("No such product.")
-    language = _language()
+    return render(request, "catalog/product.html", product_page_context(product, _language()))
+
+
+def product_page_context(product, language: str) -> dict:
+    """What the product page shows of ``product`` in ``language``. The back office's
+    preview shows an unsaved product with the same template
+    (``catalog/includes/product_body.html``)."""
     texts = {name: product.text(name, language) for name in (*TEXT_FIELDS, "elsewhere_label")}
-    return render(
-        request,
-        "catalog/product.html",
-        {
-            "product": product,
-            "texts": texts,
-            "fee": fee_text(product, language),
-            "department_name": product.department.localized_name(language)
-            if product.department
-            else "",
-        },
-    )
+    return {
+        "product": product,
+        "texts": texts,
+        "fee": fee_text(product, language),
+        "department_name": product.department.localized_name(language)
+        if product.department
+        else "",
+    }
 
 
 def request_product(request, slug):

@@ -1,6 +1,7 @@
 """Reads of the forms app."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from townhall.eforms.models import Draft, FormDefinition, FormVersion, ResumeLink, Submission
@@ -157,3 +158,47 @@ def resume_link_find(*, token: str, user) -> Draft:
     if link.expires_at <= timezone.now():
         raise ResumeRefused(gone=True)
     return link.draft
+
+
+# --- The back office's form editor ------------------------------------------------
+
+
+def _count_of(model):
+    """A subquery counting ``model``'s rows of the outer version (one query in all)."""
+    rows = model.objects.filter(version=OuterRef("pk")).order_by().values("version")
+    return Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+
+
+def form_list_for_staff() -> list[FormDefinition]:
+    """Every form, by title, with its number of versions, its latest version's number and
+    the number of the version new drafts start from (one query)."""
+    return list(
+        FormDefinition.objects.annotate(
+            version_count=Count("versions"),
+            latest_number=Max("versions__number"),
+            current_number=Max("versions__number", filter=Q(versions__published=True)),
+        ).order_by("title", "pk")
+    )
+
+
+def form_versions_for_staff(*, form: FormDefinition) -> list[FormVersion]:
+    """The versions of ``form``, newest first, each with who made it and how many drafts
+    and submissions use it (one query; the counts are subqueries, not joins)."""
+    return list(
+        form.versions.select_related("created_by")
+        .defer("content")
+        .annotate(
+            draft_count=Coalesce(_count_of(Draft), 0),
+            submission_count=Coalesce(_count_of(Submission), 0),
+        )
+        .order_by("-number")
+    )
+
+
+def form_version_previous(*, version: FormVersion) -> FormVersion | None:
+    """The version of the same form just before ``version`` (one query), or None."""
+    return (
+        FormVersion.objects.filter(form_id=version.form_id, number__lt=version.number)
+        .order_by("-number")
+        .first()
+    )

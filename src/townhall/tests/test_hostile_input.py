@@ -54,6 +54,8 @@ from townhall.accounts.tests.staff import (
     staff_user,
 )
 from townhall.accounts.tests.test_url_walk import regex_sample
+from townhall.catalog.services import product_create
+from townhall.eforms.services import form_examples_load
 from townhall.messaging.models import Message
 from townhall.messaging.services import message_send
 from townhall.messaging.templates import templates_load
@@ -273,6 +275,15 @@ def sample_data(django_capture_on_commit_callbacks, settings):
         start_date=datetime.date(2026, 1, 1),
     )
     organisation_create(name="Wielerclub De Spurters", kind="association", vcode="V0001060")
+    # The online counter: the example forms and a product, for their back-office editors.
+    form_examples_load()
+    product_create(
+        title="Zaal huren",
+        description="Een zaal.",
+        product_type="Toelating",
+        audiences=["association"],
+        themes=["CultuurSportVrijeTijd"],
+    )
     context = {"case_reference": "2026-00007", "product": "Parkeerkaart"}
     with django_capture_on_commit_callbacks(execute=True):
         message_send(recipient=an, template="decision", context=context)

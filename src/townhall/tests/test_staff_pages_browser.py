@@ -21,6 +21,10 @@ from django.urls import reverse
 
 from townhall.accounts.tests.staff import sign_in_verified, staff_user
 from townhall.backoffice.tests.test_messaging_browser import carry_session
+from townhall.catalog.models import Product
+from townhall.catalog.services import product_create
+from townhall.eforms.models import FormVersion
+from townhall.eforms.services import form_examples_load
 from townhall.messaging.services import message_send
 from townhall.messaging.templates import templates_load
 from townhall.municipality.tests.factories import municipality_for_tests
@@ -57,6 +61,15 @@ def register():
     organisation_create(name="Wielerclub De Spurters", kind="association", vcode="V0001060")
     context = {"case_reference": "2026-00007", "product": "Parkeerkaart"}
     message_send(recipient=an, template="decision", context=context)
+    # The online counter's staff pages: the example forms and a product to edit.
+    form_examples_load()
+    product_create(
+        title="Zaal huren",
+        description="Een zaal voor uw feest.",
+        product_type="Toelating",
+        audiences=["association"],
+        themes=["CultuurSportVrijeTijd"],
+    )
     return {"an": an, "household": household, "template": templates[0]}
 
 
@@ -86,9 +99,24 @@ def staff_pages(register) -> list[str]:
         reverse("backoffice:messaging_letters"),
         reverse("backoffice:messaging_templates"),
         reverse("backoffice:messaging_template", args=[register["template"].code]),
+        *online_counter_pages(),
         "/admin/bestaat-niet/",  # 404 as staff see it
     ]
     return list(dict.fromkeys(pages))
+
+
+def online_counter_pages() -> list[str]:
+    """The catalogue's and the forms' pages, for the first product and form version."""
+    product = Product.objects.order_by("pk").first()
+    version = FormVersion.objects.order_by("pk").first()
+    return [
+        reverse("backoffice:catalog_products"),
+        reverse("backoffice:catalog_product", args=[product.pk]),
+        reverse("backoffice:forms"),
+        reverse("backoffice:form_versions", args=[version.form_id]),
+        reverse("backoffice:form_edit", args=[version.form_id]),
+        reverse("backoffice:form_version", args=[version.pk]),
+    ]
 
 
 @pytest.fixture

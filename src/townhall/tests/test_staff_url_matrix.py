@@ -35,8 +35,10 @@ from stdnum.be import nn
 from townhall.accounts.models import User
 from townhall.accounts.roles import staff_role_assign
 from townhall.accounts.tests.staff import sign_in_verified, staff_user
+from townhall.catalog.services import product_create
 from townhall.demo.municipality import municipality_create
 from townhall.demo.staff import demo_sign_ins, staff_create
+from townhall.eforms.services import form_examples_load
 from townhall.messaging.models import Broadcast, LetterBatch, Message, MessageTemplate
 from townhall.messaging.templates import templates_load
 from townhall.registry.corrections import CorrectionRequest
@@ -131,6 +133,10 @@ def model_pages(label: str, *, persons=None, person_pages=("change", "history", 
         # A plain redirect to the change page, which does the checking.
         f"admin/{app}/{model}/<path:object_id>/": Rule(every_staff, kwargs=obj, skip=skip),
     }
+
+
+def _pk(label: str) -> Callable[[dict], dict]:
+    return lambda samples: {"pk": _sample_for(samples, label).pk}
 
 
 def _person(samples):
@@ -309,6 +315,30 @@ TABLE: dict[str, Rule] = {
         perm("messaging.view_messagetemplate"),
         kwargs=lambda s: {"code": s["messaging.messagetemplate"].code},
     ),
+    # The catalogue and the online forms in the back office (the POSTs answer a GET with 405).
+    "backoffice:catalog_products": Rule(perm("catalog.view_product")),
+    "backoffice:catalog_product": Rule(
+        perm("catalog.change_product"), kwargs=_pk("catalog.product")
+    ),
+    "backoffice:catalog_product_state": Rule(
+        perm("catalog.publish_product"), kwargs=_pk("catalog.product")
+    ),
+    "backoffice:forms": Rule(perm("eforms.view_formdefinition")),
+    "backoffice:form_versions": Rule(
+        perm("eforms.view_formdefinition"), kwargs=_pk("eforms.formdefinition")
+    ),
+    "backoffice:form_edit": Rule(
+        perm("eforms.add_formversion"), kwargs=_pk("eforms.formdefinition")
+    ),
+    "backoffice:form_preview": Rule(
+        perm("eforms.add_formversion"), kwargs=_pk("eforms.formdefinition")
+    ),
+    "backoffice:form_version": Rule(
+        perm("eforms.view_formdefinition"), kwargs=_pk("eforms.formversion")
+    ),
+    "backoffice:form_version_publish": Rule(
+        perm("eforms.change_formversion"), kwargs=_pk("eforms.formversion")
+    ),
     # Staff pages outside the second-factor flow that are not sign-in pages.
     "staff:sign_out": Rule(every_staff),  # POST only
     "staff:assisted_end": Rule(every_staff),  # POST only
@@ -426,6 +456,15 @@ def _samples() -> tuple[dict, dict[str, User]]:
         person=person, recipient_name=person.full_name, template=template
     )
     batch = LetterBatch.objects.create(day=datetime.date(2026, 1, 5))
+    form_examples_load()  # the online forms, and a product of the catalogue
+    product_create(
+        title="Attest gezinssamenstelling",
+        description="Wie er bij u woont.",
+        product_type="Bewijs",
+        audiences=["resident"],
+        themes=["BurgerOverheid"],
+        publish=True,
+    )
     samples = {
         "registry.person": person,
         "partner": partner,

@@ -14,6 +14,8 @@ from townhall.accounts.roles import ROLES
 from townhall.accounts.tests.staff import sign_in_verified, staff_user
 from townhall.backoffice.navigation import TASKS, navigation_for
 from townhall.backoffice.tests.conftest import staff_of
+from townhall.catalog.services import product_create
+from townhall.eforms.services import form_examples_load
 from townhall.messaging.models import Broadcast, LetterBatch, MessageTemplate
 from townhall.messaging.services import message_send
 from townhall.registry.corrections import correction_request_create
@@ -28,6 +30,9 @@ POST_ONLY = {
     "backoffice:messaging_resend",
     "backoffice:messaging_letter_render",
     "backoffice:messaging_letter_posted",
+    "backoffice:catalog_product_state",
+    "backoffice:form_preview",
+    "backoffice:form_version_publish",
 }
 NOT_HTML = {"backoffice:messaging_letter_pdf"}  # the letters as one PDF
 
@@ -93,6 +98,25 @@ def samples(municipality, templates):
             message_send(recipient=person, template="decision", context=DECISION).uuid
         ],
         "backoffice:messaging_template": [template.code],
+        **online_counter_samples(),
+    }
+
+
+def online_counter_samples() -> dict:
+    """A product and the example forms, for the catalogue's and the forms' pages."""
+    product = product_create(
+        title="Zaal huren",
+        description="Een zaal.",
+        product_type="Toelating",
+        audiences=["association"],
+        themes=["CultuurSportVrijeTijd"],
+    )
+    version = form_examples_load()[0]
+    return {
+        "backoffice:catalog_product": [product.pk],
+        "backoffice:form_versions": [version.form_id],
+        "backoffice:form_edit": [version.form_id],
+        "backoffice:form_version": [version.pk],
     }
 
 
@@ -135,6 +159,8 @@ def test_each_role_sees_exactly_the_tasks_its_permissions_open(client, municipal
                 "Start page",
                 "Assisted session",
                 "Correction requests 0 open",
+                "Products and services",
+                "Online forms",
                 "Messages overview",
                 "Message log",
                 "Letters to print",
@@ -146,6 +172,8 @@ def test_each_role_sees_exactly_the_tasks_its_permissions_open(client, municipal
             "communication",
             [
                 "Start page",
+                "Products and services",
+                "Online forms",
                 "New announcement",
                 "Messages overview",
                 "Message templates",
