@@ -124,7 +124,8 @@ def _answered(spec: dict, value) -> bool:
 
 @transaction.atomic
 def form_examples_load(*, created_by=None) -> list[FormVersion]:
-    """Create and publish the shipped example forms (the demo's), each once."""
+    """Create and publish the shipped example forms (the demo's), each once; the
+    latest version of every example, made now or before, in the order of EXAMPLES."""
     from townhall.eforms.examples import EXAMPLES, example
 
     versions = []
@@ -132,7 +133,9 @@ def form_examples_load(*, created_by=None) -> list[FormVersion]:
         form = FormDefinition.objects.filter(slug=slug).first() or form_definition_create(
             slug=slug, title=title, product_slug=product_slug
         )
-        if not form.versions.exists():
+        version = form.versions.order_by("-number").first()
+        if version is None:
             version = form_version_create(form=form, content=example(slug), created_by=created_by)
-            versions.append(form_version_publish(version=version))
+            version = form_version_publish(version=version)
+        versions.append(version)
     return versions
