@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.db import connections
 from django.test import override_settings
 from django.utils import translation
+
+# pytest-django's set-up of the test databases, copied from a migrated template.
+from townhall.tests.migrated_template import django_db_setup  # noqa: F401
 
 CHROMIUM = Path(os.environ.get("TOWNHALL_CHROMIUM", "/usr/lib/chromium/chromium"))
 CHROMIUM_ARGS = [
@@ -82,55 +84,6 @@ def pytest_collection_modifyitems(config, items):
 def pytest_terminal_summary(terminalreporter):
     if not CHROMIUM.exists():
         terminalreporter.write_line(NO_CHROMIUM, yellow=True)
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(
-    request,
-    django_test_environment,
-    django_db_blocker,
-    django_db_use_migrations,
-    django_db_keepdb,
-    django_db_createdb,
-    django_db_modify_db_settings,
-):
-    """pytest-django's set-up of the test databases, but copied from a migrated template
-    rather than migrated each run (``townhall.tests.migrated_template``: about twelve
-    seconds of processor time per test process). ``--reuse-db`` and ``--nomigrations``
-    keep pytest-django's own way."""
-    from django.test.utils import setup_databases, teardown_databases
-    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
-
-    from townhall.tests.migrated_template import copy_from_template
-
-    verbosity = request.config.option.verbose
-    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
-    if not django_db_use_migrations:
-        _disable_migrations()
-    with django_db_blocker.unblock():
-        # Every test database a copy, or none (another engine): then Django migrates.
-        copied = bool(aliases) and (
-            django_db_use_migrations
-            and not django_db_keepdb
-            and all(copy_from_template(connections[a], verbosity) for a in sorted(aliases))
-        )
-        # keepdb for the copies: Django then only runs the (empty) migrate and its
-        # post_migrate on them, as with --reuse-db.
-        config = setup_databases(
-            verbosity=verbosity,
-            interactive=False,
-            aliases=aliases,
-            serialized_aliases=serialized_aliases,
-            keepdb=copied or (django_db_keepdb and not django_db_createdb),
-        )
-    yield
-    if django_db_keepdb:
-        return
-    with django_db_blocker.unblock():
-        try:
-            teardown_databases(config, verbosity=verbosity)  # drops the copies too
-        except Exception as exc:
-            request.node.warn(pytest.PytestWarning(f"Could not drop the test databases: {exc!r}"))
 
 
 @pytest.fixture(autouse=True)
