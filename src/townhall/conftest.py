@@ -9,6 +9,9 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.utils import translation
 
+# pytest-django's set-up of the test databases, copied from a migrated template.
+from townhall.tests.migrated_template import django_db_setup  # noqa: F401
+
 CHROMIUM = Path(os.environ.get("TOWNHALL_CHROMIUM", "/usr/lib/chromium/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",

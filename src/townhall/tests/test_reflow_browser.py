@@ -293,6 +293,7 @@ def _open_with(page, live_server, session: str | None, language: str) -> None:
     page.context.add_cookies(cookies)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["nl", "fr"])
 def test_no_page_is_wider_than_a_phone_of_320_px(page, live_server, register, residents, language):
     """And the Content Security Policy refuses nothing on them (an inline style)."""
