@@ -22,8 +22,10 @@ not used) and ``wrk`` (Debian package ``wrk``).
 3. Starts gunicorn (``--workers`` sync workers) in production mode
    (``TOWNHALL_MODE=production``, ``DEBUG`` off, generated keys) on the
    checkout's code, with ``bench/pages_settings.py``: Townhall's settings plus
-   a hello-world view at ``/bench/hello/`` and a query counter that answers
-   only to the bench's header. Neither exists in Townhall itself.
+   the baseline views of ``bench/pages_urls.py`` (hello-world, and the floors
+   of a signed-in page: the signed-in and staff hellos, each also in its empty
+   layout) and a query counter that answers only to the bench's header. None
+   exists in Townhall itself.
 4. For every page: one request to check it answers as it should and to count
    its SQL queries; then ``wrk`` with ``--connections`` clients for
    ``--duration`` seconds (requests per second, median and 95th percentile
@@ -32,8 +34,10 @@ not used) and ``wrk`` (Debian package ``wrk``).
    measured at the start and the end of every run; ``--runs`` runs, medians
    printed.
 5. Prints each page's figures, its ratio to hello-world, the goal of its group
-   and whether it is met, and the memory of each gunicorn worker (resident and
-   proportional set size, after the runs).
+   and whether it is met, a resident or staff page's ratio to its group's
+   floor (the signed-in or the staff hello, in the same run) against the
+   proposed goal of that ratio (bench/README.md says why), and the memory of
+   each gunicorn worker (resident and proportional set size, after the runs).
 """
 
 import argparse
@@ -62,7 +66,7 @@ SIGNED_IN_HELLO = "signed-in hello"
 STAFF_HELLO = "staff hello"
 FLOORS = {"resident": SIGNED_IN_HELLO, "staff": STAFF_HELLO}
 # Proposed goals as a ratio to the floor (bench/README.md, "Figures", says why).
-FLOOR_GOALS = {"resident": 0.5, "staff": 0.3}
+FLOOR_GOALS = {"resident": 0.2, "staff": 0.3}
 
 
 @dataclass
