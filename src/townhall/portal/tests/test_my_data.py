@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -110,6 +111,28 @@ def test_a_search_that_showed_the_person_is_in_their_access_log(english, family)
     html = english.get(MY_DATA).content.decode()
     assert "searched the register for an e-mail address; you were one of 2 persons shown" in html
     assert "Vraag aan het loket" in html
+
+
+def test_the_access_log_rows_speak_the_pages_language(english, family):
+    """The labels are translated once for all rows, in the language of the request."""
+    staff = AccessLogEntry.objects.get().actor
+    access_log_record_search(
+        actor=staff,
+        persons=[family["an"]],
+        search_kind=AccessLogEntry.SearchKind.EMAIL,
+        purpose="Vraag aan het loket",
+    )
+    sign_in(english, family["an_user"])
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    html = english.get(MY_DATA).content.decode()
+    assert "zocht in het register naar een e-mailadres; u was de enige persoon in de" in html
+    assert 'data-label="Dienst"' in html
+    assert 'data-label="Doel"' in html
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = english.get(MY_DATA).content.decode()
+    assert "searched the register for an e-mail address; you were the only person shown" in html
+    assert 'data-label="Department"' in html
+    assert 'data-label="Purpose"' in html
 
 
 def test_the_municipality_may_choose_to_show_staff_names(english, family, settings):
