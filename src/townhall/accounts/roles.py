@@ -37,6 +37,7 @@ PUBLISH_PRODUCT = "catalog.publish_product"
 # "change" is publishing a version; no custom permission is needed for either.
 VIEW_FORMS = "eforms.view_formdefinition"
 EDIT_FORM = "eforms.add_formversion"
+CREATE_FORM = "eforms.add_formdefinition"
 PUBLISH_FORM = "eforms.change_formversion"
 MANAGE = ("view", "add", "change")
 
@@ -112,7 +113,7 @@ ROLES: dict[str, Role] = {
                 *_perms("catalog", "productsnapshot"),
                 # The online forms of those products: a new version of a form, and
                 # publishing it. The department that keeps the catalogue keeps its forms.
-                *_perms("eforms", "formdefinition"),
+                *_perms("eforms", "formdefinition", ("view", "add")),
                 *_perms("eforms", "formversion", ("view", "add", "change")),
             ),
         ),

@@ -14,16 +14,23 @@ its difference from the one before, the editor, and publishing a version.
    keep the version they started with.
 4. With JavaScript, the outline and the preview follow the typing (debounced), from
    :func:`form_preview`, a POST that saves nothing (``backoffice/form-editor.js``).
+5. "New form" (:func:`form_new`, ``eforms.add_formdefinition``) asks a title, the
+   form's web address and, if it asks for one, the catalogue's product, then opens
+   the editor on a skeleton of one step and the check step; nothing is published
+   until a version is.
 """
 
+from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from townhall.accounts.roles import EDIT_FORM, PUBLISH_FORM, VIEW_FORMS
+from townhall.accounts.roles import CREATE_FORM, EDIT_FORM, PUBLISH_FORM, VIEW_FORMS
 from townhall.backoffice.messaging_views.access import staff_permission_required
+from townhall.catalog.models import Product
 from townhall.eforms import editing, selectors, services
 from townhall.eforms.definition import Definition, DefinitionError, definition_problems
 from townhall.eforms.fields import field_types
@@ -68,6 +75,55 @@ def form_list(request):
     return render(
         request, "backoffice/forms/forms.html", {"forms": selectors.form_list_for_staff()}
     )
+
+
+class NewFormForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    slug = forms.SlugField(
+        label=gettext_lazy("Web address"),
+        max_length=80,
+        help_text=gettext_lazy(
+            "Small letters, digits and hyphens, for example bewonerskaart-parkeren. "
+            "Residents see it in the address of the form; it cannot change later."
+        ),
+    )
+    product = forms.ChoiceField(
+        label=gettext_lazy("Product of the catalogue"),
+        required=False,
+        help_text=gettext_lazy(
+            'The product whose "Ask online" button leads to this form once it is published.'
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        taken = FormDefinition.objects.exclude(product_slug="").values("product_slug")
+        products = Product.objects.filter(online=True).exclude(slug__in=taken).order_by("title")
+        self.fields["product"].choices = [
+            ("", _("None yet")),
+            *products.values_list("slug", "title"),
+        ]
+        self.fields["slug"].widget.attrs.update({"lang": "zxx", "autocomplete": "off"})
+
+
+@staff_permission_required(CREATE_FORM)
+def form_new(request):
+    """A new form: its title, address and product; then the editor for its first version."""
+    form = NewFormForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.form_definition_create(
+                slug=form.cleaned_data["slug"],
+                title=form.cleaned_data["title"],
+                product_slug=form.cleaned_data["product"],
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, _("The form is made. Write its first version and save it."))
+            return redirect("backoffice:form_edit", pk=created.pk)
+    return render(request, "backoffice/forms/new.html", {"form": form})
 
 
 @staff_permission_required(VIEW_FORMS)
@@ -195,7 +251,7 @@ def form_edit(request, pk: int):
     form = get_object_or_404(FormDefinition, pk=pk)
     if request.method != "POST":
         start = _latest(form, request.GET.get("van", ""))
-        text = editing.definition_text(start.content if start else EMPTY)
+        text = editing.definition_text(start.content if start else _skeleton(form))
         return _editor_page(request, form, _editor_state(text), start)
     text = request.POST.get("definition", "")
     action = request.POST.get("action", "preview")[:20]
@@ -224,6 +280,11 @@ def form_edit(request, pk: int):
         state["outline"] = editing.definition_outline(state["content"], state["problems"])
         return _editor_page(request, form, state, None)
     return _editor_page(request, form, _editor_state(editing.definition_text(changed)), None)
+
+
+def _skeleton(form: FormDefinition) -> dict:
+    """The first version's starting point: the form's title, one step and the check step."""
+    return {**EMPTY, "title": {"nl": form.title}}
 
 
 def _field_types() -> list[tuple[str, str]]:

@@ -116,6 +116,7 @@ TASKS: tuple[Task, ...] = (
         "backoffice:forms",
         VIEW_FORMS,
         also_current_on=(
+            "backoffice:form_new",
             "backoffice:form_versions",
             "backoffice:form_edit",
             "backoffice:form_version",

@@ -59,6 +59,7 @@ urlpatterns = [
     path("catalogus/<int:pk>/", catalog_views.product_edit, name="catalog_product"),
     path("catalogus/<int:pk>/status/", catalog_views.product_state, name="catalog_product_state"),
     path("formulieren/", form_views.form_list, name="forms"),
+    path("formulieren/nieuw/", form_views.form_new, name="form_new"),
     path("formulieren/<int:pk>/", form_views.form_versions, name="form_versions"),
     path("formulieren/<int:pk>/bewerken/", form_views.form_edit, name="form_edit"),
     path("formulieren/<int:pk>/voorbeeld/", form_views.form_preview, name="form_preview"),

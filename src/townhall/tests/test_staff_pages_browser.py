@@ -113,6 +113,7 @@ def online_counter_pages() -> list[str]:
         reverse("backoffice:catalog_products"),
         reverse("backoffice:catalog_product", args=[product.pk]),
         reverse("backoffice:forms"),
+        reverse("backoffice:form_new"),
         reverse("backoffice:form_versions", args=[version.form_id]),
         reverse("backoffice:form_edit", args=[version.form_id]),
         reverse("backoffice:form_version", args=[version.pk]),

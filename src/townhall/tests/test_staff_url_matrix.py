@@ -327,6 +327,7 @@ TABLE: dict[str, Rule] = {
     "backoffice:form_versions": Rule(
         perm("eforms.view_formdefinition"), kwargs=_pk("eforms.formdefinition")
     ),
+    "backoffice:form_new": Rule(perm("eforms.add_formdefinition")),
     "backoffice:form_edit": Rule(
         perm("eforms.add_formversion"), kwargs=_pk("eforms.formdefinition")
     ),
