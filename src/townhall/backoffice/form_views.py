@@ -23,6 +23,7 @@ its difference from the one before, the editor, and publishing a version.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -79,9 +80,15 @@ def form_list(request):
 
 class NewFormForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    slug = forms.SlugField(
+    slug = forms.CharField(
         label=gettext_lazy("Web address"),
         max_length=80,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                gettext_lazy("Use only small letters, digits and hyphens, without spaces."),
+            )
+        ],
         help_text=gettext_lazy(
             "Small letters, digits and hyphens, for example bewonerskaart-parkeren. "
             "Residents see it in the address of the form; it cannot change later."

@@ -41,6 +41,8 @@ def test_communication_makes_a_form_and_writes_its_first_version(client, communi
     [
         ({"title": "", "slug": "x"}, "title"),
         ({"title": "T", "slug": "Geen spaties!"}, "slug"),
+        ({"title": "T", "slug": "Hoofdletters"}, "slug"),
+        ({"title": "T", "slug": "onder_streep"}, "slug"),
         ({"title": "T", "slug": "a" * 81}, "slug"),
         ({"title": "T", "slug": "ok", "product": "bestaat-niet"}, "product"),
         ({"title": "<script>alert(1)</script>" * 20, "slug": "ok"}, "title"),
