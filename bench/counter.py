@@ -47,7 +47,15 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from pages import Page
-from pages_server import BENCH_DIR, Bench, Visitor, database_urls
+from pages_server import (
+    BENCH_DIR,
+    Bench,
+    Visitor,
+    database_create,
+    database_drop,
+    database_urls,
+    wrk_figures,
+)
 
 ROOT = BENCH_DIR.parent
 DEFAULT_DATABASE = "townhall_bench_counter"
@@ -131,11 +139,7 @@ class CounterBench(Bench):
             f"http://127.0.0.1:{self.port}{SUBMIT_PATH}",
         ]
         done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
-        line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH-JSON "))
-        figures = json.loads(line.removeprefix("BENCH-JSON "))
-        figures["rate"] = figures["requests"] / (figures["duration_us"] / 1e6)
-        if not figures["requests"]:
-            figures["p50_us"] = figures["p95_us"] = None
+        figures = wrk_figures(done.stdout)
         self.drain()
         return figures
 
@@ -271,18 +275,7 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install wrk")
     admin_url, _ = database_urls(os.environ["DATABASE_URL"], options.database)
 
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        exists = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [options.database]
-        ).fetchone()
-        if exists:
-            sys.exit(
-                f"The database {options.database} exists: the bench makes its own and drops "
-                "only that one. Choose another --database or drop it yourself."
-            )
-        admin.execute(f'CREATE DATABASE "{options.database}"')
+    database_create(admin_url, options.database)
     workdir = Path(tempfile.mkdtemp(prefix="townhall-bench-counter-"))
     bench = CounterBench(options, workdir)
     try:
@@ -301,8 +294,7 @@ def main() -> None:
         if options.keep:
             print(f"Kept the database {options.database} and {workdir}.")
         else:
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{options.database}" WITH (FORCE)')
+            database_drop(admin_url, options.database)
             shutil.rmtree(workdir, ignore_errors=True)
 
 

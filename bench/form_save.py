@@ -31,7 +31,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from pages_server import database_create, database_drop, database_urls
 
 DEFAULT_DATABASE = "townhall_bench_form_save"
 GOAL_SECONDS = 1.0
@@ -41,13 +42,6 @@ TYPES = [
     "group",
 ]  # fmt: skip
 STEPS = 10
-
-
-def database_urls(url: str, name: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql"):
-        sys.exit("DATABASE_URL must point to PostgreSQL (postgres://...).")
-    return urlunsplit(parts._replace(path="/postgres")), urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def field_spec(number: int, prefill: list[str]) -> dict:
@@ -121,18 +115,7 @@ def main() -> None:
         sys.exit("Set DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres")
     admin_url, bench_url = database_urls(os.environ["DATABASE_URL"], options.database)
 
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        exists = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [options.database]
-        ).fetchone()
-        if exists:
-            sys.exit(
-                f"The database {options.database} exists: the bench makes its own and drops "
-                "only that one. Choose another with --database."
-            )
-        admin.execute(f'CREATE DATABASE "{options.database}"')
+    database_create(admin_url, options.database)
     workdir = Path(tempfile.mkdtemp(prefix="townhall-bench-form-save-"))
     os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("TOWNHALL_VAR_DIR", str(workdir / "var"))
@@ -147,8 +130,7 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{options.database}" WITH (FORCE)')
+            database_drop(admin_url, options.database)
         for path in sorted(workdir.rglob("*"), reverse=True):
             path.rmdir() if path.is_dir() else path.unlink()
         workdir.rmdir()

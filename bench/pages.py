@@ -52,7 +52,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from pages_server import BENCH_DIR, PURPOSE, Bench, Visitor, database_urls
+from pages_server import (
+    BENCH_DIR,
+    PURPOSE,
+    Bench,
+    Visitor,
+    database_create,
+    database_drop,
+    database_urls,
+)
 
 ROOT = BENCH_DIR.parent
 DEFAULT_DATABASE = "townhall_bench_pages"
@@ -337,26 +345,14 @@ def main() -> None:
         options.keep = True
     admin_url, _ = database_urls(os.environ["DATABASE_URL"], options.database)
 
-    import psycopg
-
     if kept:
         run(options, Path(options.reuse), kept, admin_url)
         return
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        exists = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [options.database]
-        ).fetchone()
-        if exists:
-            sys.exit(
-                f"The database {options.database} exists: the bench makes its own and drops "
-                "only that one. Choose another --database or drop it yourself."
-            )
-        admin.execute(f'CREATE DATABASE "{options.database}"')
+    database_create(admin_url, options.database)
     run(options, Path(tempfile.mkdtemp(prefix="townhall-bench-pages-")), None, admin_url)
 
 
 def run(options, workdir: Path, kept: dict | None, admin_url: str) -> None:
-    import psycopg
 
     bench = Bench(options, workdir, kept)
     try:
@@ -382,8 +378,7 @@ def run(options, workdir: Path, kept: dict | None, admin_url: str) -> None:
         if options.keep:
             print(f"Kept the database {options.database} and {workdir}.")
         else:
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{options.database}" WITH (FORCE)')
+            database_drop(admin_url, options.database)
             shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -97,6 +97,38 @@ def database_urls(url: str, name: str) -> tuple[str, str]:
     return urlunsplit(parts._replace(path="/postgres")), urlunsplit(parts._replace(path=f"/{name}"))
 
 
+def database_create(admin_url: str, name: str) -> None:
+    """Create the bench's own database ``name``; refuse one that exists, so that a bench
+    only ever drops what it made (:func:`database_drop`)."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists:
+            sys.exit(
+                f"The database {name} exists: the bench makes its own and drops only that "
+                "one. Choose another --database or drop it yourself."
+            )
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def database_drop(admin_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def wrk_figures(stdout: str) -> dict:
+    """The figures the wrk script's ``done`` printed, with the rate per second."""
+    line = next(x for x in stdout.splitlines() if x.startswith("BENCH-JSON "))
+    figures = json.loads(line.removeprefix("BENCH-JSON "))
+    figures["rate"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    if not figures["requests"]:  # not one answer within the run: no latency to give
+        figures["p50_us"] = figures["p95_us"] = None
+    return figures
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -318,11 +350,7 @@ class Bench:
             command += ["--header", f"Cookie: {visitor.cookie_header()}"]
         command.append(f"http://127.0.0.1:{self.port}{page.path}")
         done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
-        line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH-JSON "))
-        figures = json.loads(line.removeprefix("BENCH-JSON "))
-        figures["rate"] = figures["requests"] / (figures["duration_us"] / 1e6)
-        if not figures["requests"]:  # not one answer within the run: no latency to give
-            figures["p50_us"] = figures["p95_us"] = None
+        figures = wrk_figures(done.stdout)
         self.drain()
         return figures
 
