@@ -103,9 +103,16 @@ class ProductAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish"), permissions=["publish"])
     def publish(self, request, queryset):
+        published = 0
         for product in queryset:
-            services.product_publish(product=product)
-        self.message_user(request, _("Published."), messages.SUCCESS)
+            try:
+                services.product_publish(product=product)
+            except ValidationError as error:  # no active municipality, or a missing text
+                self.message_user(request, f"{product}: {error.messages[0]}", messages.ERROR)
+            else:
+                published += 1
+        if published:
+            self.message_user(request, _("Published."), messages.SUCCESS)
 
     @admin.action(description=_("Withdraw"), permissions=["publish"])
     def withdraw(self, request, queryset):

@@ -242,3 +242,27 @@ def test_without_a_provider_that_knows_the_product_there_is_no_online_form():
 
     assert online_request_url(product_slug="parking", providers=providers) == "/form/"
     assert online_request_url(product_slug="other", providers=providers) is None
+
+
+def test_the_admins_publish_action_without_a_municipality_says_so(catalogue, client):
+    # The hostile-input walk found it: publishing with no active municipality was a 500.
+    from townhall.accounts.tests.staff import sign_in_verified, staff_user
+    from townhall.catalog.services import product_create
+    from townhall.municipality.models import Municipality
+
+    product = product_create(
+        title="Zaal huren",
+        description="Een zaal.",
+        product_type="Toelating",
+        audiences=["association"],
+        themes=["CultuurSportVrijeTijd"],
+    )
+    Municipality.objects.update(is_active=False)
+    sign_in_verified(client, staff_user("root", is_superuser=True, department_code=None))
+    response = client.post(
+        "/admin/catalog/product/",
+        {"action": "publish", "_selected_action": [product.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Set up the municipality first" in response.content.decode()
