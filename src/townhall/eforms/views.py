@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -165,6 +165,8 @@ def form_step(request, slug: str, number: int):
         return _check_step(request, definition, state, kept, steps_done, context, open_index)
 
     too_large = request.method == "POST" and _body_size(request) > MAX_BODY
+    too_long = request.method == "POST" and not too_large and not _post_readable(request)
+    too_large = too_large or too_long
     form = StepForm(step=step, state=state, kept=kept, known=known)
     if request.method == "POST" and not too_large:
         form, state = _validated(request, definition, step, kept, known, state)
@@ -192,7 +194,12 @@ def form_step(request, slug: str, number: int):
             context["blocked"] = ""
     elif too_large:
         form.cleaned_data = {}
-        form.add_error(None, _("What you sent is too large. A file may be at most 20 MB."))
+        form.add_error(
+            None,
+            _("Your answers are too long together. Shorten them and send them again.")
+            if too_long
+            else _("What you sent is too large. A file may be at most 20 MB."),
+        )
     form.describe_errors()
     context["form"] = form
     return render(request, "eforms/step.html", context, status=413 if too_large else 200)
@@ -203,6 +210,16 @@ def _body_size(request) -> int:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
+
+
+def _post_readable(request) -> bool:
+    """Whether Django reads the POST: its text fields together stay under
+    DATA_UPLOAD_MAX_MEMORY_SIZE (files have their own limit, MAX_BODY)."""
+    try:
+        request.POST  # noqa: B018 (parsed on first access)
+    except RequestDataTooBig:
+        return False
+    return True
 
 
 def _validated(request, definition, step, kept, known, state):

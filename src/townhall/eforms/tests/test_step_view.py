@@ -163,6 +163,15 @@ def test_a_body_too_large_is_refused_before_it_is_read(client, forms):
     assert "too large" in response.content.decode()
 
 
+def test_answers_too_long_together_get_a_clear_message_not_a_bad_request(client, forms, settings):
+    # Text fields together above DATA_UPLOAD_MAX_MEMORY_SIZE: Django refuses to read
+    # them; the step says so in its own words and keeps what was saved before.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = client.post(DUMPING.format(1), {"location": "x" * 6_000, "description": "y" * 6_000})
+    assert response.status_code == 413
+    assert "too long together" in response.content.decode()
+
+
 hostile = st.one_of(
     st.sampled_from(
         [
