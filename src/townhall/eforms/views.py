@@ -164,9 +164,7 @@ def form_step(request, slug: str, number: int):
             return _submit(request, draft, known, slug, confirmed=confirm is not None)
         return _check_step(request, definition, state, kept, steps_done, context, open_index)
 
-    too_large = request.method == "POST" and _body_size(request) > MAX_BODY
-    too_long = request.method == "POST" and not too_large and not _post_readable(request)
-    too_large = too_large or too_long
+    too_large = _too_large(request) if request.method == "POST" else ""
     form = StepForm(step=step, state=state, kept=kept, known=known)
     if request.method == "POST" and not too_large:
         form, state = _validated(request, definition, step, kept, known, state)
@@ -194,12 +192,7 @@ def form_step(request, slug: str, number: int):
             context["blocked"] = ""
     elif too_large:
         form.cleaned_data = {}
-        form.add_error(
-            None,
-            _("Your answers are too long together. Shorten them and send them again.")
-            if too_long
-            else _("What you sent is too large. A file may be at most 20 MB."),
-        )
+        form.add_error(None, too_large)
     form.describe_errors()
     context["form"] = form
     return render(request, "eforms/step.html", context, status=413 if too_large else 200)
@@ -212,14 +205,16 @@ def _body_size(request) -> int:
         return 0
 
 
-def _post_readable(request) -> bool:
-    """Whether Django reads the POST: its text fields together stay under
-    DATA_UPLOAD_MAX_MEMORY_SIZE (files have their own limit, MAX_BODY)."""
+def _too_large(request) -> str:
+    """Why the POST is not taken in, or "": a body above MAX_BODY is refused before it
+    is read; text fields together above DATA_UPLOAD_MAX_MEMORY_SIZE when Django parses it."""
+    if _body_size(request) > MAX_BODY:
+        return _("What you sent is too large. A file may be at most 20 MB.")
     try:
         request.POST  # noqa: B018 (parsed on first access)
     except RequestDataTooBig:
-        return False
-    return True
+        return _("Your answers are too long together. Shorten them and send them again.")
+    return ""
 
 
 def _validated(request, definition, step, kept, known, state):
