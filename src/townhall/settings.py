@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "townhall.catalog",
     "townhall.messaging",
     "townhall.eforms",
+    "townhall.cases",
     "townhall.portal",
     "townhall.backoffice",
     "townhall.demo",
@@ -423,6 +424,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # SpiffWorkflow logs every task state change at INFO.
+        "spiff": {"level": "WARNING"},
     },
 }
 

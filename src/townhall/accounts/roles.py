@@ -40,6 +40,14 @@ EDIT_FORM = "eforms.add_formversion"
 CREATE_FORM = "eforms.add_formdefinition"
 PUBLISH_FORM = "eforms.change_formversion"
 MANAGE = ("view", "add", "change")
+# Case handling (townhall.cases): a department's inbox and its cases, and doing their
+# tasks; "change" also gives a case to a colleague. Workflow models are uploaded by
+# whoever may add a workflow version (the secretariat, which owns the processes).
+VIEW_CASES = "cases.view_case"
+HANDLE_CASES = "cases.change_case"
+CASE_HANDLING = (VIEW_CASES, HANDLE_CASES)
+VIEW_WORKFLOWS = "cases.view_workflow"
+UPLOAD_WORKFLOW = "cases.add_workflowversion"
 
 
 def _perms(app_label: str, model: str, actions=("view",)) -> tuple[str, ...]:
@@ -87,6 +95,8 @@ ROLES: dict[str, Role] = {
                 *_perms("catalog", "product"),
                 *_perms("eforms", "formdefinition"),
                 *_perms("eforms", "formversion"),
+                # Its cases: corrections of the register, address changes, certificates.
+                *CASE_HANDLING,
             ),
         ),
         Role(
@@ -125,6 +135,7 @@ ROLES: dict[str, Role] = {
                 *_perms("registry", "organisationaddress", MANAGE),
                 *_perms("registry", "representative", MANAGE),
                 *_perms("registry", "address"),
+                *CASE_HANDLING,  # room bookings, subsidies, course registrations
             ),
         ),
         Role(
@@ -133,6 +144,7 @@ ROLES: dict[str, Role] = {
             (
                 *_perms("registry", "address"),
                 *_perms("registry", "organisation"),
+                *CASE_HANDLING,  # event permits, public domain, reports of dumping
             ),
         ),
         Role(
@@ -141,6 +153,7 @@ ROLES: dict[str, Role] = {
             (
                 *_perms("registry", "organisation"),
                 *_perms("registry", "address"),
+                *CASE_HANDLING,  # resident parking cards
             ),
         ),
         Role(
@@ -152,6 +165,10 @@ ROLES: dict[str, Role] = {
                 *_perms("accounts", "activityrecord"),
                 *_perms("municipality", "municipality"),
                 *_perms("municipality", "department"),
+                # The processes: read every workflow, upload a new version, move running
+                # cases to it (townhall.cases.uploads); not the cases themselves.
+                VIEW_WORKFLOWS,
+                *_perms("cases", "workflowversion", ("view", "add")),
             ),
         ),
         Role(

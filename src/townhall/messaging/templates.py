@@ -47,6 +47,8 @@ SHIPPED_NAMES = (
     gettext_noop("Link to finish a request later"),
     gettext_noop("We received your request"),
     gettext_noop("We received your request (without signing in)"),
+    gettext_noop("News about your application"),
+    gettext_noop("A message about your application"),
 )
 
 
