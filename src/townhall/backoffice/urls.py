@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from townhall.backoffice import catalog_views, form_views, person_views, views
+from townhall.backoffice import case_views, catalog_views, form_views, person_views, views
 from townhall.backoffice.messaging_views import (
     compose,
     letters,
@@ -17,6 +17,17 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("begeleide-sessie/", views.assisted_session_start, name="assisted_start"),
     path("persoon/<int:pk>/volmachten/", person_views.person_mandates, name="person_mandates"),
+    # A case (zaak): its page and what staff do on it
+    path("zaken/<uuid:uuid>/", case_views.case_detail, name="case"),
+    path("zaken/<uuid:uuid>/stap/", case_views.case_step, name="case_step"),
+    path("zaken/<uuid:uuid>/notitie/", case_views.case_note, name="case_note"),
+    path("zaken/<uuid:uuid>/bericht/", case_views.case_message, name="case_message"),
+    path("zaken/<uuid:uuid>/nemen/", case_views.case_take, name="case_take"),
+    path(
+        "zaken/<uuid:uuid>/bestanden/<uuid:file_uuid>/",
+        case_views.case_file,
+        name="case_file",
+    ),
     # Messaging (berichten)
     path("berichten/", overview.messaging_home, name="messaging_home"),
     path("berichten/nieuw/", compose.compose, name="messaging_compose"),

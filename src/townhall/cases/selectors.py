@@ -5,9 +5,8 @@ assignee, deadline), never the engine's state. Each selector's docstring says
 how many queries it runs.
 """
 
-from townhall.cases.models import Case, CaseEvent
+from townhall.cases.models import Case, CaseEvent, CaseFile
 from townhall.municipality.scoping import for_department
-
 
 # ---------------------------------------------------------------- the case page (staff)
 
@@ -38,6 +37,11 @@ def case_timeline(*, case: Case, public_only: bool = False) -> list[CaseEvent]:
     if public_only:
         events = events.filter(public=True)
     return list(events)
+
+
+def case_file_for_staff(*, case: Case, uuid) -> CaseFile | None:
+    """The file ``uuid`` of ``case`` (already scoped), or None. One query."""
+    return case.files.filter(uuid=uuid).first()
 
 
 # ---------------------------------------------------------------- inboxes (staff)
