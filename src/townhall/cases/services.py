@@ -232,7 +232,7 @@ def _start(case: Case, version: WorkflowVersion, actor=None) -> None:
     _advance(case, workflow, model, actor)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def case_open_for_submission(*, submission_id: int) -> Case | None:
     """Open the case of a submission (the receiver of ``submission_received``); a
     submission has one case, so a second call returns the first."""
@@ -269,7 +269,7 @@ def case_open_for_submission(*, submission_id: int) -> Case | None:
     return case
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def case_open_for_correction(*, correction_request_id: int) -> Case | None:
     """Open the case of a correction request (the receiver of ``correction_requested``)."""
     correction = CorrectionRequest.objects.select_related("person").get(pk=correction_request_id)
@@ -386,7 +386,7 @@ def _workflow_of(case: Case):
     return engine.state_load(case.state, case.workflow_version), model
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def case_task_complete(
     *, case: Case, version: int, task_id: str, value: str, text: str, actor
 ) -> Case:
@@ -437,7 +437,7 @@ def _resume_after_answer(case: Case, actor) -> None:
 ANSWER_MAX_LENGTH = 5000
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def information_answer(
     *, request: InformationRequest, answer: str, files, user
 ) -> InformationRequest:
@@ -501,13 +501,13 @@ def _text(text: str, field: str = "text") -> str:
     return text
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def case_note_add(*, case: Case, text: str, actor) -> CaseEvent:
     """An internal note: for staff only, never shown to the applicant."""
     return event_add(case, kind=CaseEvent.Kind.NOTE, actor=actor, text=_text(text))
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def case_message_send(*, case: Case, text: str, actor) -> CaseEvent:
     """A message to the applicant: on Mijn zaken, and by their channel through the outbox."""
     text = _text(text)
@@ -522,13 +522,13 @@ def case_message_send(*, case: Case, text: str, actor) -> CaseEvent:
     return entry
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def case_reply_add(*, case: Case, text: str, user) -> CaseEvent:
     """A message from the applicant about their case."""
     return event_add(case, kind=CaseEvent.Kind.REPLY, actor=user, text=_text(text), public=True)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def cases_assign(*, cases, assignee, actor) -> int:
     """Give the open ``cases`` (already scoped to what ``actor`` may see) to ``assignee``
     (None: to nobody); how many changed."""
