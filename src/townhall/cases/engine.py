@@ -19,6 +19,7 @@ Townhall runs BPMN 2.0 and DMN on SpiffWorkflow and keeps three rules of its own
    is the version's, parsed once per process and cached (:func:`spec_for`).
 """
 
+import datetime
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -237,3 +238,18 @@ def user_tasks(workflow: BpmnWorkflow) -> list:
         for t in ready_tasks(workflow)
         if t.task_spec.manual and not isinstance(t.task_spec, TownhallServiceTask)
     ]
+
+
+TIMER_EVENTS = ("DurationTimerEventDefinition", "TimeDateEventDefinition")
+
+
+def next_timer(workflow: BpmnWorkflow) -> datetime.datetime | None:
+    """When the earliest timer the workflow waits for fires, or None."""
+    times = []
+    for event in workflow.waiting_events():
+        if event.event_type in TIMER_EVENTS and isinstance(event.value, str):
+            try:
+                times.append(datetime.datetime.fromisoformat(event.value))
+            except ValueError:
+                continue
+    return min(times) if times else None

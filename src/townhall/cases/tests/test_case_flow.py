@@ -134,3 +134,27 @@ def test_a_refusal_needs_its_motivation(handed_in, clerk):
             actor=clerk,
         )
     assert "text" in error.value.message_dict
+
+
+def test_a_week_without_an_answer_reminds_the_applicant_once(handed_in, clerk, resident):
+    from freezegun import freeze_time
+
+    case = services.case_task_complete(
+        case=handed_in,
+        version=handed_in.version,
+        task_id="review",
+        value="ask",
+        text="Het inschrijvingsbewijs van de wagen.",
+        actor=clerk,
+    )
+    assert case.wakes_at is not None
+    assert services.case_timers_run() == 0  # not yet
+    with freeze_time(case.wakes_at + datetime.timedelta(minutes=1)):
+        assert services.case_timers_run() == 1
+        assert services.case_timers_run() == 0  # once
+    case.refresh_from_db()
+    assert case.status == Case.Status.WAITING  # still waiting for the answer
+    assert case.wakes_at is None
+    reminders = Message.objects.filter(template__code="document-request", person=resident)
+    assert reminders.count() == 2  # the question, and its reminder
+    assert case.events.filter(kind=CaseEvent.Kind.MESSAGE, data__reminder=True).exists()
