@@ -201,8 +201,13 @@ def spec_for(version) -> ParsedModel:
     )
 
 
-def workflow_start(model: ParsedModel) -> BpmnWorkflow:
+def workflow_start(model: ParsedModel, data: dict | None = None) -> BpmnWorkflow:
+    """A new workflow of ``model``, run up to its first wait, with ``data`` for its
+    conditions and decision tables (facts about the case, never personal data:
+    the state is kept on the case row as it is)."""
     workflow = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE)
+    for task in ready_tasks(workflow):
+        task.data.update(data or {})
     workflow.do_engine_steps()
     return workflow
 

@@ -226,9 +226,27 @@ def _department(code: str | None, fallback: Department | None) -> Department | N
     return fallback
 
 
+def case_facts(case: Case) -> dict:
+    """What a model's conditions and decision tables may read about a case at its start:
+    who applies (a person, an organisation, or anonymous), for which product, and
+    whether staff helped. No personal data: the engine's state is not encrypted."""
+    if case.applicant_organisation_id is not None:
+        applicant = "organisation"
+    elif case.applicant_person_id is not None or case.handed_in_by_id is not None:
+        applicant = "person"
+    else:
+        applicant = "anonymous"
+    submission = case.submission
+    return {
+        "applicant": applicant,
+        "product": case.product.slug if case.product_id else "",
+        "assisted": bool(submission and submission.assisted_by_id),
+    }
+
+
 def _start(case: Case, version: WorkflowVersion, actor=None) -> None:
     model = engine.spec_for(version)
-    workflow = engine.workflow_start(model)
+    workflow = engine.workflow_start(model, case_facts(case))
     _advance(case, workflow, model, actor)
 
 
