@@ -117,6 +117,8 @@ def _page(request, case: Case, *, status=200, posted: dict | None = None, error:
             "files": list(case.files.order_by("uploaded_at")),
             "questions": list(case.information_requests.order_by("asked_at")),
             "note_text": posted.get("note", ""),
+            "undoable": services.last_step_undoable(case),
+            "reason_text": posted.get("reason", ""),
             "message_text": posted.get("message", ""),
             "error": error,
         },
@@ -210,6 +212,31 @@ def case_message(request, uuid):
         field="message",
         done=_("The message is sent to the applicant."),
     )
+
+
+@staff_permission_required(HANDLE)
+@require_POST
+def case_undo(request, uuid):
+    """Take back the last step (a correction of the status, with its reason)."""
+    case = _case_or_404(request, uuid)
+    reason = request.POST.get("reason", "")[: services.NOTE_MAX_LENGTH * 2]
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return _page(request, case, status=400, error=_("This form was not complete. Try again."))
+    try:
+        with transaction.atomic(durable=True):
+            services.case_step_undo(case=case, version=version, reason=reason, actor=request.user)
+    except services.CaseChanged as changed:
+        return _page(request, case, status=409, posted={"reason": reason}, error=str(changed))
+    except ValidationError as invalid:
+        return _page(
+            request, case, status=400, posted={"reason": reason}, error=" ".join(invalid.messages)
+        )
+    messages.success(
+        request, _("The last step is taken back. The applicant reads it as a correction.")
+    )
+    return redirect("backoffice:case", case.uuid)
 
 
 @staff_permission_required(HANDLE)

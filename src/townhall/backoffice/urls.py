@@ -23,6 +23,7 @@ urlpatterns = [
     path("zaken/<uuid:uuid>/notitie/", case_views.case_note, name="case_note"),
     path("zaken/<uuid:uuid>/bericht/", case_views.case_message, name="case_message"),
     path("zaken/<uuid:uuid>/nemen/", case_views.case_take, name="case_take"),
+    path("zaken/<uuid:uuid>/terugnemen/", case_views.case_undo, name="case_undo"),
     path(
         "zaken/<uuid:uuid>/bestanden/<uuid:file_uuid>/",
         case_views.case_file,

@@ -142,7 +142,7 @@ class RequestInformation(CaseAction):
 
     def run(self, run):
         case = run.case
-        existing = case.information_requests.filter(answered_at=None).first()
+        existing = case.information_requests.filter(answered_at=None, withdrawn_at=None).first()
         if existing is not None:
             return False  # still waiting for the answer to the question asked
         days = int(run.parameters.get("days") or ANSWER_DAYS)
@@ -179,7 +179,11 @@ class RemindApplicant(CaseAction):
 
     def run(self, run):
         case = run.case
-        request = case.information_requests.filter(answered_at=None).order_by("-asked_at").first()
+        request = (
+            case.information_requests.filter(answered_at=None, withdrawn_at=None)
+            .order_by("-asked_at")
+            .first()
+        )
         if request is None:
             return True
         with override(interface_language(case.language)):

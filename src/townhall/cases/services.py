@@ -390,7 +390,8 @@ def _save(case: Case) -> None:
 
 def _locked(case: Case, expected_version: int | None) -> Case:
     locked = (
-        Case.objects.select_for_update()
+        # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        Case.objects.select_for_update(of=("self",))
         .select_related("department", "product", "workflow_version")
         .get(pk=case.pk)
     )
@@ -467,6 +468,8 @@ def information_answer(
     request = InformationRequest.objects.select_for_update().get(pk=request.pk)
     if request.answered_at is not None:
         raise ValidationError({"answer": _("You answered this question already.")})
+    if request.withdrawn_at is not None:
+        raise ValidationError({"answer": _("The municipality no longer needs this answer.")})
     answer = (answer or "").strip()
     if not answer and not files:
         raise ValidationError({"answer": _("Write an answer or add a file.")})
@@ -503,6 +506,50 @@ def _file_store(case: Case, upload, *, user, request=None, from_applicant=True) 
         from_applicant=from_applicant,
         uploaded_by=user,
     )
+
+
+def last_step_undoable(case: Case) -> bool:
+    """Whether staff can take back the last step of ``case``: it is open and a task
+    was done on it since it was opened."""
+    return case.is_open and case.events.filter(kind=CaseEvent.Kind.TASK).exists()
+
+
+@transaction.atomic
+def case_step_undo(*, case: Case, version: int, reason: str, actor) -> Case:
+    """Take back the last step done on ``case`` (a button pressed by mistake): the
+    workflow goes back to that task, a question it led to is withdrawn, and the status
+    goes back with a public line marked as a *correction*, with ``reason``, so the
+    applicant reads it as a correction, not as progress. A closed case's decision is
+    final: correcting it is a new case (an appeal)."""
+    case = _locked(case, version)
+    reason = _text(reason, "reason")
+    last = case.events.filter(kind=CaseEvent.Kind.TASK).order_by("-at", "-id").first()
+    if not case.is_open or last is None:
+        raise TaskNotOffered(_("There is no step to take back on this case."))
+    workflow, model = _workflow_of(case)
+    done = [
+        t
+        for t in workflow.get_tasks(state=engine.TaskState.COMPLETED)
+        if t.task_spec.bpmn_id == last.data.get("task")
+    ]
+    if not done:
+        raise TaskNotOffered(_("There is no step to take back on this case."))
+    task = max(done, key=lambda t: t.last_state_change)
+    workflow.reset_from_task_id(task.id)
+    # The engine keeps the timers of the branch it removed among its waiting events;
+    # a round trip through the stored state rebuilds them from the tasks that remain.
+    workflow = engine.state_load(engine.state_dump(workflow), case.workflow_version)
+    for question in case.information_requests.filter(answered_at=None, withdrawn_at=None):
+        question.withdrawn_at = timezone.now()
+        question.save(update_fields=["withdrawn_at"])
+    if case.paused_since is not None:
+        case.paused_since = None
+    previous = CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.STATUS, at__lt=last.at)
+    earlier = previous.order_by("-at", "-id").values_list("status", flat=True).first()
+    status_set(case, earlier or Case.Status.RECEIVED, actor=actor, correction=True, text=reason)
+    _advance(case, workflow, model, actor)
+    _save(case)
+    return case
 
 
 # ---------------------------------------------------------------- staff's other work
@@ -607,7 +654,7 @@ def case_timers_run(*, now=None) -> int:
     for pk in due:
         with transaction.atomic(durable=True):
             case = (
-                Case.objects.select_for_update()
+                Case.objects.select_for_update(of=("self",))
                 .select_related("department", "product", "workflow_version")
                 .filter(pk=pk, is_open=True, wakes_at__lte=now)
                 .first()

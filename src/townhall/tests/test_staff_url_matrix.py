@@ -35,13 +35,13 @@ from stdnum.be import nn
 from townhall.accounts.models import User
 from townhall.accounts.roles import staff_role_assign
 from townhall.accounts.tests.staff import sign_in_verified, staff_user
+from townhall.cases.services import case_open_for_correction
 from townhall.catalog.services import product_create
 from townhall.demo.municipality import municipality_create
 from townhall.demo.staff import demo_sign_ins, staff_create
 from townhall.eforms.services import form_examples_load
 from townhall.messaging.models import Broadcast, LetterBatch, Message, MessageTemplate
 from townhall.messaging.templates import templates_load
-from townhall.cases.services import case_open_for_correction
 from townhall.registry.corrections import CorrectionRequest
 from townhall.registry.models import (
     AccessLogEntry,
@@ -373,6 +373,9 @@ TABLE: dict[str, Rule] = {
         perm("cases.change_case"), kwargs=lambda s: {"uuid": s["cases.case"].uuid}
     ),
     "backoffice:case_message": Rule(
+        perm("cases.change_case"), kwargs=lambda s: {"uuid": s["cases.case"].uuid}
+    ),
+    "backoffice:case_undo": Rule(
         perm("cases.change_case"), kwargs=lambda s: {"uuid": s["cases.case"].uuid}
     ),
     "backoffice:case_take": Rule(

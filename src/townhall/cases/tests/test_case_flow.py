@@ -158,3 +158,27 @@ def test_a_week_without_an_answer_reminds_the_applicant_once(handed_in, clerk, r
     reminders = Message.objects.filter(template__code="document-request", person=resident)
     assert reminders.count() == 2  # the question, and its reminder
     assert case.events.filter(kind=CaseEvent.Kind.MESSAGE, data__reminder=True).exists()
+
+
+def test_a_step_taken_back_is_a_correction_not_progress(handed_in, clerk):
+    case = services.case_task_complete(
+        case=handed_in,
+        version=handed_in.version,
+        task_id="review",
+        value="ask",
+        text="Per vergissing gevraagd.",
+        actor=clerk,
+    )
+    case = services.case_step_undo(
+        case=case, version=case.version, reason="Die vraag was niet nodig.", actor=clerk
+    )
+    assert case.status == Case.Status.RECEIVED
+    assert case.task_id == "review"
+    assert case.paused_since is None
+    assert case.information_requests.get().withdrawn_at is not None
+    correction = case.events.filter(kind=CaseEvent.Kind.STATUS).order_by("-at").first()
+    assert correction.data["correction"] is True
+    assert correction.public
+    assert [c.value for c in services.choices_for(case)] == ["granted", "refused", "ask"]
+    with pytest.raises(services.CaseChanged):
+        services.case_step_undo(case=case, version=case.version - 1, reason="x", actor=clerk)
