@@ -3,7 +3,14 @@
 
 from django.urls import path
 
-from townhall.backoffice import case_views, catalog_views, form_views, person_views, views
+from townhall.backoffice import (
+    case_views,
+    catalog_views,
+    form_views,
+    person_views,
+    views,
+    workflow_views,
+)
 from townhall.backoffice.messaging_views import (
     compose,
     letters,
@@ -80,5 +87,29 @@ urlpatterns = [
         "formulieren/versie/<int:pk>/publiceren/",
         form_views.form_version_publish,
         name="form_version_publish",
+    ),
+    # Workflows (werkstromen): the models of case handling, their versions, a dry run
+    # on sample data, and moving running cases to the newest version.
+    path("werkstromen/", workflow_views.workflow_list, name="workflows"),
+    path("werkstromen/<int:pk>/", workflow_views.workflow_detail, name="workflow"),
+    path(
+        "werkstromen/<int:pk>/nieuwe-versie/",
+        workflow_views.workflow_upload,
+        name="workflow_upload",
+    ),
+    path(
+        "werkstromen/<int:pk>/zaken-verplaatsen/",
+        workflow_views.workflow_migrate,
+        name="workflow_migrate",
+    ),
+    path(
+        "werkstromen/versie/<int:pk>/bpmn/",
+        workflow_views.workflow_version_download,
+        name="workflow_version_download",
+    ),
+    path(
+        "werkstromen/versie/<int:pk>/proefrit/",
+        workflow_views.workflow_version_dry_run,
+        name="workflow_version_dry_run",
     ),
 ]

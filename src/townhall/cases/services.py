@@ -357,6 +357,25 @@ def _advance(case: Case, workflow, model: engine.ParsedModel, actor) -> None:
             break
     else:
         raise RuntimeError(f"The workflow of {case} does not settle after {MAX_STEPS} steps.")
+    _position_copy(case, workflow, actor)
+
+
+def _position_of(workflow) -> tuple[str, str, str | None]:
+    """Where ``workflow`` waits: the task's id, its label and its lane (a user task
+    first, else a service task; ``("", "", None)`` when it waits for nothing)."""
+    users = engine.user_tasks(workflow)
+    if users:
+        spec = users[0].task_spec
+        return spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, spec.lane
+    services = engine.waiting_service_tasks(workflow)
+    if services:
+        return services[0].task_spec.bpmn_id, services[0].task_spec.bpmn_name or "", None
+    return "", "", None
+
+
+def _position_copy(case: Case, workflow, actor) -> None:
+    """Copy where ``workflow`` stands onto the case's columns: closed when it is
+    completed; else its current task, the department of that task's lane, its state."""
     if workflow.is_completed():
         if case.is_open or case.status not in Case.CLOSED:
             case.is_open = False
@@ -367,18 +386,10 @@ def _advance(case: Case, workflow, model: engine.ParsedModel, actor) -> None:
         case.task_id = case.task_label = case.state = ""
         case.wakes_at = None
         return
-    waiting = engine.user_tasks(workflow)
-    if waiting:
-        task = waiting[0]
-        case.task_id = task.task_spec.bpmn_id
-        case.task_label = task.task_spec.bpmn_name or task.task_spec.bpmn_id
-        lane = _department(task.task_spec.lane, None)
-        if lane is not None and lane != case.department:
-            case.department, case.assignee = lane, None
-    else:
-        service = engine.waiting_service_tasks(workflow)
-        case.task_id = service[0].task_spec.bpmn_id if service else ""
-        case.task_label = (service[0].task_spec.bpmn_name or "") if service else ""
+    case.task_id, case.task_label, lane_code = _position_of(workflow)
+    lane = _department(lane_code, None)
+    if lane is not None and lane != case.department:
+        case.department, case.assignee = lane, None
     case.state = engine.state_dump(workflow)
     case.wakes_at = engine.next_timer(workflow)
 
@@ -662,7 +673,7 @@ def case_timers_run(*, now=None) -> int:
             if case is None:  # someone acted on it meanwhile
                 continue
             workflow, model = _workflow_of(case)
-            workflow.refresh_waiting_tasks()
+            workflow.refresh_timers()
             _advance(case, workflow, model, None)
             _save(case)
             moved += 1
