@@ -385,12 +385,12 @@ def my_case(request, case_uuid):
     return response
 
 
-@login_required
 @require_GET
 def my_case_file(request, case_uuid, file_uuid):
     """A file the applicant sent, as a download with its stored kind; 404 for anyone
-    else, and for a file the storage no longer has."""
-    if not _covered(request):
+    else (a visitor who is not signed in too: no sign-in page says the file is there),
+    and for a file the storage no longer has."""
+    if not request.user.is_authenticated or not _covered(request):
         raise Http404(_("There is no such file."))
     case, viewer = _case_or_404(request, case_uuid)
     found = selectors.case_file_for_resident(case=case, uuid=file_uuid)
