@@ -370,7 +370,8 @@ def _save(case: Case) -> None:
 
 def _locked(case: Case, expected_version: int | None) -> Case:
     locked = (
-        Case.objects.select_for_update()
+        # Only the case's row: PostgreSQL locks no nullable side of an outer join (product).
+        Case.objects.select_for_update(of=("self",))
         .select_related("department", "product", "workflow_version")
         .get(pk=case.pk)
     )
