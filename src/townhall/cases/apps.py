@@ -9,4 +9,5 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from townhall.cases import actions, receivers  # noqa: F401  (register them)
+        # The tracking page reads a submission's status from its case through its registry.
+        from townhall.cases import actions, receivers, tracking  # noqa: F401  (register them)

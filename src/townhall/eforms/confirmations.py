@@ -13,7 +13,7 @@
    when the form asked an e-mail address (an ``email`` field they answered),
    at that address. Anyone else gets none.
 3. The text says the reference and the form's title, in the recipient's
-   language, and where to follow the request: "My requests" for a signed-in
+   language, and where to follow the request: "My cases" for a signed-in
    person, the tracking page for an anonymous visitor (the tracking code
    itself is never written into a message: the outbox keeps message texts, and
    the code is kept only as a keyed hash).
@@ -80,7 +80,7 @@ def confirmation_send(*, submission, user, values: dict, definition):
         if templates_missing([code]):
             logger.warning("No confirmation for %s: template %s is not usable", submission, code)
             return None
-    path = reverse("portal:my_requests") if user is not None else reverse("eforms:track")
+    path = reverse("portal:my_cases") if user is not None else reverse("eforms:track")
     try:
         return message_send(
             recipient=recipient,

@@ -50,7 +50,8 @@ def submission_by_tracking_code(code: str) -> Submission | None:
 
 
 def submissions_visible(*, user, person=None, organisation=None, handed_in=()) -> QuerySet:
-    """The submissions "My requests" lists for this viewer (see :mod:`townhall.eforms.viewer`):
+    """The submissions of this viewer (see :mod:`townhall.eforms.viewer`; Mijn zaken lists
+    their cases by the same rule, ``cases.selectors.cases_visible``):
     those of the ``organisation`` or the ``person`` acted for, or else those ``user``
     handed in for themselves. Every one of them :func:`submission_for_viewer` shows.
     ``handed_in`` is accepted and left aside: an anonymous submission is followed

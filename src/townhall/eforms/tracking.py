@@ -8,9 +8,14 @@
    limit the field says when to try again.
 3. A code that cannot be one (wrong length or letters) and a code that
    matches no submission each get their own error on the field.
-4. A match shows the reference, the form, the date and the status. The status
-   is "received" until case handling adds its own; nothing here invents more.
+4. A match shows the reference, the form, the date and the status. The forms
+   sit below case handling, so they cannot read a case: an app that handles
+   submissions registers a :class:`SubmissionStatusProvider` in
+   :data:`status_providers` (the cases app does, in its ``ready()``), and the
+   status is the first provider's answer, or "received" when none has one.
 """
+
+from abc import ABC, abstractmethod
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -18,17 +23,48 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from townhall.accounts.rate_limits import RateLimit
 from townhall.eforms.submissions import TRACKING_ALPHABET, TRACKING_LENGTH, tracking_code_normalise
+from townhall.plugins import Registry, UnknownPlugin
 
 # Ten tries per client address per quarter of an hour: enough for a mistyped code
 # or a household following a few reports, far too few to guess a code.
 TRIES_PER_CLIENT = RateLimit("tracking-code-client", limit=10, window=15 * 60)
 
-# What a submission's status is while case handling does not exist yet.
+# What a submission's status is until an app that handles it says more.
 RECEIVED = pgettext_lazy("status of a request", "Received")
 
 
-def submission_status(submission) -> str:
-    """The status a resident reads for ``submission``: "received" (the only one so far)."""
+class UnknownSubmissionStatusProvider(UnknownPlugin):
+    """No submission status provider is registered under this id."""
+
+
+class SubmissionStatusProvider(ABC):
+    """Knows how far the handling of a submission is."""
+
+    @abstractmethod
+    def status_for(self, submission) -> str | None:
+        """The status a resident reads for ``submission``, in plain language, or None."""
+
+
+class SubmissionStatusProviders(Registry[SubmissionStatusProvider]):
+    kind = "submission status provider"
+    base = SubmissionStatusProvider
+    unknown_error = UnknownSubmissionStatusProvider
+
+    def entry_made(self, plugin, identifier: str) -> SubmissionStatusProvider:
+        return plugin()
+
+
+status_providers = SubmissionStatusProviders()
+
+
+def submission_status(
+    submission, *, providers: SubmissionStatusProviders = status_providers
+) -> str:
+    """The status a resident reads for ``submission``: the first provider's, else "received"."""
+    for provider in providers:
+        status = provider.status_for(submission)
+        if status:
+            return str(status)
     return str(RECEIVED)
 
 

@@ -1,5 +1,5 @@
 """Whose submissions a request may see: the one rule the confirmation page, the
-receipt, the tracking page and "My requests" share.
+receipt, the tracking page and Mijn zaken share.
 
 1. A signed-in user sees what they handed in themselves.
 2. A browser sees the anonymous submissions it handed in (their uuids are in

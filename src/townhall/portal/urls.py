@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townhall.portal import my_data, my_drafts, my_messages, my_page, my_requests, views
+from townhall.portal import my_cases, my_data, my_drafts, my_messages, my_page, views
 
 app_name = "portal"
 urlpatterns = [
@@ -24,6 +24,13 @@ urlpatterns = [
     ),
     path("mijn/contact/", my_data.contact_preferences, name="contact_preferences"),
     path("mijn/berichten/", my_messages.my_messages, name="my_messages"),
-    path("mijn/aanvragen/", my_requests.my_requests, name="my_requests"),
+    path("mijn/aanvragen/", my_cases.my_requests, name="my_requests"),
+    path("mijn/zaken/", my_cases.my_cases, name="my_cases"),
+    path("mijn/zaken/<uuid:case_uuid>/", my_cases.my_case, name="my_case"),
+    path(
+        "mijn/zaken/<uuid:case_uuid>/bestanden/<uuid:file_uuid>/",
+        my_cases.my_case_file,
+        name="my_case_file",
+    ),
     path("mijn/berichten/<uuid:uuid>/", my_messages.my_message, name="my_message"),
 ]

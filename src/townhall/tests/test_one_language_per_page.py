@@ -47,8 +47,11 @@ from django.utils import timezone, translation
 from townhall.accounts.models import Mandate, User
 from townhall.accounts.services import mandate_grant, resident_account_for_person
 from townhall.accounts.tests.residents import sign_in
+from townhall.cases.services import case_open_for_submission, case_reply_add, case_task_complete
 from townhall.demo.services import demo_seed
 from townhall.demo_idp.personas import PERSONAS_BY_SLUG
+from townhall.eforms.models import Submission
+from townhall.eforms.selectors import form_version_current
 from townhall.messaging.models import Broadcast
 from townhall.registry.corrections import CorrectionRequest, correction_request_create
 from townhall.registry.models import Representative
@@ -278,7 +281,33 @@ def demo(db):
             person=resident, item_key="family_name", remark="Met een hoofdletter", reported_by=user
         )
     chair = resident_account_for_person(person=personas["chair"])
-    return {"resident": resident, "user": user, "senior": senior, "chair": chair}
+    case = _case_waiting(user)
+    return {"resident": resident, "user": user, "senior": senior, "chair": chair, "case": case}
+
+
+def _case_waiting(user):
+    """A request of the resident's for a parking card, its case waiting for their answer
+    to a question and with a message of theirs: Mijn zaken, the case's page and its forms."""
+    submission = Submission(
+        reference="TH-2026-000077",
+        version=form_version_current(slug="bewonerskaart-parkeren"),
+        language="nl",
+        user=user,
+        subject_person=user.person,
+    )
+    submission.set_answers({"values": {"number_plate": "1-ABC-234"}, "known": {}})
+    submission.save()
+    case = case_open_for_submission(submission_id=submission.pk)
+    case = case_task_complete(
+        case=case,
+        version=case.version,
+        task_id="review",
+        value="ask",
+        text="Een kopie van het inschrijvingsbewijs van de wagen.",
+        actor=None,
+    )
+    case_reply_add(case=case, text="Ik stuur het morgen.", user=user)
+    return case
 
 
 def _acting(client: Client, choice: str) -> None:
@@ -289,7 +318,13 @@ def _acting(client: Client, choice: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_resident_page_is_in_one_language(demo, english, language):
     walk = Walk(language, english)
-    start = [reverse("portal:home"), reverse("portal:my_page"), reverse("accounts:mandates")]
+    start = [
+        reverse("portal:home"),
+        reverse("portal:my_page"),
+        reverse("accounts:mandates"),
+        reverse("portal:my_cases"),
+        reverse("portal:my_case", args=[demo["case"].uuid]),
+    ]
 
     client = browser(language)
     sign_in(client, demo["user"])

@@ -34,9 +34,15 @@ from townhall.accounts.services import mandate_grant
 from townhall.accounts.tests.residents import sign_in
 from townhall.accounts.tests.staff import sign_in_verified, staff_user
 from townhall.cases.models import Workflow
-from townhall.cases.services import workflow_current, workflows_ensure
+from townhall.cases.services import (
+    case_open_for_submission,
+    case_task_complete,
+    workflow_current,
+    workflows_ensure,
+)
 from townhall.demo.catalogue import demo_catalogue_create
 from townhall.demo.forms import demo_forms_create
+from townhall.eforms.models import Submission
 from townhall.eforms.selectors import form_version_current
 from townhall.eforms.services import draft_start
 from townhall.messaging.models import Broadcast, Message
@@ -56,6 +62,7 @@ NOT_PAGES = {
     "portal:health": "a status answer for monitoring, not HTML",
     "portal:branding_css": "the municipality's colours, a stylesheet",
     "portal:my_data_download": "a JSON-LD file",
+    "portal:my_case_file": "a file the resident sent, a download",
     "accounts:oidc_start": "a redirect to the identity provider",
     "accounts:oidc_callback": "the identity provider's way back, a redirect",
     "accounts:email_sign_in": "takes a POST from the sign-in page",
@@ -163,6 +170,7 @@ def residents(register):
     )
     return {
         "broadcast": broadcast,
+        "case": _case_waiting(an_user),
         "an": an_user,
         "mandate": given,
         "chair": chair,
@@ -174,6 +182,29 @@ def residents(register):
         "forms": forms,
         "draft": draft,
     }
+
+
+def _case_waiting(user):
+    """A case of An's request for a parking card, waiting for her answer to a question:
+    its page shows the answer form with the file field, and the message form."""
+    submission = Submission(
+        reference="TH-2026-000077",
+        version=form_version_current(slug="bewonerskaart-parkeren"),
+        language="nl",
+        user=user,
+        subject_person=user.person,
+    )
+    submission.set_answers({"values": {"number_plate": "1-ABC-234"}, "known": {}})
+    submission.save()
+    case = case_open_for_submission(submission_id=submission.pk)
+    return case_task_complete(
+        case=case,
+        version=case.version,
+        task_id="review",
+        value="ask",
+        text="Een kopie van het inschrijvingsbewijs van de wagen (beide zijden).",
+        actor=None,
+    )
 
 
 def _session(user, *, level="high", acting=None) -> str:
@@ -252,7 +283,9 @@ def visits(register, residents) -> list[Visit]:
                 reverse("eforms:kept", args=[residents["draft"].uuid]),
                 reverse("portal:draft_remove", args=[residents["draft"].uuid]),
                 reverse("eforms:resume", args=["x" * 43]),  # a link that does not work
-                reverse("portal:my_requests"),
+                reverse("portal:my_requests"),  # leads to My cases
+                reverse("portal:my_cases"),
+                reverse("portal:my_case", args=[residents["case"].uuid]),
                 "/admin/",  # a resident on a staff page
             ],
         ),

@@ -75,7 +75,7 @@ def test_a_signed_in_resident_gets_the_confirmation_by_their_own_channel(
     assert (message.channel, message.address) == ("email", "an@example.org")
     assert submission.reference in message.subject
     assert "Bewonerskaart parkeren" in message.body
-    assert "https://loket.example.org/mijn/aanvragen/" in message.body
+    assert "https://loket.example.org/mijn/zaken/" in message.body
     # With the tasks run after the commit, the mail went out.
     message.refresh_from_db()
     assert message.state == Message.State.SENT
@@ -158,7 +158,7 @@ def test_the_receipt_is_a_pdf_with_the_reference_and_the_answers(client, residen
     confirmation = client.get(response["Location"]).content.decode()
     url = reverse("eforms:receipt", args=[submission.uuid])
     assert f'href="{url}"' in confirmation
-    assert 'href="/mijn/aanvragen/"' in confirmation
+    assert 'href="/mijn/zaken/"' in confirmation
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -172,7 +172,7 @@ def test_the_receipt_is_a_pdf_with_the_reference_and_the_answers(client, residen
     assert "Kerkstraat 12" in text  # a known one, as the check step shows it
     assert "version 1" in text
     assert "not a sealed document" in text
-    assert "Tracking code" not in text  # signed in: followed on My requests
+    assert "Tracking code" not in text  # signed in: followed on My cases
 
 
 def test_the_receipt_shows_the_municipalitys_name_address_and_logo(client, resident):

@@ -1,6 +1,6 @@
 """After the submit, in a real browser at phone and desktop width, with axe-core: the
 confirmation page, the tracking page with an error and with a request found, and
-My requests."""
+My cases."""
 
 import re
 
@@ -53,5 +53,5 @@ def test_the_pages_after_submitting_are_accessible(page, live_server):
     resident.post(PARKING.format(2), {"number_plate": "1-ABC-234", "is_owner": "yes"})
     resident.post(PARKING.format(3))
     _carry(page.context, live_server, resident)
-    assert page.goto(live_server.url + "/mijn/aanvragen/").status == 200
-    assert_no_axe_violations_at_every_width(page, "My requests")
+    assert page.goto(live_server.url + "/mijn/zaken/").status == 200
+    assert_no_axe_violations_at_every_width(page, "My cases")

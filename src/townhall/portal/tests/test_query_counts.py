@@ -14,19 +14,23 @@ The public pages (home, sign-in, accessibility statement) are kept whole for a
 visitor without a session (``townhall.page_cache``): no query at all.
 """
 
+import datetime
 from urllib.parse import quote, urlencode
 
 import pytest
 
 from townhall.accounts.services import mandate_grant
 from townhall.accounts.tests.residents import in_a_year, sign_in
-from townhall.eforms.models import Submission
-from townhall.eforms.services import form_examples_load
+from townhall.cases.models import Case
+from townhall.cases.services import case_reply_add
 from townhall.messaging.services import message_send
 from townhall.messaging.templates import templates_load
 from townhall.portal import my_messages
+from townhall.portal.tests import test_my_cases
 
 pytestmark = pytest.mark.django_db
+catalogue = test_my_cases.catalogue  # the demo catalogue and the example forms
+case_opened = test_my_cases.case_opened
 
 DECISION = {"case_reference": "2026-00007", "product": "Parkeerkaart"}
 REQUEST = 3
@@ -137,17 +141,46 @@ def test_home_of_a_signed_in_resident(an, django_assert_num_queries):
     assert "Go to my page" in response.content.decode()
 
 
-def test_my_requests_list(an, django_assert_num_queries):
-    [version, *_others] = form_examples_load()
-    for number in range(3):
-        submission = Submission(
-            reference=f"TH-2026-00000{number}",
-            version=version,
+def test_my_cases_list(an, family, catalogue, django_assert_num_queries):
+    first = case_opened(
+        catalogue["bewonerskaart-parkeren"],
+        "TH-2026-000100",
+        user=family["an_user"],
+        subject_person=family["an"],
+    )
+    Case.objects.bulk_create(
+        Case(
+            reference=f"TH-2026-{n:06d}",
+            workflow_version=first.workflow_version,
+            product=first.product,
+            applicant_person=first.applicant_person,
+            handed_in_by=first.handed_in_by,
             language="nl",
-            subject_person_id=an["messages"][0].person_id,
+            department=first.department,
+            opened_at=first.opened_at - datetime.timedelta(days=n),
+            due_on=first.due_on,
         )
-        submission.set_answers({"values": {}, "known": {}})
-        submission.save()
-    # The page of submissions with their form versions (one query).
-    response = counted(an["client"], "/mijn/aanvragen/", django_assert_num_queries, REQUEST + 1)
-    assert len(response.context["page"]) == 3
+        for n in range(1, 30)
+    )
+    # A page of 25 of her 30 cases with their products (one query), however many there are.
+    response = counted(an["client"], "/mijn/zaken/", django_assert_num_queries, REQUEST + 1)
+    page = response.context["page"]
+    assert len(page) == 25
+    assert page.older
+
+
+def test_a_case_page(an, family, catalogue, django_assert_num_queries):
+    case = case_opened(
+        catalogue["bewonerskaart-parkeren"],
+        "TH-2026-000100",
+        user=family["an_user"],
+        subject_person=family["an"],
+    )
+    for text in ("Wanneer hoor ik iets?", "Nog een vraag."):
+        case_reply_add(case=case, text=text, user=family["an_user"])
+    # The case with its product and submission, its open question, its public timeline
+    # and the files she sent: one query each, however long the timeline.
+    response = counted(
+        an["client"], f"/mijn/zaken/{case.uuid}/", django_assert_num_queries, REQUEST + 4
+    )
+    assert len(response.context["timeline"]) == 3
