@@ -221,6 +221,13 @@ def case_export_rows(
     return rows[:limit], len(rows) > limit
 
 
+def cases_for_assignment(*, user, uuids) -> dict:
+    """The open cases among ``uuids`` that ``user``'s department handles, by uuid (those
+    of other departments, closed or unknown are left out). One query."""
+    cases = for_department(Case.objects.all(), user=user).filter(uuid__in=uuids, is_open=True)
+    return {case.uuid: case for case in cases}
+
+
 def case_open_count_for(*, user) -> int | None:
     """How many cases of ``user``'s department are open (None without a department). One
     COUNT on the department's index."""
