@@ -5,6 +5,7 @@ from django.urls import path
 
 from townhall.backoffice import (
     case_inbox_views,
+    case_views,
     catalog_views,
     form_views,
     person_views,
@@ -29,6 +30,17 @@ urlpatterns = [
     path("zaken/toewijzen/", case_inbox_views.cases_assign, name="cases_assign"),
     path("zaken/export/", case_inbox_views.cases_export, name="cases_export"),
     path("zaken/cijfers/", case_inbox_views.cases_dashboard, name="cases_dashboard"),
+    # A case (zaak): its page and what staff do on it
+    path("zaken/<uuid:uuid>/", case_views.case_detail, name="case"),
+    path("zaken/<uuid:uuid>/stap/", case_views.case_step, name="case_step"),
+    path("zaken/<uuid:uuid>/notitie/", case_views.case_note, name="case_note"),
+    path("zaken/<uuid:uuid>/bericht/", case_views.case_message, name="case_message"),
+    path("zaken/<uuid:uuid>/nemen/", case_views.case_take, name="case_take"),
+    path(
+        "zaken/<uuid:uuid>/bestanden/<uuid:file_uuid>/",
+        case_views.case_file,
+        name="case_file",
+    ),
     # Messaging (berichten)
     path("berichten/", overview.messaging_home, name="messaging_home"),
     path("berichten/nieuw/", compose.compose, name="messaging_compose"),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from townhall.cases.models import Case, CaseEvent
+from townhall.cases.models import Case, CaseEvent, CaseFile
 from townhall.catalog.models import Product
 from townhall.eforms.submissions import DEFAULT_PREFIX
 from townhall.keyset import KeysetPage, keyset_page
@@ -51,6 +51,11 @@ def case_timeline(*, case: Case, public_only: bool = False) -> list[CaseEvent]:
     if public_only:
         events = events.filter(public=True)
     return list(events)
+
+
+def case_file_for_staff(*, case: Case, uuid) -> CaseFile | None:
+    """The file ``uuid`` of ``case`` (already scoped), or None. One query."""
+    return case.files.filter(uuid=uuid).first()
 
 
 # ---------------------------------------------------------------- inboxes (staff)

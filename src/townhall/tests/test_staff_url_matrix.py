@@ -41,6 +41,7 @@ from townhall.demo.staff import demo_sign_ins, staff_create
 from townhall.eforms.services import form_examples_load
 from townhall.messaging.models import Broadcast, LetterBatch, Message, MessageTemplate
 from townhall.messaging.templates import templates_load
+from townhall.cases.services import case_open_for_correction
 from townhall.registry.corrections import CorrectionRequest
 from townhall.registry.models import (
     AccessLogEntry,
@@ -94,6 +95,20 @@ def nobody(user: User) -> bool:
 
 def module_perms(app_label: str) -> Callable[[User], bool]:
     return lambda user: user.has_module_perms(app_label)
+
+
+def _case_handler(user: User) -> bool:
+    """May read the sample case: its department's (citizens' affairs) staff who handle
+    cases, and superusers."""
+    return user.is_superuser or (
+        user.has_perm("cases.view_case")
+        and user.department is not None
+        and user.department.code == "citizens_affairs"
+    )
+
+
+# Pages that answer 404, not 403, to a staff member outside the object's department.
+SCOPED_BY_DEPARTMENT = ("backoffice:case", "backoffice:case_file")
 
 
 @dataclass(frozen=True)
@@ -340,6 +355,29 @@ TABLE: dict[str, Rule] = {
     "backoffice:form_version_publish": Rule(
         perm("eforms.change_formversion"), kwargs=_pk("eforms.formversion")
     ),
+    # Case handling: a case's page shows its applicant; a staff member of another
+    # department gets 404 for it (the department scoping rule), as for no such case.
+    "backoffice:case": Rule(
+        _case_handler,
+        lambda s: [s["cases.case"].applicant_person],
+        lambda s: {"uuid": s["cases.case"].uuid},
+    ),
+    "backoffice:case_file": Rule(
+        _case_handler,
+        kwargs=lambda s: {"uuid": s["cases.case"].uuid, "file_uuid": s["cases.case"].uuid},
+    ),
+    "backoffice:case_step": Rule(
+        perm("cases.change_case"), kwargs=lambda s: {"uuid": s["cases.case"].uuid}
+    ),
+    "backoffice:case_note": Rule(
+        perm("cases.change_case"), kwargs=lambda s: {"uuid": s["cases.case"].uuid}
+    ),
+    "backoffice:case_message": Rule(
+        perm("cases.change_case"), kwargs=lambda s: {"uuid": s["cases.case"].uuid}
+    ),
+    "backoffice:case_take": Rule(
+        perm("cases.change_case"), kwargs=lambda s: {"uuid": s["cases.case"].uuid}
+    ),
     # Staff pages outside the second-factor flow that are not sign-in pages.
     "staff:sign_out": Rule(every_staff),  # POST only
     "staff:assisted_end": Rule(every_staff),  # POST only
@@ -466,7 +504,9 @@ def _samples() -> tuple[dict, dict[str, User]]:
         themes=["BurgerOverheid"],
         publish=True,
     )
+    case = case_open_for_correction(correction_request_id=correction.pk)
     samples = {
+        "cases.case": case,
         "registry.person": person,
         "partner": partner,
         "registry.household": household,
@@ -550,8 +590,9 @@ def _not_found(response) -> bool:
 
 
 def _refused_as_404(key: str, status: int) -> bool:
-    # The admin answers "no such app" for an app in which the role has no permission.
-    return key == "admin:app_list" and status == 404
+    # The admin answers "no such app" for an app in which the role has no permission;
+    # a case is not found outside its department.
+    return status == 404 and (key == "admin:app_list" or key in SCOPED_BY_DEPARTMENT)
 
 
 @pytest.mark.slow

@@ -44,3 +44,25 @@ def resident(client, forms):
     )
     sign_in_resident(client, resident_account(an))
     return an
+
+
+@pytest.fixture
+def handed_in(client, resident, django_capture_on_commit_callbacks):
+    """A's parking card request, handed in at the counter: its case."""
+    from townhall.cases.models import Case
+    from townhall.eforms.tests.test_step_view import PARKING
+
+    client.post(PARKING.format(1), {})
+    client.post(PARKING.format(2), {"number_plate": "1-ABC-234", "is_owner": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(PARKING.format(3))
+    return Case.objects.get()
+
+
+def staff_of(code: str, username: str):
+    from townhall.accounts.roles import staff_role_assign
+    from townhall.accounts.tests.staff import staff_user
+
+    user = staff_user(username, department_code=code)
+    staff_role_assign(user=user)
+    return user

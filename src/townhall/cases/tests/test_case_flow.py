@@ -9,17 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from townhall.accounts.tests.staff import staff_user
 from townhall.cases import services
 from townhall.cases.models import Case, CaseEvent
-from townhall.eforms.tests.test_step_view import PARKING, PDF, media  # noqa: F401
+from townhall.eforms.tests.test_step_view import PDF, media  # noqa: F401
 from townhall.messaging.models import Message
-
-
-@pytest.fixture
-def handed_in(client, resident, django_capture_on_commit_callbacks):
-    client.post(PARKING.format(1), {})
-    client.post(PARKING.format(2), {"number_plate": "1-ABC-234", "is_owner": "yes"})
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(PARKING.format(3))
-    return Case.objects.get()
 
 
 @pytest.fixture
