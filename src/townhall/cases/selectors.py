@@ -139,10 +139,6 @@ def _reference_candidates(term: str, year: int) -> list[str]:
     if whole:
         prefix, year_of, number = whole.groups()
         return list(dict.fromkeys([term, f"{prefix}-{year_of}-{int(number):06d}"]))
-    municipality = municipality_get_active_cached()
-    prefixes = dict.fromkeys(
-        [getattr(municipality, "reference_prefix", "") or DEFAULT_PREFIX, DEFAULT_PREFIX, "COR"]
-    )
     dated = re.fullmatch(r"(\d{4})-(\d{1,9})", term)
     if dated:
         years, number = [int(dated.group(1))], int(dated.group(2))
@@ -150,6 +146,10 @@ def _reference_candidates(term: str, year: int) -> list[str]:
         years, number = list(range(year, year - REFERENCE_YEARS, -1)), int(term)
     else:
         return []
+    municipality = municipality_get_active_cached()
+    prefixes = dict.fromkeys(
+        [getattr(municipality, "reference_prefix", "") or DEFAULT_PREFIX, DEFAULT_PREFIX, "COR"]
+    )
     return [f"{prefix}-{y}-{number:06d}" for prefix in prefixes for y in years]
 
 
@@ -215,10 +215,12 @@ def case_inbox_page(
 
 
 def case_export_rows(
-    *, user, filters: InboxFilters, today: datetime.date, mine: bool = False, limit=EXPORT_MAX
+    *, user, filters: InboxFilters, today: datetime.date, mine: bool = False, limit=None
 ) -> tuple[list[Case], bool]:
-    """The inbox's cases for an export, in its order, at most ``limit``; and whether the
-    list was cut there. One query; two with a search by name."""
+    """The inbox's cases for an export, in its order, at most ``limit`` (by default
+    :data:`EXPORT_MAX`); and whether the list was cut there. One query; two with a
+    search by name."""
+    limit = EXPORT_MAX if limit is None else limit
     cases, _too_many = _inbox_cases(user=user, filters=filters, mine=mine, today=today)
     field, descending = SORTS.get(filters.sort, SORTS["due"])
     order = (f"-{field}", "-pk") if descending else (field, "pk")
