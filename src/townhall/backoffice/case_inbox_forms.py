@@ -88,7 +88,9 @@ class InboxFilterForm(forms.Form):
     def problems(self) -> list[str]:
         """What could not be read, one sentence per field, to say above the list."""
         return [
-            f"{self.fields[name].label}: {' '.join(errors)}" for name, errors in self.errors.items()
+            _("%(field)s: %(problem)s")
+            % {"field": self.fields[name].label, "problem": " ".join(errors)}
+            for name, errors in self.errors.items()
         ]
 
 
