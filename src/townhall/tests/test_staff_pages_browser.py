@@ -80,7 +80,8 @@ def inbox_case_for(person) -> None:
     """A case of ``person``, overdue, so that the inboxes have a row to show."""
     workflows_ensure()
     Case.objects.create(
-        reference="TH-2026-000001",
+        # Out of the range the walk's own submissions take their references from.
+        reference="COR-2026-900001",
         workflow_version=WorkflowVersion.objects.order_by("pk").first(),
         applicant_person=person,
         language="nl",
