@@ -201,16 +201,36 @@ def pages_for(facts: dict) -> list[Page]:
 
 
 def measure(bench: Bench, facts: dict, visitors: dict) -> tuple[list, dict]:
-    options = bench.options
     pages = pages_for(facts)
-    if options.pages:
-        chosen = re.compile(options.pages, re.IGNORECASE)
+    if bench.options.pages:
+        chosen = re.compile(bench.options.pages, re.IGNORECASE)
         pages = [p for p in pages if p.group == "baseline" or chosen.search(p.name)]
+
+    def before(page: Page) -> None:
+        if page.who == "burgerzaken":  # the purposes its pages ask, for half an hour each
+            bench.give_purposes(visitors, facts)
+
+    return measure_pages(bench, pages, visitors, before=before)
+
+
+def measure_pages(bench: Bench, pages: list[Page], visitors: dict, *, before=None):
+    """Measure ``pages`` (the first is hello-world) in ``bench.options.runs`` runs.
+
+    Every page is first requested once (its status, SQL queries and size); one that
+    does not answer ``expect`` is left out. Then, in each run: hello-world, every
+    page under load and alone, hello-world again; each page's requests per second
+    over the mean of the run's two hello-worlds (``ratio``) and over its group's
+    floor (``floor``, :data:`FLOORS`). ``before(page)`` is called before each
+    request of a page (to give the purposes its page asks, say). Returns
+    ``(page, probe, result)`` for each measured page, and every page's probe.
+    """
+    options = bench.options
     hello = pages[0]
     probes = {}
     for page in pages:
         visitor = visitors.get(page.who) or Visitor(bench.port)
-        bench.give_purposes(visitors, facts)
+        if before:
+            before(page)
         status, queries, size = bench.probe(page, visitor)
         probes[page.name] = (status, queries, size)
         if status != page.expect:
@@ -221,8 +241,8 @@ def measure(bench: Bench, facts: dict, visitors: dict) -> tuple[list, dict]:
         hello_rates = []
         for position, page in enumerate([hello, *measured[1:], hello]):
             visitor = visitors.get(page.who) or Visitor(bench.port)
-            if page.who == "burgerzaken":
-                bench.give_purposes(visitors, facts)
+            if before:
+                before(page)
             load = bench.wrk(
                 page, visitor, connections=options.connections, seconds=options.duration
             )
@@ -247,14 +267,30 @@ def measure(bench: Bench, facts: dict, visitors: dict) -> tuple[list, dict]:
     return [(page, probes[page.name], results[page.name]) for page in measured], probes
 
 
-def report(rows: list, memory: list, options, facts: dict) -> None:
+def page_figures(result: dict) -> dict:
+    """The medians over the runs of one page's result (:func:`measure_pages`), in ms;
+    ``nan`` where no run had an answer."""
+
     def median(values):
         values = [v for v in values if v is not None]
         return statistics.median(values) if values else float("nan")
 
-    def ms(result, key):
-        return [None if x[key] is None else x[key] / 1000 for x in result]
+    def ms(rows, key):
+        return [None if x[key] is None else x[key] / 1000 for x in rows]
 
+    return {
+        "rate": median([x["rate"] for x in result["load"]]),
+        "p50": median(ms(result["load"], "p50_us")),
+        "p95": median(ms(result["load"], "p95_us")),
+        "alone50": median(ms(result["alone"], "p50_us")),
+        "alone95": median(ms(result["alone"], "p95_us")),
+        "errors": sum(x["status_errors"] + x["socket_errors"] for x in result["load"]),
+        "ratio": median(result["ratio"]) if result["ratio"] else 1.0,
+        "floor": median(result["floor"]) if result["floor"] else None,
+    }
+
+
+def report(rows: list, memory: list, options, facts: dict) -> None:
     print()
     print(
         f"Pages at {facts['persons']:,} persons; gunicorn {options.workers} sync workers, "
@@ -269,14 +305,10 @@ def report(rows: list, memory: list, options, facts: dict) -> None:
     print(header)
     print("-" * len(header))
     for page, (_status, queries, _size), result in rows:
-        rate = median([x["rate"] for x in result["load"]])
-        p50 = median(ms(result["load"], "p50_us"))
-        p95 = median(ms(result["load"], "p95_us"))
-        alone50 = median(ms(result["alone"], "p50_us"))
-        alone95 = median(ms(result["alone"], "p95_us"))
-        errors = sum(x["status_errors"] + x["socket_errors"] for x in result["load"])
-        ratio = median(result["ratio"]) if result["ratio"] else 1.0
-        floor = median(result["floor"]) if result["floor"] else None
+        figures = page_figures(result)
+        rate, p50, p95 = figures["rate"], figures["p50"], figures["p95"]
+        alone50, alone95, errors = figures["alone50"], figures["alone95"], figures["errors"]
+        ratio, floor = figures["ratio"], figures["floor"]
         goal = GOALS.get(page.group)
         floor_goal = FLOOR_GOALS.get(page.group)
         met = floor_met = ""

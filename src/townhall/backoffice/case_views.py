@@ -7,11 +7,13 @@ and the buttons of its tasks; notes, messages with the applicant, its timeline.
    applicant's submitted data, so it writes the applicant's access log with
    the purpose the page serves ("handling case X"), without asking, and a
    "viewed" line in the case's timeline.
-3. The forms carry the case's ``version``: a form read before someone else
+3. Every change is one durable transaction around a service of
+   :mod:`townhall.cases.services`, so its events go out when it commits.
+4. The forms carry the case's ``version``: a form read before someone else
    acted is refused as "changed meanwhile" (409), with what was typed kept on
    the page; so is a step the workflow no longer offers. A text the button
    needs and did not get is asked again (400), nothing lost.
-4. Reading needs ``cases.view_case``; acting needs ``cases.change_case``.
+5. Reading needs ``cases.view_case``; acting needs ``cases.change_case``.
 """
 
 from django import forms
@@ -115,6 +117,8 @@ def _page(request, case: Case, *, status=200, posted: dict | None = None, error:
             "files": list(case.files.order_by("uploaded_at")),
             "questions": list(case.information_requests.order_by("asked_at")),
             "note_text": posted.get("note", ""),
+            "undoable": services.last_step_undoable(case),
+            "reason_text": posted.get("reason", ""),
             "message_text": posted.get("message", ""),
             "error": error,
         },
@@ -141,14 +145,15 @@ def case_step(request, uuid):
     data = form.cleaned_data
     posted = {"value": data["value"], "text": data["text"]}
     try:
-        services.case_task_complete(
-            case=case,
-            version=data["version"],
-            task_id=data["task"],
-            value=data["value"],
-            text=data["text"],
-            actor=request.user,
-        )
+        with transaction.atomic(durable=True):
+            services.case_task_complete(
+                case=case,
+                version=data["version"],
+                task_id=data["task"],
+                value=data["value"],
+                text=data["text"],
+                actor=request.user,
+            )
     except services.CaseChanged as changed:
         return _page(
             request, _case_or_404(request, uuid), status=409, posted=posted, error=str(changed)
@@ -177,7 +182,8 @@ def _text_post(request, uuid, *, service, field: str, done: str):
             request, case, status=400, posted={field: text}, error=" ".join(form.errors["text"])
         )
     try:
-        service(case=case, text=form.cleaned_data["text"], actor=request.user)
+        with transaction.atomic(durable=True):
+            service(case=case, text=form.cleaned_data["text"], actor=request.user)
     except ValidationError as invalid:
         return _page(
             request, case, status=400, posted={field: text}, error=" ".join(invalid.messages)
@@ -210,11 +216,37 @@ def case_message(request, uuid):
 
 @staff_permission_required(HANDLE)
 @require_POST
+def case_undo(request, uuid):
+    """Take back the last step (a correction of the status, with its reason)."""
+    case = _case_or_404(request, uuid)
+    reason = request.POST.get("reason", "")[: services.NOTE_MAX_LENGTH * 2]
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return _page(request, case, status=400, error=_("This form was not complete. Try again."))
+    try:
+        with transaction.atomic(durable=True):
+            services.case_step_undo(case=case, version=version, reason=reason, actor=request.user)
+    except services.CaseChanged as changed:
+        return _page(request, case, status=409, posted={"reason": reason}, error=str(changed))
+    except ValidationError as invalid:
+        return _page(
+            request, case, status=400, posted={"reason": reason}, error=" ".join(invalid.messages)
+        )
+    messages.success(
+        request, _("The last step is taken back. The applicant reads it as a correction.")
+    )
+    return redirect("backoffice:case", case.uuid)
+
+
+@staff_permission_required(HANDLE)
+@require_POST
 def case_take(request, uuid):
     """Give the case to the staff member who presses the button."""
     case = _case_or_404(request, uuid)
     try:
-        services.cases_assign(cases=[case], assignee=request.user, actor=request.user)
+        with transaction.atomic(durable=True):
+            services.cases_assign(cases=[case], assignee=request.user, actor=request.user)
     except ValidationError as invalid:
         messages.error(request, " ".join(invalid.messages))
         return redirect("backoffice:case", case.uuid)

@@ -24,7 +24,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from townhall.accounts.roles import START_ASSISTED_SESSION, VIEW_CASES, VIEW_FORMS
+from townhall.accounts.roles import (
+    START_ASSISTED_SESSION,
+    VIEW_CASES,
+    VIEW_FORMS,
+    VIEW_WORKFLOWS,
+)
 from townhall.accounts.second_factor import backup_codes_left
 from townhall.cases.selectors import case_open_count_for
 from townhall.registry.corrections import open_correction_count_for
@@ -157,6 +162,20 @@ TASKS: tuple[Task, ...] = (
             "backoffice:form_versions",
             "backoffice:form_edit",
             "backoffice:form_version",
+        ),
+    ),
+    Task(
+        "workflows",
+        "online",
+        _("Workflows"),
+        _("How each kind of case is handled: the models, a new version, a dry run, moving cases."),
+        "backoffice:workflows",
+        VIEW_WORKFLOWS,
+        also_current_on=(
+            "backoffice:workflow",
+            "backoffice:workflow_upload",
+            "backoffice:workflow_migrate",
+            "backoffice:workflow_version_dry_run",
         ),
     ),
     Task(

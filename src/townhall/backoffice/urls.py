@@ -10,6 +10,7 @@ from townhall.backoffice import (
     form_views,
     person_views,
     views,
+    workflow_views,
 )
 from townhall.backoffice.messaging_views import (
     compose,
@@ -36,6 +37,7 @@ urlpatterns = [
     path("zaken/<uuid:uuid>/notitie/", case_views.case_note, name="case_note"),
     path("zaken/<uuid:uuid>/bericht/", case_views.case_message, name="case_message"),
     path("zaken/<uuid:uuid>/nemen/", case_views.case_take, name="case_take"),
+    path("zaken/<uuid:uuid>/terugnemen/", case_views.case_undo, name="case_undo"),
     path(
         "zaken/<uuid:uuid>/bestanden/<uuid:file_uuid>/",
         case_views.case_file,
@@ -92,5 +94,29 @@ urlpatterns = [
         "formulieren/versie/<int:pk>/publiceren/",
         form_views.form_version_publish,
         name="form_version_publish",
+    ),
+    # Workflows (werkstromen): the models of case handling, their versions, a dry run
+    # on sample data, and moving running cases to the newest version.
+    path("werkstromen/", workflow_views.workflow_list, name="workflows"),
+    path("werkstromen/<int:pk>/", workflow_views.workflow_detail, name="workflow"),
+    path(
+        "werkstromen/<int:pk>/nieuwe-versie/",
+        workflow_views.workflow_upload,
+        name="workflow_upload",
+    ),
+    path(
+        "werkstromen/<int:pk>/zaken-verplaatsen/",
+        workflow_views.workflow_migrate,
+        name="workflow_migrate",
+    ),
+    path(
+        "werkstromen/versie/<int:pk>/bpmn/",
+        workflow_views.workflow_version_download,
+        name="workflow_version_download",
+    ),
+    path(
+        "werkstromen/versie/<int:pk>/proefrit/",
+        workflow_views.workflow_version_dry_run,
+        name="workflow_version_dry_run",
     ),
 ]

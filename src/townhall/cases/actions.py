@@ -9,7 +9,8 @@ inside the case's transaction. An action returns True when its task is done,
 False when the case waits (a request for information waits for the answer).
 
 Shipped: ``notify`` (tell the applicant the case moved on), ``request_information``
-(ask the applicant for information or documents and wait), ``hand_over`` (to
+(ask the applicant for information or documents and wait), ``remind_applicant``
+(send that question again: a timer's reminder), ``hand_over`` (to
 another department), ``close`` (a decision: granted, refused, withdrawn, or
 done for a report, with its motivation) and ``apply_correction`` (a correction
 request: mark it handled in the register's service). Generating a document
@@ -141,7 +142,7 @@ class RequestInformation(CaseAction):
 
     def run(self, run):
         case = run.case
-        existing = case.information_requests.filter(answered_at=None).first()
+        existing = case.information_requests.filter(answered_at=None, withdrawn_at=None).first()
         if existing is not None:
             return False  # still waiting for the answer to the question asked
         days = int(run.parameters.get("days") or ANSWER_DAYS)
@@ -170,6 +171,33 @@ class RequestInformation(CaseAction):
             sent_by=run.actor,
         )
         return False
+
+
+@register("remind_applicant")
+class RemindApplicant(CaseAction):
+    label = gettext_lazy("Remind the applicant of the question they have not answered yet")
+
+    def run(self, run):
+        case = run.case
+        request = (
+            case.information_requests.filter(answered_at=None, withdrawn_at=None)
+            .order_by("-asked_at")
+            .first()
+        )
+        if request is None:
+            return True
+        with override(interface_language(case.language)):
+            deadline = formats.date_format(request.answer_before, "j F Y")
+        event_add(
+            case, kind=CaseEvent.Kind.MESSAGE, text=str(_("Reminder sent")), data={"reminder": True}
+        )
+        applicant_message(
+            case,
+            template="document-request",
+            context={"document": request.question, "deadline": deadline},
+            key=f"case-{case.uuid}-reminder-{run.task_key}",
+        )
+        return True
 
 
 @register("hand_over")

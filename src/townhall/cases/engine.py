@@ -19,6 +19,7 @@ Townhall runs BPMN 2.0 and DMN on SpiffWorkflow and keeps three rules of its own
    is the version's, parsed once per process and cached (:func:`spec_for`).
 """
 
+import datetime
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -200,8 +201,13 @@ def spec_for(version) -> ParsedModel:
     )
 
 
-def workflow_start(model: ParsedModel) -> BpmnWorkflow:
+def workflow_start(model: ParsedModel, data: dict | None = None) -> BpmnWorkflow:
+    """A new workflow of ``model``, run up to its first wait, with ``data`` for its
+    conditions and decision tables (facts about the case, never personal data:
+    the state is kept on the case row as it is)."""
     workflow = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE)
+    for task in ready_tasks(workflow):
+        task.data.update(data or {})
     workflow.do_engine_steps()
     return workflow
 
@@ -237,3 +243,18 @@ def user_tasks(workflow: BpmnWorkflow) -> list:
         for t in ready_tasks(workflow)
         if t.task_spec.manual and not isinstance(t.task_spec, TownhallServiceTask)
     ]
+
+
+TIMER_EVENTS = ("DurationTimerEventDefinition", "TimeDateEventDefinition")
+
+
+def next_timer(workflow: BpmnWorkflow) -> datetime.datetime | None:
+    """When the earliest timer the workflow waits for fires, or None."""
+    times = []
+    for event in workflow.waiting_events():
+        if event.event_type in TIMER_EVENTS and isinstance(event.value, str):
+            try:
+                times.append(datetime.datetime.fromisoformat(event.value))
+            except ValueError:
+                continue
+    return min(times) if times else None

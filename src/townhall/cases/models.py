@@ -189,6 +189,8 @@ class Case(models.Model):
     decision = models.CharField(_("decision"), max_length=20, blank=True)
     motivation = models.TextField(_("motivation"), blank=True)
     state = models.TextField(blank=True, editable=False)  # the engine's, while open
+    # When the earliest timer of the workflow fires (a reminder, a deadline), while open.
+    wakes_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
@@ -210,6 +212,12 @@ class Case(models.Model):
                 fields=["applicant_organisation", "opened_at", "id"], name="cases_organisation"
             ),
             models.Index(fields=["handed_in_by", "opened_at", "id"], name="cases_handed_in_by"),
+            # The timer sweep: only cases that wait for a timer.
+            models.Index(
+                fields=["wakes_at"],
+                name="cases_wakes_at",
+                condition=models.Q(wakes_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -278,6 +286,8 @@ class InformationRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # Staff took the question back (a step undone): it no longer waits for an answer.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("information request")

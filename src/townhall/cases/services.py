@@ -226,13 +226,31 @@ def _department(code: str | None, fallback: Department | None) -> Department | N
     return fallback
 
 
+def case_facts(case: Case) -> dict:
+    """What a model's conditions and decision tables may read about a case at its start:
+    who applies (a person, an organisation, or anonymous), for which product, and
+    whether staff helped. No personal data: the engine's state is not encrypted."""
+    if case.applicant_organisation_id is not None:
+        applicant = "organisation"
+    elif case.applicant_person_id is not None or case.handed_in_by_id is not None:
+        applicant = "person"
+    else:
+        applicant = "anonymous"
+    submission = case.submission
+    return {
+        "applicant": applicant,
+        "product": case.product.slug if case.product_id else "",
+        "assisted": bool(submission and submission.assisted_by_id),
+    }
+
+
 def _start(case: Case, version: WorkflowVersion, actor=None) -> None:
     model = engine.spec_for(version)
-    workflow = engine.workflow_start(model)
+    workflow = engine.workflow_start(model, case_facts(case))
     _advance(case, workflow, model, actor)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def case_open_for_submission(*, submission_id: int) -> Case | None:
     """Open the case of a submission (the receiver of ``submission_received``); a
     submission has one case, so a second call returns the first."""
@@ -269,7 +287,7 @@ def case_open_for_submission(*, submission_id: int) -> Case | None:
     return case
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def case_open_for_correction(*, correction_request_id: int) -> Case | None:
     """Open the case of a correction request (the receiver of ``correction_requested``)."""
     correction = CorrectionRequest.objects.select_related("person").get(pk=correction_request_id)
@@ -339,6 +357,25 @@ def _advance(case: Case, workflow, model: engine.ParsedModel, actor) -> None:
             break
     else:
         raise RuntimeError(f"The workflow of {case} does not settle after {MAX_STEPS} steps.")
+    _position_copy(case, workflow, actor)
+
+
+def _position_of(workflow) -> tuple[str, str, str | None]:
+    """Where ``workflow`` waits: the task's id, its label and its lane (a user task
+    first, else a service task; ``("", "", None)`` when it waits for nothing)."""
+    users = engine.user_tasks(workflow)
+    if users:
+        spec = users[0].task_spec
+        return spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, spec.lane
+    services = engine.waiting_service_tasks(workflow)
+    if services:
+        return services[0].task_spec.bpmn_id, services[0].task_spec.bpmn_name or "", None
+    return "", "", None
+
+
+def _position_copy(case: Case, workflow, actor) -> None:
+    """Copy where ``workflow`` stands onto the case's columns: closed when it is
+    completed; else its current task, the department of that task's lane, its state."""
     if workflow.is_completed():
         if case.is_open or case.status not in Case.CLOSED:
             case.is_open = False
@@ -347,20 +384,14 @@ def _advance(case: Case, workflow, model: engine.ParsedModel, actor) -> None:
                 case, case.status if case.status in Case.CLOSED else Case.Status.DONE, actor=actor
             )
         case.task_id = case.task_label = case.state = ""
+        case.wakes_at = None
         return
-    waiting = engine.user_tasks(workflow)
-    if waiting:
-        task = waiting[0]
-        case.task_id = task.task_spec.bpmn_id
-        case.task_label = task.task_spec.bpmn_name or task.task_spec.bpmn_id
-        lane = _department(task.task_spec.lane, None)
-        if lane is not None and lane != case.department:
-            case.department, case.assignee = lane, None
-    else:
-        service = engine.waiting_service_tasks(workflow)
-        case.task_id = service[0].task_spec.bpmn_id if service else ""
-        case.task_label = (service[0].task_spec.bpmn_name or "") if service else ""
+    case.task_id, case.task_label, lane_code = _position_of(workflow)
+    lane = _department(lane_code, None)
+    if lane is not None and lane != case.department:
+        case.department, case.assignee = lane, None
     case.state = engine.state_dump(workflow)
+    case.wakes_at = engine.next_timer(workflow)
 
 
 def _save(case: Case) -> None:
@@ -370,7 +401,8 @@ def _save(case: Case) -> None:
 
 def _locked(case: Case, expected_version: int | None) -> Case:
     locked = (
-        Case.objects.select_for_update()
+        # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        Case.objects.select_for_update(of=("self",))
         .select_related("department", "product", "workflow_version")
         .get(pk=case.pk)
     )
@@ -386,7 +418,7 @@ def _workflow_of(case: Case):
     return engine.state_load(case.state, case.workflow_version), model
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def case_task_complete(
     *, case: Case, version: int, task_id: str, value: str, text: str, actor
 ) -> Case:
@@ -437,7 +469,7 @@ def _resume_after_answer(case: Case, actor) -> None:
 ANSWER_MAX_LENGTH = 5000
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def information_answer(
     *, request: InformationRequest, answer: str, files, user
 ) -> InformationRequest:
@@ -447,6 +479,8 @@ def information_answer(
     request = InformationRequest.objects.select_for_update().get(pk=request.pk)
     if request.answered_at is not None:
         raise ValidationError({"answer": _("You answered this question already.")})
+    if request.withdrawn_at is not None:
+        raise ValidationError({"answer": _("The municipality no longer needs this answer.")})
     answer = (answer or "").strip()
     if not answer and not files:
         raise ValidationError({"answer": _("Write an answer or add a file.")})
@@ -485,6 +519,50 @@ def _file_store(case: Case, upload, *, user, request=None, from_applicant=True) 
     )
 
 
+def last_step_undoable(case: Case) -> bool:
+    """Whether staff can take back the last step of ``case``: it is open and a task
+    was done on it since it was opened."""
+    return case.is_open and case.events.filter(kind=CaseEvent.Kind.TASK).exists()
+
+
+@transaction.atomic
+def case_step_undo(*, case: Case, version: int, reason: str, actor) -> Case:
+    """Take back the last step done on ``case`` (a button pressed by mistake): the
+    workflow goes back to that task, a question it led to is withdrawn, and the status
+    goes back with a public line marked as a *correction*, with ``reason``, so the
+    applicant reads it as a correction, not as progress. A closed case's decision is
+    final: correcting it is a new case (an appeal)."""
+    case = _locked(case, version)
+    reason = _text(reason, "reason")
+    last = case.events.filter(kind=CaseEvent.Kind.TASK).order_by("-at", "-id").first()
+    if not case.is_open or last is None:
+        raise TaskNotOffered(_("There is no step to take back on this case."))
+    workflow, model = _workflow_of(case)
+    done = [
+        t
+        for t in workflow.get_tasks(state=engine.TaskState.COMPLETED)
+        if t.task_spec.bpmn_id == last.data.get("task")
+    ]
+    if not done:
+        raise TaskNotOffered(_("There is no step to take back on this case."))
+    task = max(done, key=lambda t: t.last_state_change)
+    workflow.reset_from_task_id(task.id)
+    # The engine keeps the timers of the branch it removed among its waiting events;
+    # a round trip through the stored state rebuilds them from the tasks that remain.
+    workflow = engine.state_load(engine.state_dump(workflow), case.workflow_version)
+    for question in case.information_requests.filter(answered_at=None, withdrawn_at=None):
+        question.withdrawn_at = timezone.now()
+        question.save(update_fields=["withdrawn_at"])
+    if case.paused_since is not None:
+        case.paused_since = None
+    previous = CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.STATUS, at__lt=last.at)
+    earlier = previous.order_by("-at", "-id").values_list("status", flat=True).first()
+    status_set(case, earlier or Case.Status.RECEIVED, actor=actor, correction=True, text=reason)
+    _advance(case, workflow, model, actor)
+    _save(case)
+    return case
+
+
 # ---------------------------------------------------------------- staff's other work
 
 NOTE_MAX_LENGTH = 5000
@@ -501,13 +579,13 @@ def _text(text: str, field: str = "text") -> str:
     return text
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def case_note_add(*, case: Case, text: str, actor) -> CaseEvent:
     """An internal note: for staff only, never shown to the applicant."""
     return event_add(case, kind=CaseEvent.Kind.NOTE, actor=actor, text=_text(text))
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def case_message_send(*, case: Case, text: str, actor) -> CaseEvent:
     """A message to the applicant: on Mijn zaken, and by their channel through the outbox."""
     text = _text(text)
@@ -522,13 +600,13 @@ def case_message_send(*, case: Case, text: str, actor) -> CaseEvent:
     return entry
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def case_reply_add(*, case: Case, text: str, user) -> CaseEvent:
     """A message from the applicant about their case."""
     return event_add(case, kind=CaseEvent.Kind.REPLY, actor=user, text=_text(text), public=True)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def cases_assign(*, cases, assignee, actor) -> int:
     """Give the open ``cases`` (already scoped to what ``actor`` may see) to ``assignee``
     (None: to nobody); how many changed."""
@@ -567,3 +645,36 @@ def case_data_viewed(*, case: Case, actor, purpose: str) -> None:
     if case.applicant_person_id is not None:
         access_log_record(actor=actor, person=case.applicant_person, action="view", purpose=purpose)
     event_add(case, kind=CaseEvent.Kind.VIEWED, actor=actor)
+
+
+# How many cases one sweep wakes at most (the next sweep takes the rest).
+TIMER_BATCH = 500
+
+
+def case_timers_run(*, now=None) -> int:
+    """Fire the timers that are due (reminders, deadlines of the models): each case in
+    its own transaction, locked; how many cases moved on. The ``case_timers`` command
+    runs it every minute."""
+    now = now or timezone.now()
+    due = list(
+        Case.objects.filter(is_open=True, wakes_at__lte=now)
+        .order_by("wakes_at")
+        .values_list("pk", flat=True)[:TIMER_BATCH]
+    )
+    moved = 0
+    for pk in due:
+        with transaction.atomic(durable=True):
+            case = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("department", "product", "workflow_version")
+                .filter(pk=pk, is_open=True, wakes_at__lte=now)
+                .first()
+            )
+            if case is None:  # someone acted on it meanwhile
+                continue
+            workflow, model = _workflow_of(case)
+            workflow.refresh_timers()
+            _advance(case, workflow, model, None)
+            _save(case)
+            moved += 1
+    return moved

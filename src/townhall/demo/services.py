@@ -22,6 +22,7 @@ from townhall.accounts.models import User
 from townhall.demo.access_log import access_log_create
 from townhall.demo.associations import associations_plan
 from townhall.demo.businesses import businesses_plan
+from townhall.demo.cases import demo_cases_create
 from townhall.demo.catalogue import demo_catalogue_create
 from townhall.demo.contacts import ContactDetails
 from townhall.demo.forms import demo_forms_create
@@ -86,6 +87,7 @@ class SeedReport:
     messages: int = 0
     products: int = 0
     forms: int = 0
+    cases: int = 0
 
     def lines(self) -> list[str]:
         return [f"{name.replace('_', ' ')}: {count:,}" for name, count in vars(self).items()]
@@ -196,6 +198,7 @@ def demo_seed(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> SeedReport:
     messages = demo_messages_create(municipality=municipality)
     products = demo_catalogue_create()
     forms = demo_forms_create()
+    cases = demo_cases_create(users=users)
     kinds = [planned.organisation.kind for planned in plan.organisations]
     return SeedReport(
         persons=len(persons),
@@ -210,4 +213,5 @@ def demo_seed(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> SeedReport:
         messages=messages,
         products=products,
         forms=forms,
+        cases=cases,
     )

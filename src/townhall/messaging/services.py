@@ -187,7 +187,7 @@ def message_send(
     ``EmailRecipient``). Raises ``MessagingError`` for an unknown or unchecked
     template or a missing placeholder value.
     """
-    from townhall.municipality.selectors import municipality_get_active
+    from townhall.municipality.selectors import municipality_get_active_cached
 
     if idempotency_key:
         existing = Message.objects.filter(idempotency_key=idempotency_key).first()
@@ -195,7 +195,7 @@ def message_send(
             return existing
     template = template_for(template)
     topic = topic or template.topic
-    municipality = municipality_get_active()
+    municipality = municipality_get_active_cached()
     message_uuid = uuid.uuid4()
     context = {**(context or {}), **_secret_markers(recipient, secret_source, message_uuid)}
     message = message_compose(

@@ -33,6 +33,8 @@ from townhall.accounts.models import User
 from townhall.accounts.services import mandate_grant
 from townhall.accounts.tests.residents import sign_in
 from townhall.accounts.tests.staff import sign_in_verified, staff_user
+from townhall.cases.models import Workflow
+from townhall.cases.services import workflow_current, workflows_ensure
 from townhall.demo.catalogue import demo_catalogue_create
 from townhall.demo.forms import demo_forms_create
 from townhall.eforms.selectors import form_version_current
@@ -73,6 +75,7 @@ NOT_PAGES = {
     "backoffice:form_version_publish": "takes a POST",
     "backoffice:cases_assign": "takes a POST from the inbox",
     "backoffice:cases_export": "a CSV or XLSX file",
+    "backoffice:workflow_version_download": "a BPMN file",
     "demo:mailbox_detail": "one demo e-mail, in the mailbox's layout",
     "catalog:ldes": "the catalogue's LDES feed, JSON-LD",
     "eforms:draft_continue": "a redirect to the draft's first open step",
@@ -275,10 +278,25 @@ def visits(register, residents) -> list[Visit]:
                 reverse("backoffice:messaging_broadcast", args=[residents["broadcast"].uuid]),
                 reverse("backoffice:messaging_cancel", args=[message.uuid]),
                 reverse("backoffice:person_mandates", args=[register["an"].pk]),
+                *workflow_pages(),
                 reverse("staff:backup_codes"),
             ],
             controls_in_reach=False,
         ),
+    ]
+
+
+def workflow_pages() -> list[str]:
+    """The workflows' pages, for the corrections' workflow (every installation has it)."""
+    workflows_ensure()
+    workflow = Workflow.objects.order_by("pk").first()
+    version = workflow_current(workflow)
+    return [
+        reverse("backoffice:workflows"),
+        reverse("backoffice:workflow", args=[workflow.pk]),
+        reverse("backoffice:workflow_upload", args=[workflow.pk]),
+        reverse("backoffice:workflow_migrate", args=[workflow.pk]),
+        reverse("backoffice:workflow_version_dry_run", args=[version.pk]),
     ]
 
 

@@ -36,7 +36,7 @@ from townhall.accounts.models import User
 from townhall.accounts.roles import staff_role_assign
 from townhall.accounts.tests.staff import sign_in_verified, staff_user
 from townhall.cases.models import Case
-from townhall.cases.services import case_open_for_correction
+from townhall.cases.services import case_open_for_correction, workflows_ensure
 from townhall.catalog.services import product_create
 from townhall.demo.municipality import municipality_create
 from townhall.demo.staff import demo_sign_ins, staff_create
@@ -376,6 +376,9 @@ TABLE: dict[str, Rule] = {
     "backoffice:case_message": Rule(
         perm("cases.change_case"), kwargs=lambda s: {"uuid": s["cases.case"].uuid}
     ),
+    "backoffice:case_undo": Rule(
+        perm("cases.change_case"), kwargs=lambda s: {"uuid": s["cases.case"].uuid}
+    ),
     "backoffice:case_take": Rule(
         perm("cases.change_case"), kwargs=lambda s: {"uuid": s["cases.case"].uuid}
     ),
@@ -388,6 +391,21 @@ TABLE: dict[str, Rule] = {
     ),
     "backoffice:cases_assign": Rule(perm("cases.change_case")),  # POST only
     "backoffice:cases_dashboard": Rule(perm("cases.view_case")),  # counts, no one named
+    # The workflows of case handling (references of cases only, no person).
+    "backoffice:workflows": Rule(perm("cases.view_workflow")),
+    "backoffice:workflow": Rule(perm("cases.view_workflow"), kwargs=_pk("cases.workflow")),
+    "backoffice:workflow_upload": Rule(
+        perm("cases.add_workflowversion"), kwargs=_pk("cases.workflow")
+    ),
+    "backoffice:workflow_migrate": Rule(
+        perm("cases.add_workflowversion"), kwargs=_pk("cases.workflow")
+    ),
+    "backoffice:workflow_version_download": Rule(
+        perm("cases.view_workflow"), kwargs=_pk("cases.workflowversion")
+    ),
+    "backoffice:workflow_version_dry_run": Rule(
+        perm("cases.view_workflow"), kwargs=_pk("cases.workflowversion")
+    ),
     # Staff pages outside the second-factor flow that are not sign-in pages.
     "staff:sign_out": Rule(every_staff),  # POST only
     "staff:assisted_end": Rule(every_staff),  # POST only
@@ -514,6 +532,7 @@ def _samples() -> tuple[dict, dict[str, User]]:
         themes=["BurgerOverheid"],
         publish=True,
     )
+    workflows_ensure()  # a workflow per online product, and the corrections'
     case = case_open_for_correction(correction_request_id=correction.pk)
     _inbox_samples(case=case, users=users)
     samples = {

@@ -134,3 +134,51 @@ def test_a_refusal_needs_its_motivation(handed_in, clerk):
             actor=clerk,
         )
     assert "text" in error.value.message_dict
+
+
+def test_a_week_without_an_answer_reminds_the_applicant_once(handed_in, clerk, resident):
+    from freezegun import freeze_time
+
+    case = services.case_task_complete(
+        case=handed_in,
+        version=handed_in.version,
+        task_id="review",
+        value="ask",
+        text="Het inschrijvingsbewijs van de wagen.",
+        actor=clerk,
+    )
+    assert case.wakes_at is not None
+    assert services.case_timers_run() == 0  # not yet
+    with freeze_time(case.wakes_at + datetime.timedelta(minutes=1)):
+        assert services.case_timers_run() == 1
+        assert services.case_timers_run() == 0  # once
+    case.refresh_from_db()
+    assert case.status == Case.Status.WAITING  # still waiting for the answer
+    assert case.wakes_at is None
+    reminders = Message.objects.filter(template__code="document-request", person=resident)
+    assert reminders.count() == 2  # the question, and its reminder
+    assert case.events.filter(kind=CaseEvent.Kind.MESSAGE, data__reminder=True).exists()
+
+
+def test_a_step_taken_back_is_a_correction_not_progress(handed_in, clerk):
+    case = services.case_task_complete(
+        case=handed_in,
+        version=handed_in.version,
+        task_id="review",
+        value="ask",
+        text="Per vergissing gevraagd.",
+        actor=clerk,
+    )
+    case = services.case_step_undo(
+        case=case, version=case.version, reason="Die vraag was niet nodig.", actor=clerk
+    )
+    assert case.status == Case.Status.RECEIVED
+    assert case.task_id == "review"
+    assert case.paused_since is None
+    assert case.information_requests.get().withdrawn_at is not None
+    correction = case.events.filter(kind=CaseEvent.Kind.STATUS).order_by("-at").first()
+    assert correction.data["correction"] is True
+    assert correction.public
+    assert [c.value for c in services.choices_for(case)] == ["granted", "refused", "ask"]
+    with pytest.raises(services.CaseChanged):
+        services.case_step_undo(case=case, version=case.version - 1, reason="x", actor=clerk)

@@ -3,7 +3,9 @@
 import hashlib
 
 from townhall.accounts.models import User
+from townhall.cases.models import Case, Workflow, WorkflowVersion
 from townhall.catalog.models import Product, ProductSnapshot
+from townhall.eforms.models import Submission
 from townhall.municipality.models import Municipality
 from townhall.registry.models import (
     AccessLogEntry,
@@ -51,6 +53,10 @@ def register_digest() -> str:
 def demo_erase() -> None:
     """Delete what the seed wrote, children first, so another seed can run on the same database."""
     for model in (
+        Case,  # its timeline, questions and files go with it
+        WorkflowVersion,
+        Workflow,
+        Submission,
         AccessLogEntry,
         Representative,
         OrganisationAddress,

@@ -27,7 +27,7 @@ def test_the_demo_residents_confirmation_is_in_the_demo_mailbox(
     assert response["Location"] == PARKING.format(3)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(PARKING.format(3))
-    submission = Submission.objects.get()
+    submission = Submission.objects.get(subject_person=resident, user__isnull=False)
     message = Message.objects.get(idempotency_key=f"submission-{submission.uuid}")
     assert message.person == resident
     assert message.channel == "email"

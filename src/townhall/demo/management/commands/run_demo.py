@@ -43,6 +43,10 @@ class Command(BaseCommand):
             "message sweeper": subprocess.Popen(  # noqa: S603
                 [*manage, "messaging_sweep", "--every", "60"], env=env
             ),
+            # The workflows' timers (a reminder after a week without an answer).
+            "case timers": subprocess.Popen(  # noqa: S603
+                [*manage, "case_timers", "--every", "60"], env=env
+            ),
             # Unfinished requests not changed for 30 days go, checked every hour.
             "draft sweeper": subprocess.Popen(  # noqa: S603
                 [*manage, "purge_drafts", "--every", "3600"], env=env
