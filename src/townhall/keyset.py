@@ -1,4 +1,5 @@
-"""Keyset pagination: lists that grow without bound, paged by (time, id), newest first.
+"""Keyset pagination: lists that grow without bound, paged by (time, id), newest first
+(or oldest first, as an inbox's deadlines, soonest first).
 
 A page is read as "the ``size`` rows just older (or newer) than this row", by a
 ``WHERE (created_at, id) < (…)`` on an index, so the tenth page costs what the
@@ -7,6 +8,10 @@ and no COUNT(*) over the table. A page knows whether there are older or newer
 rows by reading one row more than it shows. The links carry a cursor, the time
 and id of the row at the edge of the page, as ``?older=…`` or ``?newer=…``; a
 cursor that cannot be read starts again at the newest page.
+
+In a list ordered oldest first (``descending=False``) the names keep their
+place in the list rather than their meaning: ``older`` is the cursor of the
+next page (later rows), ``newer`` of the page before it.
 """
 
 from dataclasses import dataclass
@@ -46,13 +51,18 @@ def keyset_page(
     params,
     size: int,
     field: str = "created_at",
+    descending: bool = True,
 ) -> KeysetPage[T]:
-    """The page of ``queryset`` that ``params`` (a request's GET) asks for: the newest
-    ``size`` rows by (``field``, id), or those just older or newer than its cursor."""
+    """The page of ``queryset`` that ``params`` (a request's GET) asks for: the first
+    ``size`` rows by (``field``, id), newest first (``descending=False``: oldest first),
+    or those just past or before its cursor."""
     direction, key = _cursor_from(queryset.model, field, params)
+    onward, back = ("lt", "gt") if descending else ("gt", "lt")
+    order = (f"-{field}", "-pk") if descending else (field, "pk")
     if direction == NEWER:
-        after = Q(**{f"{field}__gt": key[0]}) | Q(**{field: key[0], "pk__gt": key[1]})
-        rows = list(queryset.filter(after).order_by(field, "pk")[: size + 1])
+        rows = list(
+            queryset.filter(_past(field, back, key)).order_by(*_reversed(order))[: size + 1]
+        )
         more_newer = len(rows) > size
         items = rows[:size][::-1]
         return KeysetPage(
@@ -61,16 +71,31 @@ def keyset_page(
             newer=_cursor_of(items[0], field) if more_newer else None,
         )
     if direction == OLDER:
-        queryset = queryset.filter(
-            Q(**{f"{field}__lt": key[0]}) | Q(**{field: key[0], "pk__lt": key[1]})
-        )
-    rows = list(queryset.order_by(f"-{field}", "-pk")[: size + 1])
+        queryset = queryset.filter(_past(field, onward, key))
+    rows = list(queryset.order_by(*order)[: size + 1])
     items = rows[:size]
     return KeysetPage(
         items=items,
         older=_cursor_of(items[-1], field) if len(rows) > size else None,
         newer=_cursor_of(items[0], field) if direction == OLDER and items else None,
     )
+
+
+def _past(field: str, lookup: str, key: tuple) -> Q:
+    """Rows past the cursor ``key`` in the direction of ``lookup`` ("lt" or "gt").
+
+    The plain range on ``field`` (``>=``/``<=``) says the same as the two branches
+    together; it is there so that the database starts the index scan at the cursor
+    instead of testing every row before it against the OR."""
+    value, row_id = key
+    edge = "lte" if lookup == "lt" else "gte"
+    return Q(**{f"{field}__{edge}": value}) & (
+        Q(**{f"{field}__{lookup}": value}) | Q(**{field: value, f"pk__{lookup}": row_id})
+    )
+
+
+def _reversed(order: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name[1:] if name.startswith("-") else f"-{name}" for name in order)
 
 
 def _cursor_of(row: Model, field: str) -> str:

@@ -24,8 +24,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from townhall.accounts.roles import START_ASSISTED_SESSION, VIEW_FORMS, VIEW_WORKFLOWS
+from townhall.accounts.roles import (
+    START_ASSISTED_SESSION,
+    VIEW_CASES,
+    VIEW_FORMS,
+    VIEW_WORKFLOWS,
+)
 from townhall.accounts.second_factor import backup_codes_left
+from townhall.cases.selectors import case_open_count_for
 from townhall.registry.corrections import open_correction_count_for
 
 
@@ -63,6 +69,7 @@ class Task:
 
 AREAS: tuple[Area, ...] = (
     Area("counter", _("Counter and register")),
+    Area("cases", _("Cases")),
     Area("online", _("Online counter")),
     Area("messages", _("Messages")),
     Area("staff", _("Staff and sign-in")),
@@ -98,6 +105,41 @@ TASKS: tuple[Task, ...] = (
             )
             % {"n": n}
         ),
+    ),
+    Task(
+        "cases_inbox",
+        "cases",
+        _("Cases of the department"),
+        _("Your department's cases: find, filter, give to a colleague, export."),
+        "backoffice:cases_inbox",
+        VIEW_CASES,
+        count=lambda user: case_open_count_for(user=user),
+        count_text=lambda n: (
+            ngettext(
+                "%(n)s case of your department is open.",
+                "%(n)s cases of your department are open.",
+                n,
+            )
+            % {"n": n}
+        ),
+        # On the start page only: in the navigation it would cost every page a count.
+        count_in_navigation=False,
+    ),
+    Task(
+        "cases_mine",
+        "cases",
+        _("My cases"),
+        _("The cases given to you."),
+        "backoffice:cases_mine",
+        VIEW_CASES,
+    ),
+    Task(
+        "cases_dashboard",
+        "cases",
+        _("Case figures"),
+        _("Per product: open and overdue cases, and how long handling takes."),
+        "backoffice:cases_dashboard",
+        VIEW_CASES,
     ),
     Task(
         "products",

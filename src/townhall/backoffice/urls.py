@@ -4,6 +4,7 @@
 from django.urls import path
 
 from townhall.backoffice import (
+    case_inbox_views,
     case_views,
     catalog_views,
     form_views,
@@ -24,6 +25,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("begeleide-sessie/", views.assisted_session_start, name="assisted_start"),
     path("persoon/<int:pk>/volmachten/", person_views.person_mandates, name="person_mandates"),
+    # Case handling's inboxes (zaken): the department's, one's own, giving cases, export, figures
+    path("zaken/", case_inbox_views.cases_inbox, name="cases_inbox"),
+    path("zaken/mijn/", case_inbox_views.cases_mine, name="cases_mine"),
+    path("zaken/toewijzen/", case_inbox_views.cases_assign, name="cases_assign"),
+    path("zaken/export/", case_inbox_views.cases_export, name="cases_export"),
+    path("zaken/cijfers/", case_inbox_views.cases_dashboard, name="cases_dashboard"),
     # A case (zaak): its page and what staff do on it
     path("zaken/<uuid:uuid>/", case_views.case_detail, name="case"),
     path("zaken/<uuid:uuid>/stap/", case_views.case_step, name="case_step"),

@@ -204,6 +204,8 @@ class Case(models.Model):
                 fields=["department", "is_open", "opened_at", "id"], name="cases_dept_opened"
             ),
             models.Index(fields=["assignee", "is_open", "due_on", "id"], name="cases_assignee_due"),
+            # The dashboard: a department's cases closed in the last days.
+            models.Index(fields=["department", "closed_at"], name="cases_dept_closed"),
             # Mijn zaken: a person's, an organisation's, an account's cases, newest first.
             models.Index(fields=["applicant_person", "opened_at", "id"], name="cases_person"),
             models.Index(

@@ -103,3 +103,38 @@ def test_pages_by_a_date_as_the_posted_letter_batches():
     assert seen == sorted(seen, reverse=True)
     assert len(set(seen)) == 4
     assert second.older is None
+
+
+def test_oldest_first_pages_forward_and_back_over_every_row_once(messages):
+    """An inbox's deadlines, soonest first: ``older`` is the next page, ``newer`` the one
+    before."""
+    first = keyset_page(messages, params={}, size=3, descending=False)
+    assert bodies(first) == ["message 0", "message 1", "message 2"]
+    assert first.newer is None
+    second = keyset_page(messages, params={"older": first.older}, size=3, descending=False)
+    assert bodies(second) == ["message 3", "message 4", "message 5"]
+    third = keyset_page(messages, params={"older": second.older}, size=3, descending=False)
+    assert bodies(third) == ["message 6"]
+    assert third.older is None
+
+    back = keyset_page(messages, params={"newer": third.newer}, size=3, descending=False)
+    assert bodies(back) == bodies(second)
+    start = keyset_page(messages, params={"newer": back.newer}, size=3, descending=False)
+    assert bodies(start) == bodies(first)
+    assert start.newer is None
+
+
+def test_oldest_first_by_a_date_with_ties_broken_by_id():
+    days = [datetime.date(2026, 11, d) for d in (3, 1, 2, 2, 1)]
+    for day in days:
+        LetterBatch.objects.create(day=day, state=LetterBatch.State.POSTED)
+    batches = LetterBatch.objects.all()
+    seen, params = [], {}
+    while True:
+        page = keyset_page(batches, params=params, size=2, field="day", descending=False)
+        seen += [(b.day.day, b.pk) for b in page]
+        if page.older is None:
+            break
+        params = {"older": page.older}
+    assert seen == sorted(seen)
+    assert len(set(seen)) == 5

@@ -80,6 +80,8 @@ NOT_PAGES = {
     "backoffice:catalog_product_state": "takes a POST",
     "backoffice:form_preview": "takes a POST (the editor's script), a part of the editor's page",
     "backoffice:form_version_publish": "takes a POST",
+    "backoffice:cases_assign": "takes a POST from the inbox",
+    "backoffice:cases_export": "a CSV or XLSX file",
     "backoffice:workflow_version_download": "a BPMN file",
     "demo:mailbox_detail": "one demo e-mail, in the mailbox's layout",
     "catalog:ldes": "the catalogue's LDES feed, JSON-LD",

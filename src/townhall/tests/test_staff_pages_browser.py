@@ -19,8 +19,10 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from townhall.accounts.tests.staff import sign_in_verified, staff_user
+from townhall.accounts.tests.staff import department, sign_in_verified, staff_user
 from townhall.backoffice.tests.test_messaging_browser import carry_session
+from townhall.cases.models import Case, WorkflowVersion
+from townhall.cases.services import workflows_ensure
 from townhall.catalog.models import Product
 from townhall.catalog.services import product_create
 from townhall.eforms.models import FormVersion
@@ -70,7 +72,23 @@ def register():
         audiences=["association"],
         themes=["CultuurSportVrijeTijd"],
     )
+    inbox_case_for(an)
     return {"an": an, "household": household, "template": templates[0]}
+
+
+def inbox_case_for(person) -> None:
+    """A case of ``person``, overdue, so that the inboxes have a row to show."""
+    workflows_ensure()
+    Case.objects.create(
+        # Out of the range the walk's own submissions take their references from.
+        reference="COR-2026-900001",
+        workflow_version=WorkflowVersion.objects.order_by("pk").first(),
+        applicant_person=person,
+        language="nl",
+        department=department("citizens_affairs"),
+        task_label="Aanvraag beoordelen",
+        due_on=datetime.date.today() - datetime.timedelta(days=1),
+    )
 
 
 def staff_pages(register) -> list[str]:
@@ -100,6 +118,10 @@ def staff_pages(register) -> list[str]:
         reverse("backoffice:messaging_templates"),
         reverse("backoffice:messaging_template", args=[register["template"].code]),
         *online_counter_pages(),
+        reverse("backoffice:cases_inbox"),
+        reverse("backoffice:cases_inbox") + "?status=closed&product=x",  # says what it skips
+        reverse("backoffice:cases_mine"),
+        reverse("backoffice:cases_dashboard"),
         "/admin/bestaat-niet/",  # 404 as staff see it
     ]
     return list(dict.fromkeys(pages))

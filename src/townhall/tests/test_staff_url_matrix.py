@@ -35,6 +35,7 @@ from stdnum.be import nn
 from townhall.accounts.models import User
 from townhall.accounts.roles import staff_role_assign
 from townhall.accounts.tests.staff import sign_in_verified, staff_user
+from townhall.cases.models import Case
 from townhall.cases.services import case_open_for_correction, workflows_ensure
 from townhall.catalog.services import product_create
 from townhall.demo.municipality import municipality_create
@@ -381,6 +382,15 @@ TABLE: dict[str, Rule] = {
     "backoffice:case_take": Rule(
         perm("cases.change_case"), kwargs=lambda s: {"uuid": s["cases.case"].uuid}
     ),
+    # The inboxes show the applicant of each case listed (every role that reads cases
+    # has one of the sample person's, given to its demo member: _inbox_samples).
+    "backoffice:cases_inbox": Rule(perm("cases.view_case"), _person),
+    "backoffice:cases_mine": Rule(perm("cases.view_case"), _person),
+    "backoffice:cases_export": Rule(
+        perm("cases.view_case"), _person, query=lambda s: {"format": "csv"}
+    ),
+    "backoffice:cases_assign": Rule(perm("cases.change_case")),  # POST only
+    "backoffice:cases_dashboard": Rule(perm("cases.view_case")),  # counts, no one named
     # The workflows of case handling (references of cases only, no person).
     "backoffice:workflows": Rule(perm("cases.view_workflow")),
     "backoffice:workflow": Rule(perm("cases.view_workflow"), kwargs=_pk("cases.workflow")),
@@ -524,6 +534,7 @@ def _samples() -> tuple[dict, dict[str, User]]:
     )
     workflows_ensure()  # a workflow per online product, and the corrections'
     case = case_open_for_correction(correction_request_id=correction.pk)
+    _inbox_samples(case=case, users=users)
     samples = {
         "cases.case": case,
         "registry.person": person,
@@ -542,6 +553,23 @@ def _samples() -> tuple[dict, dict[str, User]]:
         "templates": templates,
     }
     return samples, users
+
+
+def _inbox_samples(*, case, users: dict[str, User]) -> None:
+    """A case of the sample person for every staff member who reads cases, in their
+    department (the administrator's in the sample case's), given to them."""
+    for n, user in enumerate(users.values(), start=1):
+        if not user.has_perm("cases.view_case"):
+            continue
+        Case.objects.create(
+            reference=f"MX-2026-{n:06d}",
+            workflow_version=case.workflow_version,
+            applicant_person=case.applicant_person,
+            language="nl",
+            department=user.department or case.department,
+            assignee=user,
+            due_on=datetime.date(2026, 12, 31),
+        )
 
 
 class _Missing:

@@ -10,7 +10,8 @@ is saved only when it was changed or is a minute old (``accounts.sessions``).
 
 The staff layout adds one (``SHELL``): for a role that handles them, the open
 correction requests of the department (a count beside the task). The start
-page counts them for its cards already.
+page counts them for its cards already, and the department's open cases (on
+the start page only).
 """
 
 import datetime
@@ -76,8 +77,8 @@ def counted(client, url, django_assert_num_queries, expected):
 
 
 def test_back_office_home(client, outbox, django_assert_num_queries):
-    # The roles, the open corrections and the backup codes left.
-    counted(client, "/backoffice/", django_assert_num_queries, REQUEST + 3)
+    # The roles, the open corrections, the department's open cases and the backup codes left.
+    counted(client, "/backoffice/", django_assert_num_queries, REQUEST + 4)
 
 
 def test_messaging_overview(client, outbox, django_assert_num_queries):
@@ -188,3 +189,68 @@ def test_compose_preview(client, communication, templates, kerkstraat, django_as
         response = client.post(url, form)
     assert response.status_code == 200
     assert response.context["counts"].total == 5
+
+
+@pytest.fixture
+def case_rows(citizens_affairs, kerkstraat):
+    """Open cases of citizens' affairs for every resident of the Kerkstraat (two for An),
+    one given to Katrien, and two closed in the last days."""
+    from townhall.cases.models import Case, WorkflowVersion
+    from townhall.cases.services import workflows_ensure
+
+    workflows_ensure()
+    version = WorkflowVersion.objects.order_by("pk").first()
+    department = citizens_affairs.department
+    today = datetime.date.today()
+    people = [*kerkstraat.values(), kerkstraat["an"]]
+    for n, person in enumerate(people, start=1):
+        Case.objects.create(
+            reference=f"TH-2026-{n:06d}",
+            workflow_version=version,
+            applicant_person=person,
+            language="nl",
+            department=department,
+            assignee=citizens_affairs if n == 1 else None,
+            due_on=today + datetime.timedelta(days=n - 2),
+        )
+    for n in (90, 91):
+        Case.objects.create(
+            reference=f"TH-2026-{n:06d}",
+            workflow_version=version,
+            language="nl",
+            department=department,
+            is_open=False,
+            status=Case.Status.DONE,
+            due_on=today,
+            closed_at=datetime.datetime.now(tz=datetime.UTC),
+        )
+    return people
+
+
+def test_case_inbox(client, case_rows, django_assert_num_queries):
+    # The colleagues (filter and assignment), the products to filter by, the page of
+    # cases with product, assignee and applicant, and the access log of everyone shown
+    # in one insert.
+    response = counted(client, "/backoffice/zaken/", django_assert_num_queries, REQUEST + SHELL + 4)
+    assert len(response.context["page"]) == 7
+    # A search by name reads the persons first, then their cases: one more.
+    response = counted(
+        client, "/backoffice/zaken/?q=Maes", django_assert_num_queries, REQUEST + SHELL + 5
+    )
+    assert len(response.context["page"]) == 2
+
+
+def test_my_cases(client, case_rows, django_assert_num_queries):
+    response = counted(
+        client, "/backoffice/zaken/mijn/", django_assert_num_queries, REQUEST + SHELL + 4
+    )
+    assert len(response.context["page"]) == 1
+
+
+def test_case_dashboard(client, case_rows, django_assert_num_queries):
+    # The open cases per product, the closed ones' times, the products.
+    response = counted(
+        client, "/backoffice/zaken/cijfers/", django_assert_num_queries, REQUEST + SHELL + 3
+    )
+    [line] = response.context["lines"]
+    assert (line.open, line.closed) == (7, 2)

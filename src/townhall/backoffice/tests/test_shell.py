@@ -33,8 +33,10 @@ POST_ONLY = {
     "backoffice:catalog_product_state",
     "backoffice:form_preview",
     "backoffice:form_version_publish",
+    "backoffice:cases_assign",
 }
-NOT_HTML = {"backoffice:messaging_letter_pdf"}  # the letters as one PDF
+# The letters as one PDF; a case list as CSV or XLSX.
+NOT_HTML = {"backoffice:messaging_letter_pdf", "backoffice:cases_export"}
 
 
 def nav_links(html: str) -> list[tuple[str, str]]:
@@ -159,6 +161,9 @@ def test_each_role_sees_exactly_the_tasks_its_permissions_open(client, municipal
                 "Start page",
                 "Assisted session",
                 "Correction requests 0 open",
+                "Cases of the department",
+                "My cases",
+                "Case figures",
                 "Products and services",
                 "Online forms",
                 "Messages overview",
@@ -184,7 +189,16 @@ def test_each_role_sees_exactly_the_tasks_its_permissions_open(client, municipal
             "ict",
             ["Start page", "Staff accounts", "Sign-in lockouts", "Second factor and backup codes"],
         ),
-        ("finance", ["Start page", "Second factor and backup codes"]),
+        (
+            "finance",
+            [
+                "Start page",
+                "Cases of the department",
+                "My cases",
+                "Case figures",
+                "Second factor and backup codes",
+            ],
+        ),
     ],
 )
 def test_the_navigation_of_a_department(client, municipality, code, expected):
@@ -249,11 +263,12 @@ def test_the_start_page_and_its_navigation_count_once(
 ):
     # A first page (the cache still empty): the session, the user, the second factor,
     # the municipality's profile (then kept in the cache), the roles, the user's own
-    # and group permissions; the shell's two, the open corrections and the backup
-    # codes left, counted once for the cards and the navigation together; and the
+    # and group permissions; the shell's three, the open corrections, the department's
+    # open cases and the backup codes left, counted once for the cards and the
+    # navigation together (the cases on the start page only); and the
     # session saved (savepoint, update, release), as it was just made. The admin
     # link reads the permissions already loaded.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         assert client.get(reverse("backoffice:home")).status_code == 200
 
 
