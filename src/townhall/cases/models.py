@@ -186,7 +186,7 @@ class Case(models.Model):
     # Waiting for the applicant pauses the deadline; the days paused are added when it ends.
     paused_since = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    decision = models.CharField(_("decision"), max_length=20, blank=True)
+    decision = models.CharField(_("decision taken"), max_length=20, blank=True)
     motivation = models.TextField(_("motivation"), blank=True)
     state = models.TextField(blank=True, editable=False)  # the engine's, while open
     # When the earliest timer of the workflow fires (a reminder, a deadline), while open.

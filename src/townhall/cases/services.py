@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from lxml import etree
 
@@ -39,6 +39,7 @@ from townhall.catalog.models import Product
 from townhall.eforms.models import Submission
 from townhall.eforms.submissions import reference_next
 from townhall.eforms.uploads import upload_store
+from townhall.languages import FALLBACK
 from townhall.municipality.models import Department
 from townhall.registry.models import CorrectionRequest
 
@@ -177,7 +178,13 @@ def workflow_current(workflow: Workflow) -> WorkflowVersion:
 
 
 def _workflow_for_product(product: Product | None) -> Workflow:
-    """The product's workflow; made from its shipped model, or the standard one, if missing."""
+    """The product's workflow; made from its shipped model, or the standard one, if
+    missing (its title and note in Dutch, see :func:`workflows_ensure`)."""
+    with translation.override(FALLBACK):
+        return _workflow_made(product)
+
+
+def _workflow_made(product: Product | None) -> Workflow:
     if product is None:
         key, title, source = STANDARD, _("Standard handling"), STANDARD
     else:
@@ -195,7 +202,13 @@ def _workflow_for_product(product: Product | None) -> Workflow:
 
 def workflows_ensure() -> int:
     """Give every online product and the corrections a workflow (from the shipped
-    models); how many were made."""
+    models); how many were made. Their titles and notes are stored text, written in
+    the municipality's first language (Dutch), whatever language the caller has."""
+    with translation.override(FALLBACK):
+        return _workflows_ensure()
+
+
+def _workflows_ensure() -> int:
     made = 0
     for product in Product.objects.filter(online=True).exclude(workflow__isnull=False):
         _workflow_for_product(product)

@@ -19,6 +19,7 @@ from townhall.cases.models import Case
 from townhall.eforms.fields import address_value
 from townhall.eforms.models import FormDefinition, Submission
 from townhall.eforms.submissions import reference_next
+from townhall.languages import FALLBACK, INTERFACE
 from townhall.municipality.selectors import municipality_get_active
 from townhall.registry.models import Person
 
@@ -99,7 +100,7 @@ def demo_cases_create(*, users: dict) -> int:
             reference=reference_next(prefix=prefix, year=submitted.year),
             version=version,
             subject_person=person,
-            language=person.language if person.language in ("nl", "fr", "en") else "nl",
+            language=person.language if person.language in INTERFACE else FALLBACK,
             submitted_at=submitted,
         )
         submission.set_answers({"values": values, "known": {}})

@@ -122,6 +122,7 @@ def staff_pages(register) -> list[str]:
         reverse("backoffice:cases_inbox") + "?status=closed&product=x",  # says what it skips
         reverse("backoffice:cases_mine"),
         reverse("backoffice:cases_dashboard"),
+        *[reverse("backoffice:case", args=[c.uuid]) for c in Case.objects.order_by("pk")[:1]],
         "/admin/bestaat-niet/",  # 404 as staff see it
     ]
     return list(dict.fromkeys(pages))

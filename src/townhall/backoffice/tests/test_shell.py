@@ -34,9 +34,19 @@ POST_ONLY = {
     "backoffice:form_preview",
     "backoffice:form_version_publish",
     "backoffice:cases_assign",
+    "backoffice:case_step",
+    "backoffice:case_note",
+    "backoffice:case_message",
+    "backoffice:case_take",
+    "backoffice:case_undo",
 }
 # The letters as one PDF; a case list as CSV or XLSX.
-NOT_HTML = {"backoffice:messaging_letter_pdf", "backoffice:cases_export"}
+NOT_HTML = {
+    "backoffice:messaging_letter_pdf",
+    "backoffice:cases_export",
+    "backoffice:case_file",
+    "backoffice:workflow_version_download",
+}
 
 
 def nav_links(html: str) -> list[tuple[str, str]]:
@@ -100,8 +110,36 @@ def samples(municipality, templates):
             message_send(recipient=person, template="decision", context=DECISION).uuid
         ],
         "backoffice:messaging_template": [template.code],
+        "backoffice:case": [_correction_case(person).uuid],
+        **_workflow_samples(),
         **online_counter_samples(),
     }
+
+
+def _workflow_samples() -> dict:
+    from townhall.cases.models import Workflow
+    from townhall.cases.services import workflow_current, workflows_ensure
+
+    workflows_ensure()
+    workflow = Workflow.objects.get(key="correction")
+    version = workflow_current(workflow)
+    return {
+        "backoffice:workflow": [workflow.pk],
+        "backoffice:workflow_upload": [workflow.pk],
+        "backoffice:workflow_migrate": [workflow.pk],
+        "backoffice:workflow_version_dry_run": [version.pk],
+    }
+
+
+def _correction_case(person):
+    """A case (of a correction request) for the case page."""
+    from townhall.cases.services import case_open_for_correction
+    from townhall.registry.models import CorrectionRequest
+
+    correction = CorrectionRequest.objects.create(
+        person=person, item_key="family_name", item_label="Family name", remark="Typo"
+    )
+    return case_open_for_correction(correction_request_id=correction.pk)
 
 
 def online_counter_samples() -> dict:
