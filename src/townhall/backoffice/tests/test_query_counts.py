@@ -237,7 +237,11 @@ def test_case_inbox(client, case_rows, django_assert_num_queries):
     response = counted(
         client, "/backoffice/zaken/?q=Maes", django_assert_num_queries, REQUEST + SHELL + 5
     )
-    assert len(response.context["page"]) == 2
+    from townhall.cases.models import Case
+
+    # Jef and Lotte Maes (the factory may draw Maes for the resident elsewhere too).
+    maes = Case.objects.filter(is_open=True, applicant_person__family_name="Maes").count()
+    assert len(response.context["page"]) == maes >= 2
 
 
 def test_my_cases(client, case_rows, django_assert_num_queries):
