@@ -56,7 +56,7 @@ def handed_in(client, resident, django_capture_on_commit_callbacks):
     client.post(PARKING.format(2), {"number_plate": "1-ABC-234", "is_owner": "yes"})
     with django_capture_on_commit_callbacks(execute=True):
         client.post(PARKING.format(3))
-    return Case.objects.get()
+    return Case.objects.get(applicant_person=resident)
 
 
 def staff_of(code: str, username: str):

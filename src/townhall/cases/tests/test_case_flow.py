@@ -51,8 +51,8 @@ def test_ask_answer_grant(handed_in, clerk, resident, django_capture_on_commit_c
     assert services.choices_for(case) == []
     request = case.information_requests.get()
     assert request.question.startswith("Een kopie")
-    asked = Message.objects.filter(template__code="document-request").get()
-    assert asked.person == resident
+    # Only the resident's: a browser test before may have left the demo's messages.
+    assert Message.objects.filter(template__code="document-request", person=resident).count() == 1
 
     upload = SimpleUploadedFile("bewijs.pdf", PDF, content_type="application/pdf")
     from townhall.eforms.uploads import CheckedFileField

@@ -18,7 +18,9 @@ def running(client, resident):
     client.post(PARKING.format(1), {})
     client.post(PARKING.format(2), {"number_plate": "1-ABC-234", "is_owner": "yes"})
     client.post(PARKING.format(3))
-    case = services.case_open_for_submission(submission_id=Submission.objects.get().pk)
+    case = services.case_open_for_submission(
+        submission_id=Submission.objects.get(subject_person=resident).pk
+    )
     assert case.task_id == "review"
     return case
 
