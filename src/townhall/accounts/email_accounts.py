@@ -37,8 +37,7 @@ from townhall.accounts.models import User
 from townhall.languages import interface_language
 from townhall.messaging.errors import PermanentFailure
 from townhall.messaging.secret_values import SecretSource, secret_sources
-from townhall.messaging.services import EmailRecipient, message_send, templates_missing
-from townhall.messaging.templates import templates_ensure
+from townhall.messaging.services import EmailRecipient, message_send, templates_usable
 
 LINK_SALT = "townhall.accounts.sign-in-link"
 LINK_MAX_AGE = 15 * 60
@@ -200,10 +199,8 @@ def _check_templates() -> None:
     # used answers alike for every address and reveals nothing. One that was never
     # loaded is loaded from the seed; one that staff changed and did not check
     # again stays out of use.
-    if templates_missing(TEMPLATES):
-        templates_ensure(TEMPLATES)
-        if templates_missing(TEMPLATES):
-            raise AccountEmailUnavailable
+    if not templates_usable(TEMPLATES):
+        raise AccountEmailUnavailable
 
 
 @transaction.atomic

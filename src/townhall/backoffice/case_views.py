@@ -31,14 +31,17 @@ from django.views.decorators.http import require_GET, require_POST
 from townhall.backoffice.messaging_views.access import staff_permission_required
 from townhall.cases import services
 from townhall.cases.models import Case
-from townhall.cases.selectors import case_file_for_staff, case_for_staff, case_timeline
+from townhall.cases.selectors import (
+    case_file_for_staff,
+    case_for_staff,
+    case_timeline,
+    deadline_state,
+)
 from townhall.eforms.rules import evaluate
 from townhall.eforms.summary import answers_summary
 
 VIEW = "cases.view_case"
 HANDLE = "cases.change_case"
-# Within this many days a deadline turns amber; past it, red.
-DUE_SOON_DAYS = 3
 
 
 class StepForm(forms.Form):
@@ -63,15 +66,6 @@ def _case_or_404(request, uuid) -> Case:
     if case is None:
         raise Http404
     return case
-
-
-def _deadline(case: Case) -> str:
-    if not case.is_open:
-        return ""
-    days = (case.due_on - timezone.localdate()).days
-    if days < 0:
-        return "overdue"
-    return "soon" if days <= DUE_SOON_DAYS else ""
 
 
 def _labelled(events):
@@ -109,7 +103,7 @@ def _page(request, case: Case, *, status=200, posted: dict | None = None, error:
         "backoffice/cases/case.html",
         {
             "case": case,
-            "deadline": _deadline(case),
+            "deadline": deadline_state(case, timezone.localdate()),
             "choices": choices,
             "may_act": request.user.has_perm(HANDLE),
             "summary": summary,

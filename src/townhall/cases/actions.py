@@ -105,6 +105,12 @@ def _product_title(case: Case) -> str:
     return case.product.text("title", interface_language(case.language))
 
 
+def _date_for(case: Case, day) -> str:
+    """``day`` as the applicant reads it: the month in words, in their language."""
+    with override(interface_language(case.language)):
+        return formats.date_format(day, "j F Y")
+
+
 @register("notify")
 class Notify(CaseAction):
     label = gettext_lazy("Tell the applicant the case moved on")
@@ -161,12 +167,10 @@ class RequestInformation(CaseAction):
         )
         status_set(case, Case.Status.WAITING, actor=run.actor)
         case.paused_since = timezone.now()
-        with override(interface_language(case.language)):
-            deadline = formats.date_format(before, "j F Y")
         applicant_message(
             case,
             template="document-request",
-            context={"document": question, "deadline": deadline},
+            context={"document": question, "deadline": _date_for(case, before)},
             key=f"case-{case.uuid}-information-{request.uuid}",
             sent_by=run.actor,
         )
@@ -186,15 +190,16 @@ class RemindApplicant(CaseAction):
         )
         if request is None:
             return True
-        with override(interface_language(case.language)):
-            deadline = formats.date_format(request.answer_before, "j F Y")
         event_add(
             case, kind=CaseEvent.Kind.MESSAGE, text=str(_("Reminder sent")), data={"reminder": True}
         )
         applicant_message(
             case,
             template="document-request",
-            context={"document": request.question, "deadline": deadline},
+            context={
+                "document": request.question,
+                "deadline": _date_for(case, request.answer_before),
+            },
             key=f"case-{case.uuid}-reminder-{run.task_key}",
         )
         return True

@@ -14,8 +14,7 @@ from django.urls import reverse
 
 from townhall.cases.models import Case
 from townhall.messaging.errors import MessagingError
-from townhall.messaging.services import EmailRecipient, message_send, templates_missing
-from townhall.messaging.templates import templates_ensure
+from townhall.messaging.services import EmailRecipient, message_send, templates_usable
 
 logger = logging.getLogger(__name__)
 
@@ -50,11 +49,9 @@ def applicant_message(case: Case, *, template: str, context: dict, key: str, sen
     recipient = applicant_recipient(case)
     if recipient is None:
         return None
-    if templates_missing([template]):
-        templates_ensure([template])
-        if templates_missing([template]):
-            logger.warning("No message for case %s: template %s is not usable", case, template)
-            return None
+    if not templates_usable([template]):
+        logger.warning("No message for case %s: template %s is not usable", case, template)
+        return None
     try:
         return message_send(
             recipient=recipient,

@@ -13,6 +13,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -137,15 +138,14 @@ def choices_for(case: Case) -> list[Choice]:
     return list(_choices_of(case.workflow_version).get(case.task_id, []))
 
 
-_CHOICES: dict[tuple, dict] = {}
-
-
 def _choices_of(version: WorkflowVersion) -> dict[str, list[Choice]]:
-    key = (version.pk, version.checksum)
-    if key not in _CHOICES:
-        model = engine.spec_for(version)
-        _CHOICES[key] = choices_in_model(version.bpmn.encode(), model.service_calls)
-    return _CHOICES[key]
+    return _choices_cached((version.pk, version.checksum), version)
+
+
+@lru_cache(maxsize=256)
+def _choices_cached(key: tuple, version: WorkflowVersion) -> dict[str, list[Choice]]:
+    # Keyed by the version's id and checksum (a version never changes), once per process.
+    return choices_in_model(version.bpmn.encode(), engine.spec_for(version).service_calls)
 
 
 # ---------------------------------------------------------------- workflows
@@ -412,13 +412,17 @@ def _save(case: Case) -> None:
     case.save()
 
 
-def _locked(case: Case, expected_version: int | None) -> Case:
-    locked = (
-        # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
-        Case.objects.select_for_update(of=("self",))
-        .select_related("department", "product", "workflow_version")
-        .get(pk=case.pk)
+def _for_update():
+    """Cases locked for a change, with what a change reads beside the row. Only the
+    case's row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of an
+    outer join (the product)."""
+    return Case.objects.select_for_update(of=("self",)).select_related(
+        "department", "product", "workflow_version"
     )
+
+
+def _locked(case: Case, expected_version: int | None) -> Case:
+    locked = _for_update().get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
         raise CaseChanged(
             _("Someone else changed this case meanwhile. Look at it again before you go on.")
@@ -677,12 +681,7 @@ def case_timers_run(*, now=None) -> int:
     moved = 0
     for pk in due:
         with transaction.atomic(durable=True):
-            case = (
-                Case.objects.select_for_update(of=("self",))
-                .select_related("department", "product", "workflow_version")
-                .filter(pk=pk, is_open=True, wakes_at__lte=now)
-                .first()
-            )
+            case = _for_update().filter(pk=pk, is_open=True, wakes_at__lte=now).first()
             if case is None:  # someone acted on it meanwhile
                 continue
             workflow, model = _workflow_of(case)

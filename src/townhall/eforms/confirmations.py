@@ -30,8 +30,7 @@ from django.urls import reverse
 from townhall.eforms.text import text_in
 from townhall.languages import interface_language
 from townhall.messaging.errors import MessagingError
-from townhall.messaging.services import EmailRecipient, message_send, templates_missing
-from townhall.messaging.templates import templates_ensure
+from townhall.messaging.services import EmailRecipient, message_send, templates_usable
 
 logger = logging.getLogger(__name__)
 
@@ -75,11 +74,9 @@ def confirmation_send(*, submission, user, values: dict, definition):
     if recipient is None:
         return None
     code = TEMPLATE if user is not None else ANONYMOUS_TEMPLATE
-    if templates_missing([code]):
-        templates_ensure([code])
-        if templates_missing([code]):
-            logger.warning("No confirmation for %s: template %s is not usable", submission, code)
-            return None
+    if not templates_usable([code]):
+        logger.warning("No confirmation for %s: template %s is not usable", submission, code)
+        return None
     path = reverse("portal:my_cases") if user is not None else reverse("eforms:track")
     try:
         return message_send(

@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -53,6 +53,7 @@ from townhall.eforms.submissions import (
 )
 from townhall.eforms.summary import answers_summary
 from townhall.eforms.text import text_in
+from townhall.eforms.uploads import BODY_TOO_LARGE, FIELDS_TOO_LARGE, post_refusal
 from townhall.eforms.viewer import (
     HANDED_IN_SESSION_KEY,
     TRACKING_SESSION_KEY,
@@ -198,21 +199,13 @@ def form_step(request, slug: str, number: int):
     return render(request, "eforms/step.html", context, status=413 if too_large else 200)
 
 
-def _body_size(request) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
-
-
 def _too_large(request) -> str:
     """Why the POST is not taken in, or "": a body above MAX_BODY is refused before it
     is read; text fields together above DATA_UPLOAD_MAX_MEMORY_SIZE when Django parses it."""
-    if _body_size(request) > MAX_BODY:
+    refusal = post_refusal(request, max_body=MAX_BODY)
+    if refusal == BODY_TOO_LARGE:
         return _("What you sent is too large. A file may be at most 20 MB.")
-    try:
-        request.POST  # noqa: B018 (parsed on first access)
-    except RequestDataTooBig:
+    if refusal == FIELDS_TOO_LARGE:
         return _("Your answers are too long together. Shorten them and send them again.")
     return ""
 

@@ -38,7 +38,7 @@ from townhall.messaging.models import (
 )
 from townhall.messaging.queueing import message_enqueue
 from townhall.messaging.secret_values import marker, secret_sources
-from townhall.messaging.templates import render, template_channels
+from townhall.messaging.templates import render, template_channels, templates_ensure
 from townhall.registry.contact import ContactChannel, contact_channels_for
 from townhall.registry.models import Person
 from townhall.registry.preferences import Channel
@@ -258,6 +258,16 @@ def templates_missing(codes: list[str]) -> list[str]:
         )
     )
     return [code for code in codes if code not in usable]
+
+
+def templates_usable(codes: list[str]) -> bool:
+    """Whether these templates can be used to send, after loading the shipped ones
+    the database does not hold yet (:func:`templates_ensure`). One that staff changed
+    and did not check again stays out of use."""
+    if not templates_missing(codes):
+        return True
+    templates_ensure(codes)
+    return not templates_missing(codes)
 
 
 @transaction.atomic

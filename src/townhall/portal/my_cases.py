@@ -25,12 +25,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import (
-    RequestDataTooBig,
-    TooManyFieldsSent,
-    TooManyFilesSent,
-    ValidationError,
-)
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -49,7 +44,7 @@ from townhall.cases.services import (
     case_reply_add,
     information_answer,
 )
-from townhall.eforms.uploads import CheckedFileField
+from townhall.eforms.uploads import BODY_TOO_LARGE, CheckedFileField, post_refusal
 from townhall.eforms.viewer import submission_viewer
 
 PAGE = 25
@@ -242,17 +237,11 @@ def _case_or_404(request, case_uuid) -> tuple[Case, dict]:
 
 
 def _too_large(request) -> str:
-    """Why the POST is not taken in, or "" (as the form steps do, eforms.views)."""
-    try:
-        size = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        size = 0
-    if size > MAX_BODY:
+    """Why the POST is not taken in, or "" (as the form steps say it, eforms.views)."""
+    refusal = post_refusal(request, max_body=MAX_BODY)
+    if refusal == BODY_TOO_LARGE:
         return _("What you sent is too large. Send at most 5 files of at most 10 MB each.")
-    try:
-        request.POST  # noqa: B018 (parsed on first access)
-        request.FILES  # noqa: B018
-    except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+    if refusal:
         return _("What you sent is too large. Shorten your text or send fewer files.")
     return ""
 
