@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "townhall.messaging",
     "townhall.eforms",
     "townhall.cases",
+    "townhall.documents",
     "townhall.portal",
     "townhall.backoffice",
     "townhall.demo",
