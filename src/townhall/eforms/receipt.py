@@ -7,15 +7,13 @@
    differ), and for an anonymous visitor the tracking code, when their
    session still holds it, with where to follow the request.
 2. :func:`receipt_pdf` writes it with the template ``eforms/receipt/receipt.html``
-   and its stylesheet, in the page's language. The logo comes from the
-   storage as a ``data:`` URI; WeasyPrint's URL fetcher allows that protocol
-   only, so a receipt never reaches out to the network or the file system.
+   and its stylesheet, in the page's language, through the one renderer
+   (:mod:`townhall.pdf`). The logo comes from the storage as a ``data:`` URI,
+   the only protocol the renderer fetches.
 3. The receipt says it is a receipt, not a sealed document: sealed
    documents come with the documents app.
 """
 
-import base64
-import mimetypes
 from pathlib import Path
 
 from django.conf import settings
@@ -27,30 +25,12 @@ from townhall.eforms.rules import evaluate
 from townhall.eforms.summary import answers_summary
 from townhall.eforms.text import text_in
 from townhall.messaging.letters.layout import Letterhead
+from townhall.municipality.branding import logo_data_uri
 from townhall.municipality.selectors import municipality_get_active
+from townhall.pdf import pdf_render
 
 TEMPLATE = "eforms/receipt/receipt.html"
 STYLESHEET = Path(__file__).parent / "templates" / TEMPLATE.replace("receipt.html", "receipt.css")
-LOGO_MAX_BYTES = 2 * 1024 * 1024
-LOGO_TYPES = {"image/png", "image/jpeg", "image/svg+xml", "image/gif", "image/webp"}
-
-
-def _logo_data_uri(municipality) -> str:
-    """The municipality's logo as a ``data:`` URI, or "" (none, unreadable, too large)."""
-    logo = municipality.logo if municipality else None
-    if not logo:
-        return ""
-    kind = mimetypes.guess_type(logo.name)[0]
-    if kind not in LOGO_TYPES:
-        return ""
-    try:
-        with logo.open("rb") as file:
-            content = file.read(LOGO_MAX_BYTES + 1)
-    except OSError:
-        return ""
-    if len(content) > LOGO_MAX_BYTES:
-        return ""
-    return f"data:{kind};base64,{base64.b64encode(content).decode()}"
 
 
 def receipt_context(submission, *, tracking_code: str = "", language: str) -> dict:
@@ -64,7 +44,7 @@ def receipt_context(submission, *, tracking_code: str = "", language: str) -> di
         "letterhead": Letterhead.from_municipality(municipality, language)
         if municipality
         else None,
-        "logo": _logo_data_uri(municipality),
+        "logo": logo_data_uri(municipality),
         "submission": submission,
         "submitted": submitted,
         "form_title": text_in(definition.raw["title"], language),
@@ -77,12 +57,7 @@ def receipt_context(submission, *, tracking_code: str = "", language: str) -> di
 
 def receipt_pdf(submission, *, tracking_code: str = "", language: str) -> bytes:
     """The receipt of ``submission`` as PDF bytes (call with the page's language active)."""
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
-
     html = render_to_string(
         TEMPLATE, receipt_context(submission, tracking_code=tracking_code, language=language)
     )
-    fetcher = URLFetcher(allowed_protocols=("data",))  # the logo; never a file or the network
-    document = HTML(string=html, url_fetcher=fetcher, base_url=str(STYLESHEET))
-    return document.write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
+    return pdf_render(html, stylesheet=STYLESHEET)

@@ -34,12 +34,12 @@ import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from functools import cache
 from pathlib import Path
 
 from pypdf import PdfWriter
 
 from townhall.messaging.letters.layout import Letter, Letterhead, chunk_html, letter_problem
+from townhall.pdf import pdf_layout
 
 CHUNK_SIZE = 200
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates/messaging/letters/letter.css"
@@ -127,26 +127,12 @@ def _worker_setup() -> None:
         django.setup()
 
 
-@cache
-def _weasyprint_resources(pid: int):
-    """The parsed stylesheet and font configuration, once per process."""
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
-
-    fonts = FontConfiguration()
-    return CSS(filename=str(STYLESHEET), font_config=fonts), fonts
-
-
 def _render_chunk(job) -> tuple[str, int]:
     """Render one chunk of letters to a PDF file; return its path and page count."""
-    from weasyprint import HTML
-
     letters, letterheads, out = job
-    stylesheet, fonts = _weasyprint_resources(os.getpid())
 
     def layout(pages=None):
-        html = HTML(string=chunk_html(letters, letterheads, pages), base_url=str(STYLESHEET))
-        return html.render(stylesheets=[stylesheet], font_config=fonts)
+        return pdf_layout(chunk_html(letters, letterheads, pages), stylesheet=STYLESHEET)
 
     document = layout()
     counts = _pages_per_letter(document, len(letters))
