@@ -75,11 +75,10 @@ OLDER_LINK = re.compile(r"""href="([^"]*[?&](?:amp;)?older=[^"]*)\"""")
 class CasesBench(Bench):
     def cases_step(self, *arguments: str, env: dict | None = None) -> dict:
         command = [self.python, str(BENCH_DIR / "cases_setup.py"), *arguments]
-        done = subprocess.run(
-            command, env=env or self.demo_env, check=True, capture_output=True, text=True
-        )
-        if done.stderr.strip():
+        done = subprocess.run(command, env=env or self.demo_env, capture_output=True, text=True)
+        if done.stderr.strip():  # a failed step's traceback too, before raising
             print(done.stderr.strip(), file=sys.stderr)
+        done.check_returncode()
         return json.loads(done.stdout)
 
     def deep_path(self, first: str, visitor: Visitor, depth: int) -> tuple[str, str]:

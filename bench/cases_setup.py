@@ -247,6 +247,7 @@ def generate(count: int, *, resident: int, resident_cases: int, department: str)
     from django.utils import timezone
 
     from townhall.accounts.models import User
+    from townhall.eforms.models import ReferenceCounter
     from townhall.municipality.selectors import municipality_get_active
     from townhall.registry.models import Organisation, Person
 
@@ -269,7 +270,10 @@ def generate(count: int, *, resident: int, resident_cases: int, department: str)
     # Opening times over the past year, oldest first (so ids grow with them).
     ages = sorted((rng.random() * 365 * 86400 for _ in range(count)), reverse=True)
     theirs = set(rng.sample(range(count), min(resident_cases, count)))
-    counters: dict[int, int] = {}
+    # After the references already taken (the demo seed's own cases), per year.
+    counters: dict[int, int] = dict(
+        ReferenceCounter.objects.filter(prefix=prefix).values_list("year", "last")
+    )
     figures = {"cases": 0, "open": 0, "events": 0, "overdue_open": 0, "resident_cases": 0}
     events = Spool()
     with transaction.atomic(), connection.cursor() as cursor:
