@@ -244,6 +244,9 @@ def case_take(request, uuid):
     try:
         with transaction.atomic(durable=True):
             services.cases_assign(cases=[case], assignee=request.user, actor=request.user)
+    except services.CaseChanged as changed:
+        messages.error(request, str(changed))
+        return redirect("backoffice:case", case.uuid)
     except ValidationError as invalid:
         messages.error(request, " ".join(invalid.messages))
         return redirect("backoffice:case", case.uuid)
