@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "townhall.accounts.sessions.SessionRenewalMiddleware",
     "townhall.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A form too large to read: a page that says so (413), before the CSRF check reads it.
+    "townhall.post_limits.PostLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -359,6 +361,9 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # (townhall.page_cache). A change by staff shows at once in the process that made
 # it, and in the others at once with a shared cache, else within this time.
 TOWNHALL_PAGE_CACHE_SECONDS = env.int("TOWNHALL_PAGE_CACHE_SECONDS", default=60)
+# The largest form body a page takes unless it says otherwise (townhall.post_limits):
+# above it the form is refused unread, with a page that says so.
+TOWNHALL_FORM_MAX_BYTES = env.int("TOWNHALL_FORM_MAX_BYTES", default=64 * 1024 * 1024)
 
 # --- Data protection ------------------------------------------------------
 # Key of the keyed hash (HMAC-SHA256) through which national register numbers

@@ -14,10 +14,7 @@ import uuid
 import filetype
 from django import forms
 from django.core.exceptions import (
-    RequestDataTooBig,
     SuspiciousFileOperation,
-    TooManyFieldsSent,
-    TooManyFilesSent,
     ValidationError,
 )
 from django.core.files.storage import default_storage
@@ -70,30 +67,3 @@ def upload_store(upload, *, folder: str) -> dict:
     except SuspiciousFileOperation:
         name = "file"
     return {"name": name, "path": path, "size": upload.size, "content_type": kind.mime}
-
-
-# Why a POST with uploads cannot be taken in (post_refusal).
-BODY_TOO_LARGE = "body"  # it declares more bytes than the page takes: refused unread
-FIELDS_TOO_LARGE = "fields"  # its text fields together exceed DATA_UPLOAD_MAX_MEMORY_SIZE
-TOO_MANY_PARTS = "parts"  # more fields or files than Django's limits
-
-
-def post_refusal(request, *, max_body: int) -> str:
-    """Why Django will not take in this POST (one of the constants above), or "":
-    a body declared larger than ``max_body`` is refused before it is read; otherwise
-    the body is parsed here, where Django's own limits raise. Each page says it in
-    its own words, and nothing the person sent earlier is lost."""
-    try:
-        size = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        size = 0
-    if size > max_body:
-        return BODY_TOO_LARGE
-    try:
-        request.POST  # noqa: B018 (parsed on first access)
-        request.FILES  # noqa: B018
-    except RequestDataTooBig:
-        return FIELDS_TOO_LARGE
-    except (TooManyFieldsSent, TooManyFilesSent):
-        return TOO_MANY_PARTS
-    return ""

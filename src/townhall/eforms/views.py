@@ -53,13 +53,13 @@ from townhall.eforms.submissions import (
 )
 from townhall.eforms.summary import answers_summary
 from townhall.eforms.text import text_in
-from townhall.eforms.uploads import BODY_TOO_LARGE, FIELDS_TOO_LARGE, post_refusal
 from townhall.eforms.viewer import (
     HANDED_IN_SESSION_KEY,
     TRACKING_SESSION_KEY,
     submission_viewer,
     tracking_code_kept,
 )
+from townhall.post_limits import BODY_TOO_LARGE, FIELDS_TOO_LARGE, post_limits, post_refusal
 
 # A request body larger than this is refused before it is read (the largest upload
 # a definition may allow is 20 MB; the schema says so).
@@ -108,7 +108,12 @@ def _next_applicable(definition, state, index: int) -> int | None:
     return None
 
 
+@post_limits(max_body=MAX_BODY, handled=True)
 def form_step(request, slug: str, number: int):
+    # A form refused unread (too large; townhall.post_limits) comes without its CSRF
+    # token checked: it is shown as a GET with the reason, and changes nothing.
+    too_large = _too_large(request) if request.method == "POST" else ""
+    posting = request.method == "POST" and not too_large
     current = selectors.form_version_current(slug=slug)
     if current is None:
         raise Http404(_("There is no such form."))
@@ -136,7 +141,7 @@ def form_step(request, slug: str, number: int):
     state = evaluate(definition, kept)
     steps_done = draft.steps_done if draft else []
     index = number - 1
-    if request.method == "POST" and draft is None and definition.steps[index].get("check"):
+    if posting and draft is None and definition.steps[index].get("check"):
         return _handed_in_already(request, current.form, user, slug)
     open_index = _first_open(definition, state, kept, steps_done)
     if index > open_index:
@@ -159,15 +164,16 @@ def form_step(request, slug: str, number: int):
         "may_keep": user is not None,
     }
     if step.get("check"):
+        if too_large:
+            messages.error(request, too_large)
         confirm = _confirmation_form(request)
         context["confirm"] = confirm
-        if request.method == "POST" and (confirm is None or confirm.is_valid()):
+        if posting and (confirm is None or confirm.is_valid()):
             return _submit(request, draft, known, slug, confirmed=confirm is not None)
         return _check_step(request, definition, state, kept, steps_done, context, open_index)
 
-    too_large = _too_large(request) if request.method == "POST" else ""
     form = StepForm(step=step, state=state, kept=kept, known=known)
-    if request.method == "POST" and not too_large:
+    if posting:
         form, state = _validated(request, definition, step, kept, known, state)
         if user is not None and "later" in request.POST:
             draft = draft or _draft_start(request, current, user, person, organisation, staff)
@@ -200,9 +206,10 @@ def form_step(request, slug: str, number: int):
 
 
 def _too_large(request) -> str:
-    """Why the POST is not taken in, or "": a body above MAX_BODY is refused before it
-    is read; text fields together above DATA_UPLOAD_MAX_MEMORY_SIZE when Django parses it."""
-    refusal = post_refusal(request, max_body=MAX_BODY)
+    """Why the POST is not taken in, or "" (``townhall.post_limits`` refused it before
+    the view: a body above MAX_BODY unread, text fields together above
+    DATA_UPLOAD_MAX_MEMORY_SIZE when Django parsed it)."""
+    refusal = post_refusal(request)
     if refusal == BODY_TOO_LARGE:
         return _("What you sent is too large. A file may be at most 20 MB.")
     if refusal == FIELDS_TOO_LARGE:

@@ -44,8 +44,9 @@ from townhall.cases.services import (
     case_reply_add,
     information_answer,
 )
-from townhall.eforms.uploads import BODY_TOO_LARGE, CheckedFileField, post_refusal
+from townhall.eforms.uploads import CheckedFileField
 from townhall.eforms.viewer import submission_viewer
+from townhall.post_limits import BODY_TOO_LARGE, post_limits, post_refusal
 
 PAGE = 25
 MAX_FILES = 5
@@ -238,7 +239,7 @@ def _case_or_404(request, case_uuid) -> tuple[Case, dict]:
 
 def _too_large(request) -> str:
     """Why the POST is not taken in, or "" (as the form steps say it, eforms.views)."""
-    refusal = post_refusal(request, max_body=MAX_BODY)
+    refusal = post_refusal(request)
     if refusal == BODY_TOO_LARGE:
         return _("What you sent is too large. Send at most 5 files of at most 10 MB each.")
     if refusal:
@@ -315,6 +316,7 @@ def timeline_lines(events) -> list[dict]:
     return lines
 
 
+@post_limits(max_body=MAX_BODY, handled=True)
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_case(request, case_uuid):
