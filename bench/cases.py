@@ -133,11 +133,17 @@ def pages_for(paths: dict, facts: dict, bench: CasesBench, visitors: dict, depth
         ]
     else:
         missing["inbox (all five)"] = paths["inbox"]["error"]
-    for key, name, who in (("case", "case page", staff), ("my cases", "Mijn zaken", "resident")):
+    # The staff member's own cases newest first (half the department's open ones are
+    # theirs), and the department's figures over the cases closed in the last 90 days.
+    for key, name, who, query in (
+        ("case", "case page", staff, ""),
+        ("staff's own", "own cases, newest", staff, "?sort=newest"),
+        ("dashboard", "dashboard", staff, ""),
+        ("my cases", "Mijn zaken", "resident", ""),
+    ):
         if paths[key].get("path"):
-            pages.append(
-                Page(name, "staff" if who == staff else "resident", paths[key]["path"], who)
-            )
+            kind = "staff" if who == staff else "resident"
+            pages.append(Page(name, kind, paths[key]["path"] + query, who))
         else:
             missing[name] = paths[key]["error"]
     return pages, missing

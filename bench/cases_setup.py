@@ -471,6 +471,8 @@ def _facts(department_code: str, resident: int, versions: Versions) -> dict:
 URL_NAMES = {
     "inbox": ("backoffice:cases_inbox", ()),
     "case": ("backoffice:case", ("case",)),
+    "staff's own": ("backoffice:cases_mine", ()),
+    "dashboard": ("backoffice:cases_dashboard", ()),
     "my cases": ("portal:my_cases", ()),
 }
 

@@ -11,7 +11,17 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    QuerySet,
+)
 
 from townhall.cases.models import Case, CaseEvent, CaseFile, InformationRequest
 from townhall.catalog.models import Product
@@ -299,36 +309,77 @@ def _percentile(values: list[float], share: float) -> float:
     return values[max(0, math.ceil(share * len(values)) - 1)]
 
 
+class _Percentile(Aggregate):
+    """PostgreSQL's ordered-set aggregate: ``PERCENTILE_CONT`` (interpolated, the median
+    of an even count is the mean of the middle two) or ``PERCENTILE_DISC`` (nearest rank)."""
+
+    template = "%(function)s(%(share)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, *, share: float, discrete: bool, **extra):
+        super().__init__(
+            expression,
+            function="PERCENTILE_DISC" if discrete else "PERCENTILE_CONT",
+            share=float(share),
+            output_field=DurationField(),
+            **extra,
+        )
+
+
+def _days(duration: datetime.timedelta) -> float:
+    return max(0.0, duration.total_seconds() / 86400)
+
+
+def _closed_figures(scoped: QuerySet[Case], since: datetime.datetime):
+    """Per product: how many cases closed since ``since``, and the median and 90th
+    percentile (nearest rank) of their days from opened to closed. PostgreSQL reckons
+    them in the query, over the department's index on closed_at (at a million cases a
+    department closes tens of thousands in 90 days: too many rows to send over); SQLite
+    has no percentile functions, so there the times are read and reckoned here."""
+    closed = scoped.filter(closed_at__gte=since).order_by()
+    took = ExpressionWrapper(F("closed_at") - F("opened_at"), output_field=DurationField())
+    if connection.vendor == "postgresql":
+        rows = closed.values("product_id").annotate(
+            closed=Count("*"),
+            median=_Percentile(took, share=0.5, discrete=False),
+            p90=_Percentile(took, share=0.9, discrete=True),
+        )
+        for row in rows:
+            yield row["product_id"], row["closed"], _days(row["median"]), _days(row["p90"])
+        return
+    durations: dict[int | None, list[float]] = {}
+    for product_id, opened_at, closed_at in closed.values_list(
+        "product_id", "opened_at", "closed_at"
+    ):
+        durations.setdefault(product_id, []).append(_days(closed_at - opened_at))
+    for product_id, days in durations.items():
+        days.sort()
+        yield product_id, len(days), statistics.median(days), _percentile(days, 0.9)
+
+
 def case_dashboard(*, user, now: datetime.datetime, today: datetime.date) -> list[ProductFigures]:
     """Per product of ``user``'s department: open and overdue cases, and the median and
     90th-percentile days from opened to closed of the cases closed in the last
     :data:`DASHBOARD_DAYS` days. Three queries: the open cases grouped (the department's
-    index on is_open), the closed ones' two times (its index on closed_at), the products."""
+    index on is_open), the closed ones' figures (its index on closed_at), the products."""
     scoped = for_department(Case.objects.all(), user=user)
     figures: dict[int | None, ProductFigures] = {}
     grouped = (
         scoped.filter(is_open=True)
         .values("product_id")
         .annotate(
-            open=Count("pk"),
-            overdue=Count("pk", filter=Q(due_on__lt=today, paused_since__isnull=True)),
+            # Counted from the index alone: COUNT(id) would read every row for its id
+            # (due_on is never empty).
+            open=Count("*"),
+            overdue=Count("due_on", filter=Q(due_on__lt=today, paused_since__isnull=True)),
         )
         .order_by()
     )
     for row in grouped:
         figures[row["product_id"]] = ProductFigures(None, row["open"], row["overdue"])
-    durations: dict[int | None, list[float]] = {}
     since = now - datetime.timedelta(days=DASHBOARD_DAYS)
-    closed = scoped.filter(closed_at__gte=since).values_list("product_id", "opened_at", "closed_at")
-    for product_id, opened_at, closed_at in closed:
-        days = max(0.0, (closed_at - opened_at).total_seconds() / 86400)
-        durations.setdefault(product_id, []).append(days)
-    for product_id, days in durations.items():
+    for product_id, closed, median_days, p90_days in _closed_figures(scoped, since):
         line = figures.setdefault(product_id, ProductFigures(None))
-        days.sort()
-        line.closed = len(days)
-        line.median_days = statistics.median(days)
-        line.p90_days = _percentile(days, 0.9)
+        line.closed, line.median_days, line.p90_days = closed, median_days, p90_days
     products = Product.objects.filter(workflow__isnull=False)
     if not user.is_superuser:
         products = products.filter(department_id=getattr(user, "department_id", None))
