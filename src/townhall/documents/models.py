@@ -98,4 +98,3 @@ class IssuedDocument(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
-
