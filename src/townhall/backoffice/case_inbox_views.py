@@ -182,6 +182,9 @@ def cases_assign(request):
     assignee = form.assignee_chosen()
     try:
         count = services.cases_assign(cases=found.values(), assignee=assignee, actor=request.user)
+    except services.CaseChanged as error:  # between reading the list's rows and locking them
+        messages.error(request, str(error))
+        return _back_to_list(request.POST)
     except ValidationError as error:
         messages.error(request, " ".join([*error.messages, _("Nothing was changed.")]))
         return _back_to_list(request.POST)

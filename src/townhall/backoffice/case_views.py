@@ -6,7 +6,8 @@ and the buttons of its tasks; notes, messages with the applicant, its timeline.
 2. Every GET (and every page shown again after a refused POST) shows the
    applicant's submitted data, so it writes the applicant's access log with
    the purpose the page serves ("handling case X"), without asking, and a
-   "viewed" line in the case's timeline.
+   "viewed" event on the case; the page sums those up per staff member (how
+   often, when last) beside the timeline instead of listing every look in it.
 3. Every change is one durable transaction around a service of
    :mod:`townhall.cases.services`, so its events go out when it commits.
 4. The forms carry the case's ``version``: a form read before someone else
@@ -35,6 +36,7 @@ from townhall.cases.selectors import (
     case_file_for_staff,
     case_for_staff,
     case_timeline,
+    case_viewers,
     deadline_state,
 )
 from townhall.eforms.rules import evaluate
@@ -108,6 +110,7 @@ def _page(request, case: Case, *, status=200, posted: dict | None = None, error:
             "may_act": request.user.has_perm(HANDLE),
             "summary": summary,
             "timeline": _labelled(case_timeline(case=case)),
+            "viewers": case_viewers(case=case),
             "files": list(case.files.order_by("uploaded_at")),
             "questions": list(case.information_requests.order_by("asked_at")),
             "note_text": posted.get("note", ""),
@@ -241,6 +244,9 @@ def case_take(request, uuid):
     try:
         with transaction.atomic(durable=True):
             services.cases_assign(cases=[case], assignee=request.user, actor=request.user)
+    except services.CaseChanged as changed:
+        messages.error(request, str(changed))
+        return redirect("backoffice:case", case.uuid)
     except ValidationError as invalid:
         messages.error(request, " ".join(invalid.messages))
         return redirect("backoffice:case", case.uuid)

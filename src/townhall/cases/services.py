@@ -625,10 +625,20 @@ def case_reply_add(*, case: Case, text: str, user) -> CaseEvent:
 
 @transaction.atomic
 def cases_assign(*, cases, assignee, actor) -> int:
-    """Give the open ``cases`` (already scoped to what ``actor`` may see) to ``assignee``
-    (None: to nobody); how many changed."""
+    """Give the open ``cases`` (already scoped to what ``actor`` may see, each with the
+    ``version`` the list showed) to ``assignee`` (None: to nobody); how many changed.
+    All or none: when one of them closed or changed since it was read, checked under
+    the rows' locks, nothing changes and CaseChanged says so."""
+    expected = {case.pk: case.version for case in cases}
+    locked = list(
+        Case.objects.select_for_update().filter(pk__in=list(expected), is_open=True).order_by("pk")
+    )
+    if len(locked) != len(expected) or any(c.version != expected[c.pk] for c in locked):
+        raise CaseChanged(
+            _("A ticked case closed or changed meanwhile. Nothing was changed: look again.")
+        )
     changed = 0
-    for case in Case.objects.select_for_update().filter(pk__in=[c.pk for c in cases], is_open=True):
+    for case in locked:
         if case.assignee_id == (assignee.pk if assignee else None):
             continue
         if (

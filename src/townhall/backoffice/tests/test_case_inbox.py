@@ -9,6 +9,7 @@ import uuid
 import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -357,6 +358,16 @@ def test_the_service_refuses_an_assignee_of_another_department(finance, environm
     assert "does not work in the department" in message
     assert "Nothing was changed" in message
     _nothing_changed(cases)
+
+
+def test_the_service_checks_the_versions_under_the_lock(finance, colleague, cases):
+    """A case that changed between the list's read and the lock (another desk acted in
+    that moment) changes nothing at all, not only that case."""
+    read = list(Case.objects.filter(pk__in=[cases["an"].pk, cases["dirk"].pk]))
+    Case.objects.filter(pk=cases["dirk"].pk).update(version=F("version") + 1)
+    with pytest.raises(services.CaseChanged, match="Nothing was changed"):
+        services.cases_assign(cases=read, assignee=colleague, actor=finance)
+    assert not Case.objects.filter(pk__in=[c.pk for c in read], assignee=colleague).exists()
 
 
 def test_bulk_assign_needs_the_permission_to_change_cases(municipality, finance, cases):

@@ -258,3 +258,22 @@ def test_case_dashboard(client, case_rows, django_assert_num_queries):
     )
     [line] = response.context["lines"]
     assert (line.open, line.closed) == (7, 2)
+
+
+def test_case_page(client, case_rows, django_assert_num_queries):
+    # The case with what it shows beside it (one query); the look written to the
+    # applicant's access log and the case (two inserts, in a transaction of their
+    # own: a savepoint and its release in a test); the timeline, who looked,
+    # the files, the questions, and whether a step can be taken back. However often
+    # the case was opened, the looks come as one line per staff member.
+    from townhall.cases.models import Case
+
+    case = Case.objects.get(reference="TH-2026-000001")
+    for _ in range(3):
+        client.get(f"/backoffice/zaken/{case.uuid}/")
+    response = counted(
+        client, f"/backoffice/zaken/{case.uuid}/", django_assert_num_queries, REQUEST + SHELL + 10
+    )
+    assert [event.kind for event in response.context["timeline"]] == []
+    [viewer] = response.context["viewers"]
+    assert viewer["times"] == 5
