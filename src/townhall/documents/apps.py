@@ -7,3 +7,7 @@ class DocumentsConfig(AppConfig):
     label = "documents"
     verbose_name = _("Documents")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The kinds of document, and the workflow action that issues them (cases' registry).
+        from townhall.documents import actions, kinds  # noqa: F401  (register them)
