@@ -7,3 +7,7 @@ class DocumentsConfig(AppConfig):
     label = "documents"
     verbose_name = _("Documents")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Production refuses to start without a seal that works.
+        from townhall.documents import checks  # noqa: F401
