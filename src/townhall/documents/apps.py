@@ -9,5 +9,6 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The kinds of document, and the workflow action that issues them (cases' registry).
-        from townhall.documents import actions, kinds  # noqa: F401  (register them)
+        # Production refuses to start without a seal that works; the kinds of document,
+        # and the workflow action that issues them (cases' registry).
+        from townhall.documents import actions, checks, kinds  # noqa: F401  (register them)
