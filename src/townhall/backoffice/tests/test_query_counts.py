@@ -267,7 +267,6 @@ def test_case_page(client, case_rows, django_assert_num_queries):
     # the files, the questions, and whether a step can be taken back. However often
     # the case was opened, the looks come as one line per staff member.
     from townhall.cases.models import Case
-
     from townhall.documents.tests.factories import issued_document_row
 
     case = Case.objects.get(reference="TH-2026-000001")
