@@ -4,7 +4,7 @@
    ``@register("certificate_of_residence")``; :class:`DocumentsConfig.ready`
    imports this module, so the registry is full once Django has started.
 2. A kind says what it is (``label``), which template prints it
-   (``templates/documents/<code>.html``, extending ``documents/base.html``; one
+   (``templates/documents/pdf/<code>.html``, extending ``documents/pdf/base.html``; one
    template for nl, fr and en, its texts through gettext), how long its file
    is kept (``retention_days``), and what it needs (``needs``: the holder in
    the register, the case, the case's submission).
@@ -58,7 +58,7 @@ class DocumentKind(ABC):
 
     @property
     def template(self) -> str:
-        return f"documents/{self.code}.html"
+        return f"documents/pdf/{self.code}.html"
 
     def retain_until(self, issued: datetime.date) -> datetime.date:
         return issued + datetime.timedelta(days=self.retention_days)

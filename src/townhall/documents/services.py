@@ -60,7 +60,7 @@ from townhall.pdf import pdf_layout
 
 logger = logging.getLogger(__name__)
 
-STYLESHEET = Path(__file__).parent / "templates" / "documents" / "document.css"
+STYLESHEET = Path(__file__).parent / "templates" / "documents" / "pdf" / "document.css"
 # The counter's prefix holds six characters at most: four of the municipality's and "-D".
 NUMBER_SUFFIX = "-D"
 
