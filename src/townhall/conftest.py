@@ -136,3 +136,19 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "nl-BE"}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _demo_seal_of_the_tests(tmp_path_factory):
+    """Every test process seals with its own demo chain, made in a temporary folder
+    (never the one in ``var/`` that ``make demo`` uses); made here, once, so that a
+    test without the database can seal (the chain otherwise names the active
+    municipality, which needs a query)."""
+    from django.conf import settings
+
+    from townhall.documents.seal_demo import demo_chain
+
+    directory = tmp_path_factory.mktemp("seal-demo")
+    demo_chain(directory)
+    with override_settings(TOWNHALL_SEAL={**settings.TOWNHALL_SEAL, "DEMO_DIR": str(directory)}):
+        yield directory

@@ -365,6 +365,31 @@ TOWNHALL_PAGE_CACHE_SECONDS = env.int("TOWNHALL_PAGE_CACHE_SECONDS", default=60)
 # above it the form is refused unread, with a page that says so.
 TOWNHALL_FORM_MAX_BYTES = env.int("TOWNHALL_FORM_MAX_BYTES", default=64 * 1024 * 1024)
 
+# --- Documents: the electronic seal (docs/configuration.md, "Seal") ----------
+# Every issued PDF is sealed (PAdES) with the municipality's key: from files
+# (KEY_FILE, CERT_FILE) or from a PKCS#11 token (a hardware security module).
+# With neither, the demo makes its own chain under DEMO_DIR; production refuses
+# to start (townhall.documents.checks). With a TSA_URL every seal gets an RFC 3161
+# timestamp and its revocation data (PAdES B-LT).
+TOWNHALL_SEAL = {
+    "KEY_FILE": env.str("TOWNHALL_SEAL_KEY_FILE", default=""),
+    "CERT_FILE": env.str("TOWNHALL_SEAL_CERT_FILE", default=""),
+    "CHAIN_FILE": env.str("TOWNHALL_SEAL_CHAIN_FILE", default=""),
+    "KEY_PASSPHRASE": env.str("TOWNHALL_SEAL_KEY_PASSPHRASE", default=""),
+    "PKCS11_MODULE": env.str("TOWNHALL_SEAL_PKCS11_MODULE", default=""),
+    "PKCS11_TOKEN": env.str("TOWNHALL_SEAL_PKCS11_TOKEN", default=""),
+    "PKCS11_KEY_LABEL": env.str("TOWNHALL_SEAL_PKCS11_KEY_LABEL", default=""),
+    "PKCS11_CERT_LABEL": env.str("TOWNHALL_SEAL_PKCS11_CERT_LABEL", default=""),
+    "PKCS11_PIN": env.str("TOWNHALL_SEAL_PKCS11_PIN", default=""),
+    "TSA_URL": env.str("TOWNHALL_SEAL_TSA_URL", default=""),
+    # More certificates a seal may chain to when it is checked: the roots of
+    # earlier seal certificates (after a change of provider) and of the TSA.
+    "TRUST_FILE": env.str("TOWNHALL_SEAL_TRUST_FILE", default=""),
+    # Seconds to wait for the TSA and for each revocation (OCSP, CRL) answer.
+    "TIMEOUT": env.int("TOWNHALL_SEAL_TIMEOUT_SECONDS", default=10),
+    "DEMO_DIR": env.str("TOWNHALL_SEAL_DEMO_DIR", default=str(VAR_DIR / "seal-demo")),
+}
+
 # --- Data protection ------------------------------------------------------
 # Key of the keyed hash (HMAC-SHA256) through which national register numbers
 # are looked up. Changing it needs ``manage.py rehash_national_numbers``. The

@@ -39,6 +39,7 @@ from townhall.cases.selectors import (
     case_viewers,
     deadline_state,
 )
+from townhall.documents.for_cases import case_document_for_staff, case_documents
 from townhall.eforms.rules import evaluate
 from townhall.eforms.summary import answers_summary
 
@@ -112,6 +113,7 @@ def _page(request, case: Case, *, status=200, posted: dict | None = None, error:
             "timeline": _labelled(case_timeline(case=case)),
             "viewers": case_viewers(case=case),
             "files": list(case.files.order_by("uploaded_at")),
+            "documents": case_documents(case=case),
             "questions": list(case.information_requests.order_by("asked_at")),
             "note_text": posted.get("note", ""),
             "undoable": services.last_step_undoable(case),
@@ -275,4 +277,30 @@ def case_file(request, uuid, file_uuid):
         content_type=stored.kind,
     )
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_permission_required(VIEW)
+@require_GET
+def case_document(request, uuid, document_uuid):
+    """A document issued for the case, as the sealed PDF (the holder's access log records
+    it: the document holds their register data)."""
+    case = _case_or_404(request, uuid)
+    document = case_document_for_staff(case=case, uuid=document_uuid)
+    if document is None or not default_storage.exists(document.path):
+        raise Http404
+    with transaction.atomic(durable=True):
+        services.case_data_viewed(
+            case=case,
+            actor=request.user,
+            purpose=_("handling case %(reference)s") % {"reference": case.reference},
+        )
+    response = FileResponse(
+        default_storage.open(document.path, "rb"),
+        as_attachment=True,
+        filename=f"{document.number}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -43,6 +43,11 @@ urlpatterns = [
         case_views.case_file,
         name="case_file",
     ),
+    path(
+        "zaken/<uuid:uuid>/documenten/<uuid:document_uuid>/",
+        case_views.case_document,
+        name="case_document",
+    ),
     # Messaging (berichten)
     path("berichten/", overview.messaging_home, name="messaging_home"),
     path("berichten/nieuw/", compose.compose, name="messaging_compose"),

@@ -50,6 +50,8 @@ SHIPPED = Path(__file__).parent / "workflows"
 # The model a product without one of its own starts with (each product gets its own copy).
 STANDARD = "standard"
 CORRECTION = "correction"
+# The model of a product issued automatically (straight through): see its comment.
+ISSUED_AUTOMATICALLY = "issued-automatically"
 # How many days a case gets when its product names no processing time.
 DEFAULT_DAYS = 30
 # A service task that leads back into itself would never stop: give up after this many.
@@ -111,10 +113,7 @@ def choices_in_model(bpmn_xml: bytes, service_calls: dict) -> dict[str, list[Cho
                 )
                 if match is None:
                     continue
-                call = service_calls.get(flow.get("targetRef"))
-                asks = ""
-                if call is not None and call.topic in actions:
-                    asks = str(actions[call.topic].asks)
+                asks = _asks_after(flow.get("targetRef"), service_calls, flows_from)
                 buttons.append(
                     Choice(
                         task_id,
@@ -129,6 +128,23 @@ def choices_in_model(bpmn_xml: bytes, service_calls: dict) -> dict[str, list[Cho
             buttons.append(Choice(task_id, label, "", _("Done"), "", False))
         choices[task_id] = buttons
     return choices
+
+
+def _asks_after(node_id: str, service_calls: dict, flows_from: dict) -> str:
+    """What the button leading to ``node_id`` asks: what its action asks, or, when that
+    action asks nothing (issuing a document before the close), what the next service
+    task on the one flow out of it asks."""
+    for _step in range(MAX_STEPS):
+        call = service_calls.get(node_id)
+        if call is None or call.topic not in actions:
+            return ""
+        if actions[call.topic].asks:
+            return str(actions[call.topic].asks)
+        out = flows_from.get(node_id, [])
+        if len(out) != 1:
+            return ""
+        node_id = out[0].get("targetRef")
+    return ""
 
 
 def choices_for(case: Case) -> list[Choice]:
@@ -184,12 +200,22 @@ def _workflow_for_product(product: Product | None) -> Workflow:
         return _workflow_made(product)
 
 
+def _shipped_model_for(product: Product) -> str:
+    """The shipped model a product's workflow starts from: its own (by slug), the
+    straight-through one for a product issued automatically, else the standard one."""
+    if (SHIPPED / f"{product.slug}.bpmn").exists():
+        return product.slug
+    if product.issued_automatically:
+        return ISSUED_AUTOMATICALLY
+    return STANDARD
+
+
 def _workflow_made(product: Product | None) -> Workflow:
     if product is None:
         key, title, source = STANDARD, _("Standard handling"), STANDARD
     else:
         key, title = product.slug, product.title
-        source = product.slug if (SHIPPED / f"{product.slug}.bpmn").exists() else STANDARD
+        source = _shipped_model_for(product)
     workflow, created = Workflow.objects.get_or_create(
         key=key, defaults={"title": title, "product": product}
     )

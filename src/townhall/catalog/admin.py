@@ -69,6 +69,10 @@ class ProductAdmin(admin.ModelAdmin):
             },
         ),
         (
+            _("Issued at once"),
+            {"fields": ["issued_automatically", "document_kind"]},
+        ),
+        (
             _("LPDC"),
             {"fields": ["iri", "concept_iri", "uuid", "published_at", "created_at", "updated_at"]},
         ),

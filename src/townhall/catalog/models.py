@@ -164,6 +164,23 @@ class Product(ProductTexts):
         default=Assurance.HIGH,
     )
     anonymous_allowed = models.BooleanField(_("anonymous requests allowed"), default=False)
+    # Straight through (townhall.documents): a request online is checked against the
+    # registers and answered at once with a sealed document of ``document_kind``,
+    # without staff; what cannot be certified goes to citizens' affairs. Townhall's own
+    # setting: the LPDC feed does not carry it.
+    issued_automatically = models.BooleanField(
+        _("issued automatically"),
+        default=False,
+        help_text=_(
+            "A resident who asks online with eID gets the document at once, without staff."
+        ),
+    )
+    document_kind = models.SlugField(
+        _("document issued"),
+        max_length=60,
+        blank=True,
+        help_text=_("The kind of document, for example certificate_of_residence."),
+    )
 
     # Derived by the services for search (catalog.search): every text, lower case.
     search_text = models.TextField(editable=False, blank=True, default="")
@@ -210,6 +227,10 @@ class Product(ProductTexts):
             }
         if self.is_free and self.fee_cents is not None:
             errors["fee_cents"] = _("A free product has no fee.")
+        if self.issued_automatically and not self.document_kind:
+            errors["document_kind"] = _("Say which document is issued automatically.")
+        if self.issued_automatically and not self.online:
+            errors["issued_automatically"] = _("Only a product asked online is issued at once.")
         if self.elsewhere_url and not self.elsewhere_label:
             errors["elsewhere_label"] = _("Say where the link goes.")
         if errors:

@@ -81,6 +81,11 @@ def municipality_create(*, enterprise_number: str) -> tuple[Municipality, dict[s
         primary_colour="#1b4d3e",  # dark green: white text on it reaches about 9:1
         accent_colour="#f2c744",
         languages=list(INTERFACE),  # the demo offers every interface language
+        # A made-up signatory: the demo's documents must not carry a real person's name.
+        signatory_name="Demo Directeur",
+        signatory_title="De algemeen directeur",
+        signatory_title_fr="Le directeur général",
+        signatory_title_en="The chief executive",
     )
     municipality.full_clean()
     municipality.save()

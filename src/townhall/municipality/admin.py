@@ -41,6 +41,17 @@ class MunicipalityAdmin(admin.ModelAdmin):
             },
         ),
         (_("Branding"), {"fields": ["logo", "primary_colour", "accent_colour", "languages"]}),
+        (
+            _("Signatory of documents"),
+            {
+                "fields": [
+                    "signatory_name",
+                    "signatory_title",
+                    "signatory_title_fr",
+                    "signatory_title_en",
+                ]
+            },
+        ),
     ]
 
 

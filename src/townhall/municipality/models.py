@@ -82,6 +82,21 @@ class Municipality(models.Model):
     accent_colour = models.CharField(
         _("accent colour"), max_length=7, default="#ffc515", validators=[colour_validator]
     )
+    # Who signs the documents the municipality issues (townhall.documents), as printed
+    # under them: a name and a title ("De algemeen directeur"), the title per language.
+    signatory_name = models.CharField(_("signatory's name"), max_length=150, blank=True)
+    signatory_title = models.CharField(
+        _("signatory's title"),
+        max_length=150,
+        blank=True,
+        help_text=_("As printed under a document, for example: De algemeen directeur."),
+    )
+    signatory_title_fr = models.CharField(
+        _("signatory's title in French"), max_length=150, blank=True
+    )
+    signatory_title_en = models.CharField(
+        _("signatory's title in English"), max_length=150, blank=True
+    )
     languages = models.JSONField(
         _("interface languages"),
         default=list,
@@ -140,6 +155,11 @@ class Municipality(models.Model):
 
     def localized_name(self, language: str) -> str:
         return {"fr": self.name_fr, "en": self.name_en}.get(language) or self.name
+
+    def signatory_title_in(self, language: str) -> str:
+        """The signatory's title in ``language``, Dutch when it has none there."""
+        titles = {"fr": self.signatory_title_fr, "en": self.signatory_title_en}
+        return titles.get(language) or self.signatory_title
 
     @property
     def address_line(self) -> str:

@@ -12,8 +12,10 @@
    what it means and what happens next, the deadline, the decision when
    closed, the public timeline, the open question with a form to answer it
    (text and at most five PDF, JPEG or PNG files of 10 MB each), a form to
-   write to the municipality, and the documents: the receipt and the files
-   the resident sent (``.../bestanden/<uuid>/``, for the applicant only).
+   write to the municipality, and the documents: the receipt, the sealed
+   documents the municipality issued for the case (``.../documenten/<uuid>/``:
+   a certificate, a permit, a decision letter) and the files the resident sent
+   (``.../bestanden/<uuid>/``, for the applicant only).
 3. A case or a file the resident may not see answers 404, never 403, so that
    nobody learns it exists. A form that is sent back keeps what was typed; a
    post that is too large says so and changes nothing; an accepted one
@@ -44,6 +46,7 @@ from townhall.cases.services import (
     case_reply_add,
     information_answer,
 )
+from townhall.documents.for_cases import case_document, case_documents
 from townhall.eforms.uploads import CheckedFileField
 from townhall.eforms.viewer import submission_viewer
 from townhall.post_limits import BODY_TOO_LARGE, post_limits, post_refusal
@@ -368,11 +371,45 @@ def my_case(request, case_uuid):
             "reply_form": reply_form,
             "too_large": too_large,
             "files": selectors.case_files_of_applicant(case=case),
+            "documents": case_documents(case=case),
             "max_file_size": filesizeformat(MAX_FILE_SIZE),
         },
         status=status,
     )
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def my_case_document(request, case_uuid, document_uuid):
+    """A sealed document the municipality issued for the case, as a PDF download: for
+    whoever sees the case on Mijn zaken (the applicant, the one acting for them with a
+    mandate that covers their requests); 404 for anyone else, for another case's
+    document or a forged id, a revoked one, or one whose file is gone."""
+    if not request.user.is_authenticated or not _covered(request):
+        raise Http404(_("There is no such document."))
+    case, viewer = _case_or_404(request, case_uuid)
+    document = case_document(case=case, uuid=document_uuid)
+    if document is None:
+        raise Http404(_("There is no such document."))
+    try:
+        handle = default_storage.open(document.path, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404(_("There is no such document.")) from None
+    if viewer.get("person") is not None:
+        assisted_look_record(
+            request,
+            person=viewer["person"],
+            what=_("Document %(number)s") % {"number": document.number},
+        )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{document.number}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

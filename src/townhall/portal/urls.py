@@ -32,5 +32,10 @@ urlpatterns = [
         my_cases.my_case_file,
         name="my_case_file",
     ),
+    path(
+        "mijn/zaken/<uuid:case_uuid>/documenten/<uuid:document_uuid>/",
+        my_cases.my_case_document,
+        name="my_case_document",
+    ),
     path("mijn/berichten/<uuid:uuid>/", my_messages.my_message, name="my_message"),
 ]

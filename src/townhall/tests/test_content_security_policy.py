@@ -9,8 +9,9 @@ from django.apps import apps
 from django.conf import settings
 
 INLINE_STYLE = re.compile(r"""<style[\s>]|\sstyle\s*=\s*["']""", re.IGNORECASE)
-# Letters are made into PDF by WeasyPrint on the server; no browser and no policy there.
-NOT_SERVED_TO_BROWSERS = ("messaging/letters/",)
+# Letters and issued documents are made into PDF by WeasyPrint on the server; no browser
+# and no policy there (a document takes the municipality's colours as style attributes).
+NOT_SERVED_TO_BROWSERS = ("messaging/letters/", "documents/pdf/")
 
 
 def _templates() -> list[Path]:

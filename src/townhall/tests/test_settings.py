@@ -123,7 +123,10 @@ def test_production_mode_refuses_debug_and_demo_features():
     assert "seed_demo" in completed.stderr
 
 
-def test_production_mode_starts_with_safe_settings():
+def test_production_mode_starts_with_safe_settings(tmp_path):
+    from townhall.documents.tests.pki import chain_make
+
+    seal = chain_make(tmp_path)  # production refuses to start without a seal
     completed = _run_check(
         TOWNHALL_MODE="production",
         SECRET_KEY=STRONG_KEY,
@@ -131,6 +134,9 @@ def test_production_mode_starts_with_safe_settings():
         TOWNHALL_NATIONAL_NUMBER_HASH_KEY=STRONG_KEY[::-1],
         TOWNHALL_FIELD_ENCRYPTION_KEYS=ENCRYPTION_KEY,
         TOWNHALL_PUBLIC_URL="https://townhall.example.org",
+        TOWNHALL_SEAL_KEY_FILE=str(seal.key_file),
+        TOWNHALL_SEAL_CERT_FILE=str(seal.cert_file),
+        TOWNHALL_SEAL_CHAIN_FILE=str(seal.chain_file),
     )
     assert completed.returncode == 0, completed.stderr
 

@@ -109,7 +109,7 @@ def _case_handler(user: User) -> bool:
 
 
 # Pages that answer 404, not 403, to a staff member outside the object's department.
-SCOPED_BY_DEPARTMENT = ("backoffice:case", "backoffice:case_file")
+SCOPED_BY_DEPARTMENT = ("backoffice:case", "backoffice:case_file", "backoffice:case_document")
 
 
 @dataclass(frozen=True)
@@ -366,6 +366,10 @@ TABLE: dict[str, Rule] = {
     "backoffice:case_file": Rule(
         _case_handler,
         kwargs=lambda s: {"uuid": s["cases.case"].uuid, "file_uuid": s["cases.case"].uuid},
+    ),
+    "backoffice:case_document": Rule(
+        _case_handler,
+        kwargs=lambda s: {"uuid": s["cases.case"].uuid, "document_uuid": s["cases.case"].uuid},
     ),
     "backoffice:case_step": Rule(
         perm("cases.change_case"), kwargs=lambda s: {"uuid": s["cases.case"].uuid}

@@ -45,6 +45,7 @@ NOT_HTML = {
     "backoffice:messaging_letter_pdf",
     "backoffice:cases_export",
     "backoffice:case_file",
+    "backoffice:case_document",
     "backoffice:workflow_version_download",
 }
 

@@ -81,6 +81,7 @@ class PersonRecord:
     number_kind: str = Person.NumberKind.NONE
     national_number_masked: str = ""
     state: str = ""
+    state_since: datetime.date | None = None  # resident (moved out, ...) since
     domicile: AddressRecord | None = None
     household: tuple[HouseholdMemberRecord, ...] = ()
     representations: tuple[RepresentationRecord, ...] = ()

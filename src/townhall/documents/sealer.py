@@ -1,0 +1,375 @@
+"""The configured sealer: the municipality's key and certificate, loaded once per process.
+
+1. :class:`SealConfig` reads ``settings.TOWNHALL_SEAL``: a key by file
+   (``KEY_FILE`` and ``CERT_FILE``), a key on a PKCS#11 token (``PKCS11_MODULE``
+   with the token's label, the key's label and the PIN; the certificate on the
+   token or in ``CERT_FILE``), or neither, which in demo mode means the demo
+   chain (:mod:`townhall.documents.seal_demo`) and in production no seal.
+2. :func:`sealer_load` opens the key and checks what would make every seal
+   worthless: a file that is missing or unreadable, a key that does not match
+   the certificate (a probe is signed and verified with the certificate's
+   public key, the same way for a file and for a token), a certificate that
+   has expired or is not valid yet, a token that does not open. Each failure is
+   a :class:`SealerError` whose message tells an administrator what to fix.
+3. :func:`trust_roots_load` gives the certificates a seal must chain to when it
+   is checked: the self-signed ones of the chain (the root), or the chain's
+   certificates themselves when it holds no root, plus ``TRUST_FILE``. They are
+   read from files only, so the verification page works while a token is away.
+
+The loaded :class:`Sealer` is kept per process and per configuration
+(:func:`townhall.documents.seal.sealer_get`); a PKCS#11 session does not
+survive a fork, so the cache is keyed on the process id as well.
+"""
+
+import asyncio
+import datetime
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from django.conf import settings
+
+PROBE = b"townhall: does this key match its certificate?"
+
+
+class SealerError(Exception):
+    """The seal cannot be used; the message says why, for an administrator."""
+
+
+@dataclass(frozen=True)
+class SealConfig:
+    """What ``settings.TOWNHALL_SEAL`` asks for, hashable (the sealer's cache key)."""
+
+    key_file: str = ""
+    cert_file: str = ""
+    chain_file: str = ""
+    key_passphrase: str = field(default="", repr=False)
+    pkcs11_module: str = ""
+    pkcs11_token: str = ""
+    pkcs11_key_label: str = ""
+    pkcs11_cert_label: str = ""
+    pkcs11_pin: str = field(default="", repr=False)
+    tsa_url: str = ""
+    trust_file: str = ""
+    timeout: int = 10
+    demo_dir: str = ""
+    demo: bool = False
+
+    @classmethod
+    def from_settings(cls) -> "SealConfig":
+        given = getattr(settings, "TOWNHALL_SEAL", {}) or {}
+        return cls(
+            **{name.lower(): value for name, value in given.items()},
+            demo=bool(getattr(settings, "DEMO_MODE", False)),
+        )
+
+    @property
+    def source(self) -> str:
+        """``pkcs11``, ``file``, ``demo``, or ``""`` when nothing seals."""
+        if self.pkcs11_module:
+            return "pkcs11"
+        if self.key_file or self.cert_file:
+            return "file"
+        return "demo" if self.demo else ""
+
+
+@dataclass
+class Sealer:
+    """A loaded signer with the certificates its seals carry."""
+
+    signer: object  # a pyHanko Signer (SimpleSigner or PKCS11Signer)
+    certificate: asn1_x509.Certificate
+    chain: list
+    tsa_url: str
+    timeout: int
+    source: str
+    # A PKCS#11 session is not to be shared by threads signing at once.
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    session: object = None
+
+
+def sealer_load(config: SealConfig) -> Sealer:
+    """The sealer ``config`` describes, checked; raises :class:`SealerError`."""
+    if config.pkcs11_module and config.key_file:
+        raise SealerError(
+            "Both TOWNHALL_SEAL_KEY_FILE and TOWNHALL_SEAL_PKCS11_MODULE are set: "
+            "the seal's key is either a file or on a token, not both."
+        )
+    if config.tsa_url and not config.tsa_url.startswith(("http://", "https://")):
+        raise SealerError(
+            f"TOWNHALL_SEAL_TSA_URL must be an http:// or https:// address: {config.tsa_url!r}."
+        )
+    if config.source == "":
+        raise SealerError(
+            "No seal is configured: set TOWNHALL_SEAL_KEY_FILE and TOWNHALL_SEAL_CERT_FILE, "
+            "or TOWNHALL_SEAL_PKCS11_MODULE with its token, key label and PIN "
+            '(docs/operations.md, "Seal").'
+        )
+    if config.source == "pkcs11":
+        sealer = _pkcs11_sealer(config)
+    else:
+        sealer = _file_sealer(_demo_config(config) if config.source == "demo" else config)
+    _check_validity(sealer.certificate)
+    _check_key_matches(sealer)
+    return sealer
+
+
+def trust_roots_load(config: SealConfig) -> list[asn1_x509.Certificate]:
+    """The certificates a seal of ours chains to (empty when none is configured)."""
+    if config.source == "demo" and not config.chain_file:
+        config = _demo_config(config)
+    chain = certificates_read(config.chain_file, "TOWNHALL_SEAL_CHAIN_FILE")
+    if config.cert_file:
+        chain += certificates_read(config.cert_file, "TOWNHALL_SEAL_CERT_FILE")
+    roots = [cert for cert in chain if cert.self_signed] or [cert for cert in chain if cert.ca]
+    extra = certificates_read(config.trust_file, "TOWNHALL_SEAL_TRUST_FILE")
+    return [asn1_x509.Certificate.load(cert.dump()) for cert in [*roots, *extra]]
+
+
+def _demo_config(config: SealConfig) -> SealConfig:
+    from dataclasses import replace
+
+    from townhall.documents.seal_demo import demo_chain, demo_organisation
+
+    chain = demo_chain(
+        config.demo_dir, organisation=lambda: demo_organisation(_municipality_name())
+    )
+    return replace(
+        config,
+        key_file=str(chain.key_file),
+        cert_file=str(chain.cert_file),
+        chain_file=str(chain.root_file),
+    )
+
+
+def _municipality_name() -> str | None:
+    from django.db import DatabaseError
+
+    from townhall.municipality.models import Municipality
+
+    try:
+        return Municipality.objects.filter(is_active=True).values_list("name", flat=True).first()
+    except DatabaseError:  # not migrated yet: the demo chain names Townhall
+        return None
+
+
+def certificates_read(path: str, setting: str) -> list[asn1_x509.Certificate]:
+    """Every certificate of a PEM or DER file; ``[]`` for an empty setting."""
+    if not path:
+        return []
+    data = _read(path, setting)
+    try:
+        if b"-----BEGIN" in data:
+            found = x509.load_pem_x509_certificates(data)
+        else:
+            found = [x509.load_der_x509_certificate(data)]
+    except ValueError as error:
+        raise SealerError(f"{setting}: {path} holds no readable certificate ({error}).") from None
+    return [
+        asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)) for cert in found
+    ]
+
+
+def _read(path: str, setting: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SealerError(f"{setting}: {path} does not exist.") from None
+    except PermissionError:
+        raise SealerError(
+            f"{setting}: {path} cannot be read by this process (user id {os.getuid()}): "
+            "give it read access to the file."
+        ) from None
+    except OSError as error:
+        raise SealerError(f"{setting}: {path} cannot be read ({error.strerror}).") from None
+
+
+def _file_sealer(config: SealConfig) -> Sealer:
+    from asn1crypto import keys as asn1_keys
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    if not config.key_file or not config.cert_file:
+        missing = "TOWNHALL_SEAL_KEY_FILE" if not config.key_file else "TOWNHALL_SEAL_CERT_FILE"
+        raise SealerError(
+            f"{missing} is not set: a seal by file needs the key and its certificate."
+        )
+    data = _read(config.key_file, "TOWNHALL_SEAL_KEY_FILE")
+    mode = os.stat(config.key_file).st_mode
+    if mode & 0o004:
+        raise SealerError(
+            f"TOWNHALL_SEAL_KEY_FILE: {config.key_file} can be read by every user of the machine "
+            f"(mode {mode & 0o777:o}): chmod 600 it."
+        )
+    key = _private_key(data, config)
+    certificate = _one_certificate(config.cert_file)
+    chain = certificates_read(config.chain_file, "TOWNHALL_SEAL_CHAIN_FILE")
+    key_info = asn1_keys.PrivateKeyInfo.load(
+        key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    store = SimpleCertificateStore()
+    store.register_multiple(chain)
+    signer = signers.SimpleSigner(
+        signing_cert=certificate, signing_key=key_info, cert_registry=store
+    )
+    return Sealer(
+        signer=signer,
+        certificate=certificate,
+        chain=chain,
+        tsa_url=config.tsa_url,
+        timeout=config.timeout,
+        source=config.source,
+    )
+
+
+def _private_key(data: bytes, config: SealConfig):
+    passphrase = config.key_passphrase.encode() or None
+    loader = (
+        serialization.load_pem_private_key
+        if b"-----BEGIN" in data
+        else serialization.load_der_private_key
+    )
+    try:
+        key = loader(data, password=passphrase)
+    except TypeError:
+        message = (
+            "is encrypted: set TOWNHALL_SEAL_KEY_PASSPHRASE"
+            if passphrase is None
+            else "is not encrypted: leave TOWNHALL_SEAL_KEY_PASSPHRASE empty"
+        )
+        raise SealerError(f"TOWNHALL_SEAL_KEY_FILE: {config.key_file} {message}.") from None
+    except (ValueError, UnsupportedAlgorithm):
+        reason = (
+            "is not a private key, or TOWNHALL_SEAL_KEY_PASSPHRASE is wrong"
+            if passphrase
+            else "is not a private key (PEM or DER)"
+        )
+        raise SealerError(f"TOWNHALL_SEAL_KEY_FILE: {config.key_file} {reason}.") from None
+    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        raise SealerError(
+            f"TOWNHALL_SEAL_KEY_FILE: {config.key_file} is neither an RSA nor an EC key."
+        )
+    return key
+
+
+def _one_certificate(path: str) -> asn1_x509.Certificate:
+    found = certificates_read(path, "TOWNHALL_SEAL_CERT_FILE")
+    if len(found) != 1:
+        raise SealerError(
+            f"TOWNHALL_SEAL_CERT_FILE: {path} holds {len(found)} certificates: put the seal's "
+            "own certificate there and the others in TOWNHALL_SEAL_CHAIN_FILE."
+        )
+    return found[0]
+
+
+def _pkcs11_sealer(config: SealConfig) -> Sealer:
+    import pkcs11
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+
+    if not Path(config.pkcs11_module).is_file():
+        raise SealerError(
+            f"TOWNHALL_SEAL_PKCS11_MODULE: {config.pkcs11_module} does not exist "
+            "(the token vendor's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so)."
+        )
+    for name in ("PKCS11_TOKEN", "PKCS11_KEY_LABEL", "PKCS11_PIN"):
+        if not getattr(config, name.lower()):
+            raise SealerError(f"TOWNHALL_SEAL_{name} is not set: the PKCS#11 seal needs it.")
+    if not config.pkcs11_cert_label and not config.cert_file:
+        raise SealerError(
+            "Set TOWNHALL_SEAL_PKCS11_CERT_LABEL (the certificate on the token) "
+            "or TOWNHALL_SEAL_CERT_FILE."
+        )
+    try:
+        session = open_pkcs11_session(
+            config.pkcs11_module,
+            token_criteria=TokenCriteria(label=config.pkcs11_token),
+            user_pin=config.pkcs11_pin,
+        )
+    except pkcs11.PinIncorrect:
+        raise SealerError(
+            f"The PKCS#11 token {config.pkcs11_token!r} refused TOWNHALL_SEAL_PKCS11_PIN."
+        ) from None
+    except Exception as error:  # pyHanko and the module raise many kinds
+        raise SealerError(
+            f"The PKCS#11 token {config.pkcs11_token!r} cannot be opened with "
+            f"{config.pkcs11_module}: {error or type(error).__name__}."
+        ) from None
+    certificate = _one_certificate(config.cert_file) if config.cert_file else None
+    chain = certificates_read(config.chain_file, "TOWNHALL_SEAL_CHAIN_FILE")
+    signer = PKCS11Signer(
+        session,
+        key_label=config.pkcs11_key_label,
+        cert_label=config.pkcs11_cert_label or None,
+        signing_cert=certificate,
+        ca_chain=chain,
+        other_certs_to_pull=None,
+    )
+    try:
+        asyncio.run(signer.ensure_objects_loaded())
+    except Exception as error:
+        session.close()
+        raise SealerError(
+            f"The PKCS#11 token {config.pkcs11_token!r} has no usable key "
+            f"{config.pkcs11_key_label!r}"
+            + (f" or certificate {config.pkcs11_cert_label!r}" if config.pkcs11_cert_label else "")
+            + f": {error or type(error).__name__}."
+        ) from None
+    return Sealer(
+        signer=signer,
+        certificate=signer.signing_cert,
+        chain=chain,
+        tsa_url=config.tsa_url,
+        timeout=config.timeout,
+        source="pkcs11",
+        session=session,
+    )
+
+
+def _check_validity(certificate: asn1_x509.Certificate) -> None:
+    now = datetime.datetime.now(datetime.UTC)
+    validity = certificate["tbs_certificate"]["validity"]
+    not_before, not_after = validity["not_before"].native, validity["not_after"].native
+    name = certificate.subject.human_friendly
+    if now < not_before:
+        raise SealerError(
+            f"The seal's certificate ({name}) is not valid yet: "
+            f"from {not_before:%Y-%m-%d %H:%M} UTC."
+        )
+    if now >= not_after:
+        raise SealerError(
+            f"The seal's certificate ({name}) expired on {not_after:%Y-%m-%d}: "
+            'install its renewal (docs/operations.md, "Seal").'
+        )
+
+
+def _check_key_matches(sealer: Sealer) -> None:
+    """Sign a probe with the key and verify it with the certificate's public key."""
+    try:
+        signature = asyncio.run(sealer.signer.async_sign_raw(PROBE, "sha256"))
+    except Exception as error:  # a token's refusal comes in many kinds
+        raise SealerError(f"The seal's key cannot sign: {error or type(error).__name__}.") from None
+    public_key = x509.load_der_x509_certificate(sealer.certificate.dump()).public_key()
+    try:
+        if isinstance(public_key, rsa.RSAPublicKey):
+            public_key.verify(signature, PROBE, padding.PKCS1v15(), hashes.SHA256())
+        elif isinstance(public_key, ec.EllipticCurvePublicKey):
+            public_key.verify(signature, PROBE, ec.ECDSA(hashes.SHA256()))
+        else:
+            raise SealerError("The seal's certificate has neither an RSA nor an EC key.")
+    except InvalidSignature:
+        raise SealerError(
+            "The seal's key does not match its certificate "
+            f"({sealer.certificate.subject.human_friendly}): install the certificate issued "
+            "for this key."
+        ) from None
