@@ -6,7 +6,8 @@ from townhall.accounts.models import User
 from townhall.cases.models import Case, Workflow, WorkflowVersion
 from townhall.catalog.models import Product, ProductSnapshot
 from townhall.documents.models import IssuedDocument
-from townhall.eforms.models import Submission
+from townhall.eforms.models import FormDefinition, FormVersion, ReferenceCounter, Submission
+from townhall.messaging.models import Message, MessageStateCount, MessageTemplate, TemplateText
 from townhall.municipality.models import Municipality
 from townhall.registry.models import (
     AccessLogEntry,
@@ -59,6 +60,13 @@ def demo_erase() -> None:
         WorkflowVersion,
         Workflow,
         Submission,
+        FormVersion,
+        FormDefinition,
+        ReferenceCounter,  # the cases' references, so a later test counts from 1 again
+        Message,  # the demo cases' messages; their events go with them
+        MessageStateCount,
+        TemplateText,
+        MessageTemplate,
         AccessLogEntry,
         Representative,
         OrganisationAddress,
