@@ -66,7 +66,7 @@ class SealConfig:
         given = getattr(settings, "TOWNHALL_SEAL", {}) or {}
         return cls(
             **{name.lower(): value for name, value in given.items()},
-            demo=bool(getattr(settings, "DEMO_MODE", False)),
+            demo=getattr(settings, "MODE", "") == "demo",
         )
 
     @property
@@ -89,6 +89,8 @@ class Sealer:
     tsa_url: str
     timeout: int
     source: str
+    # What seals and timestamps must chain to (for the revocation data of B-LT).
+    trust_roots: list = field(default_factory=list)
     # A PKCS#11 session is not to be shared by threads signing at once.
     lock: threading.Lock = field(default_factory=threading.Lock)
     session: object = None
@@ -115,8 +117,14 @@ def sealer_load(config: SealConfig) -> Sealer:
         sealer = _pkcs11_sealer(config)
     else:
         sealer = _file_sealer(_demo_config(config) if config.source == "demo" else config)
-    _check_validity(sealer.certificate)
-    _check_key_matches(sealer)
+    try:
+        _check_validity(sealer.certificate)
+        _check_key_matches(sealer)
+        sealer.trust_roots = trust_roots_load(config)
+    except SealerError:
+        if sealer.session is not None:
+            sealer.session.close()
+        raise
     return sealer
 
 
@@ -127,7 +135,10 @@ def trust_roots_load(config: SealConfig) -> list[asn1_x509.Certificate]:
     chain = certificates_read(config.chain_file, "TOWNHALL_SEAL_CHAIN_FILE")
     if config.cert_file:
         chain += certificates_read(config.cert_file, "TOWNHALL_SEAL_CERT_FILE")
-    roots = [cert for cert in chain if cert.self_signed] or [cert for cert in chain if cert.ca]
+    # asn1crypto's self_signed is "yes", "maybe" or "no" (a true string, all three).
+    roots = [cert for cert in chain if cert.self_signed in ("yes", "maybe")] or [
+        cert for cert in chain if cert.ca
+    ]
     extra = certificates_read(config.trust_file, "TOWNHALL_SEAL_TRUST_FILE")
     return [asn1_x509.Certificate.load(cert.dump()) for cert in [*roots, *extra]]
 
@@ -303,7 +314,7 @@ def _pkcs11_sealer(config: SealConfig) -> Sealer:
     except Exception as error:  # pyHanko and the module raise many kinds
         raise SealerError(
             f"The PKCS#11 token {config.pkcs11_token!r} cannot be opened with "
-            f"{config.pkcs11_module}: {error or type(error).__name__}."
+            f"{config.pkcs11_module}: {str(error) or type(error).__name__}."
         ) from None
     certificate = _one_certificate(config.cert_file) if config.cert_file else None
     chain = certificates_read(config.chain_file, "TOWNHALL_SEAL_CHAIN_FILE")
@@ -323,7 +334,7 @@ def _pkcs11_sealer(config: SealConfig) -> Sealer:
             f"The PKCS#11 token {config.pkcs11_token!r} has no usable key "
             f"{config.pkcs11_key_label!r}"
             + (f" or certificate {config.pkcs11_cert_label!r}" if config.pkcs11_cert_label else "")
-            + f": {error or type(error).__name__}."
+            + f": {str(error) or type(error).__name__}."
         ) from None
     return Sealer(
         signer=signer,
@@ -358,7 +369,9 @@ def _check_key_matches(sealer: Sealer) -> None:
     try:
         signature = asyncio.run(sealer.signer.async_sign_raw(PROBE, "sha256"))
     except Exception as error:  # a token's refusal comes in many kinds
-        raise SealerError(f"The seal's key cannot sign: {error or type(error).__name__}.") from None
+        raise SealerError(
+            f"The seal's key cannot sign: {str(error) or type(error).__name__}."
+        ) from None
     public_key = x509.load_der_x509_certificate(sealer.certificate.dump()).public_key()
     try:
         if isinstance(public_key, rsa.RSAPublicKey):
