@@ -34,6 +34,7 @@ from townhall.documents.sealer import (
     SealConfig,
     Sealer,
     SealerError,
+    outside_event_loop,
     sealer_load,
     trust_roots_load,
 )
@@ -129,7 +130,7 @@ def seal_pdf(pdf: bytes) -> bytes:
 
     try:
         with sealer.lock:
-            return _sign(sealer, pdf)
+            return outside_event_loop(_sign, sealer, pdf)
     except PdfError as error:
         raise ValueError(f"Not a PDF that can be sealed: {error}") from None
     except SealUnavailable:
@@ -232,7 +233,7 @@ def _validate(reader, signature) -> SealCheck:
 
     try:
         context = _validation_context(reader)
-        status = asyncio.run(async_validate_pdf_signature(signature, context))
+        status = outside_event_loop(asyncio.run, async_validate_pdf_signature(signature, context))
     except Exception as error:  # a damaged signature breaks the parse
         return SealCheck(
             status="altered",

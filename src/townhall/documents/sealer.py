@@ -25,6 +25,7 @@ import asyncio
 import datetime
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,20 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from django.conf import settings
 
 PROBE = b"townhall: does this key match its certificate?"
+
+
+def outside_event_loop(function, /, *args, **kwargs):
+    """``function(*args, **kwargs)``, where pyHanko may start an event loop of its own.
+
+    pyHanko's synchronous calls run their coroutines with ``asyncio.run``, which
+    refuses to start in a thread that already runs a loop (an async view, a test
+    after Playwright's sync API); there the call runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="townhall-seal") as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 class SealerError(Exception):
@@ -114,7 +129,9 @@ def sealer_load(config: SealConfig) -> Sealer:
             '(docs/operations.md, "Seal").'
         )
     if config.source == "pkcs11":
-        sealer = _pkcs11_sealer(config)
+        from townhall.documents.sealer_pkcs11 import pkcs11_sealer
+
+        sealer = pkcs11_sealer(config)
     else:
         sealer = _file_sealer(_demo_config(config) if config.source == "demo" else config)
     try:
@@ -219,7 +236,7 @@ def _file_sealer(config: SealConfig) -> Sealer:
             f"(mode {mode & 0o777:o}): chmod 600 it."
         )
     key = _private_key(data, config)
-    certificate = _one_certificate(config.cert_file)
+    certificate = one_certificate(config.cert_file)
     chain = certificates_read(config.chain_file, "TOWNHALL_SEAL_CHAIN_FILE")
     key_info = asn1_keys.PrivateKeyInfo.load(
         key.private_bytes(
@@ -306,7 +323,7 @@ def _private_key(data: bytes, config: SealConfig):
     return key
 
 
-def _one_certificate(path: str) -> asn1_x509.Certificate:
+def one_certificate(path: str) -> asn1_x509.Certificate:
     found = certificates_read(path, "TOWNHALL_SEAL_CERT_FILE")
     if len(found) != 1:
         raise SealerError(
@@ -314,70 +331,6 @@ def _one_certificate(path: str) -> asn1_x509.Certificate:
             "own certificate there and the others in TOWNHALL_SEAL_CHAIN_FILE."
         )
     return found[0]
-
-
-def _pkcs11_sealer(config: SealConfig) -> Sealer:
-    import pkcs11
-    from pyhanko.config.pkcs11 import TokenCriteria
-    from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
-
-    if not Path(config.pkcs11_module).is_file():
-        raise SealerError(
-            f"TOWNHALL_SEAL_PKCS11_MODULE: {config.pkcs11_module} does not exist "
-            "(the token vendor's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so)."
-        )
-    for name in ("PKCS11_TOKEN", "PKCS11_KEY_LABEL", "PKCS11_PIN"):
-        if not getattr(config, name.lower()):
-            raise SealerError(f"TOWNHALL_SEAL_{name} is not set: the PKCS#11 seal needs it.")
-    if not config.pkcs11_cert_label and not config.cert_file:
-        raise SealerError(
-            "Set TOWNHALL_SEAL_PKCS11_CERT_LABEL (the certificate on the token) "
-            "or TOWNHALL_SEAL_CERT_FILE."
-        )
-    try:
-        session = open_pkcs11_session(
-            config.pkcs11_module,
-            token_criteria=TokenCriteria(label=config.pkcs11_token),
-            user_pin=config.pkcs11_pin,
-        )
-    except pkcs11.PinIncorrect:
-        raise SealerError(
-            f"The PKCS#11 token {config.pkcs11_token!r} refused TOWNHALL_SEAL_PKCS11_PIN."
-        ) from None
-    except Exception as error:  # pyHanko and the module raise many kinds
-        raise SealerError(
-            f"The PKCS#11 token {config.pkcs11_token!r} cannot be opened with "
-            f"{config.pkcs11_module}: {str(error) or type(error).__name__}."
-        ) from None
-    certificate = _one_certificate(config.cert_file) if config.cert_file else None
-    chain = certificates_read(config.chain_file, "TOWNHALL_SEAL_CHAIN_FILE")
-    signer = PKCS11Signer(
-        session,
-        key_label=config.pkcs11_key_label,
-        cert_label=config.pkcs11_cert_label or None,
-        signing_cert=certificate,
-        ca_chain=chain,
-        other_certs_to_pull=None,
-    )
-    try:
-        asyncio.run(signer.ensure_objects_loaded())
-    except Exception as error:
-        session.close()
-        raise SealerError(
-            f"The PKCS#11 token {config.pkcs11_token!r} has no usable key "
-            f"{config.pkcs11_key_label!r}"
-            + (f" or certificate {config.pkcs11_cert_label!r}" if config.pkcs11_cert_label else "")
-            + f": {str(error) or type(error).__name__}."
-        ) from None
-    return Sealer(
-        signer=signer,
-        certificate=signer.signing_cert,
-        chain=chain,
-        tsa_url=config.tsa_url,
-        timeout=config.timeout,
-        source="pkcs11",
-        session=session,
-    )
 
 
 def _check_validity(certificate: asn1_x509.Certificate) -> None:
@@ -400,7 +353,7 @@ def _check_validity(certificate: asn1_x509.Certificate) -> None:
 def _check_key_matches(sealer: Sealer) -> None:
     """Sign a probe with the key and verify it with the certificate's public key."""
     try:
-        signature = asyncio.run(sealer.signer.async_sign_raw(PROBE, "sha256"))
+        signature = outside_event_loop(asyncio.run, sealer.signer.async_sign_raw(PROBE, "sha256"))
     except Exception as error:  # a token's refusal comes in many kinds
         raise SealerError(
             f"The seal's key cannot sign: {str(error) or type(error).__name__}."

@@ -171,3 +171,16 @@ def test_what_is_not_a_readable_pdf_is_unreadable(data):
 
     assert check.status == "unreadable"
     assert check.problem
+
+
+def test_sealing_and_checking_work_in_a_thread_that_runs_an_event_loop(page_pdf):
+    # An async view, or a test after Playwright's sync API: pyHanko's own asyncio.run
+    # would refuse to start there.
+    import asyncio
+
+    async def in_a_loop():
+        return seal_check(seal_pdf(page_pdf))
+
+    check = asyncio.run(in_a_loop())
+
+    assert check.status == "valid", check.problem
