@@ -25,6 +25,7 @@ from townhall.documents.seal import (
     sealer_forget,
     sealer_problem,
 )
+from townhall.documents.sealer import outside_event_loop
 from townhall.documents.tests.pki import chain_make
 
 MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
@@ -98,7 +99,7 @@ def test_a_pdf_is_sealed_through_the_token_and_pyhanko_validates_it(token, setti
 
     reader = PdfFileReader(io.BytesIO(sealed))
     context = ValidationContext(trust_roots=[load_cert_from_pemder(str(token.chain_file))])
-    status = validate_pdf_signature(reader.embedded_signatures[0], context)
+    status = outside_event_loop(validate_pdf_signature, reader.embedded_signatures[0], context)
     assert status.bottom_line
     assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     assert status.signing_cert.subject.native["common_name"] == "Gemeente Hardware"

@@ -12,6 +12,7 @@ from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
 from townhall.documents.seal import SealUnavailable, seal_check, seal_pdf
+from townhall.documents.sealer import outside_event_loop
 from townhall.documents.tests.fake_tsa import FakeAuthority
 from townhall.documents.tests.pki import chain_make, crl_make, tsa_extensions
 
@@ -60,7 +61,7 @@ def test_a_seal_gets_a_timestamp_and_its_revocation_data_in_one_revision(
             "revocation_mode": "require",
         }
     )
-    status = validate_pdf_signature(signature, offline)
+    status = outside_event_loop(validate_pdf_signature, signature, offline)
     assert status.bottom_line
     assert (
         status.coverage == SignatureCoverageLevel.ENTIRE_FILE
