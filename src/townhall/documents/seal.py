@@ -22,17 +22,19 @@ added after sealing), ``untrusted`` (a sound signature, not by our chain),
 """
 
 import asyncio
+import contextlib
 import datetime
 import io
 import logging
 import os
+import threading
 from dataclasses import dataclass
-from functools import cache
 
 from townhall.documents.sealer import (
     SealConfig,
     Sealer,
     SealerError,
+    outside_event_loop,
     sealer_load,
     trust_roots_load,
 )
@@ -64,17 +66,37 @@ class SealCheck:
         return self.status == "valid"
 
 
-@cache
-def _sealer(config: SealConfig, pid: int) -> Sealer:
-    return sealer_load(config)
+_loaded: dict[tuple[SealConfig, int], Sealer] = {}
+_loading = threading.Lock()
+
+
+def _sealer(config: SealConfig) -> Sealer:
+    # Keyed on the process id too: a forked worker opens its own token session.
+    key = (config, os.getpid())
+    with _loading:
+        sealer = _loaded.get(key)
+        if sealer is None:
+            sealer = _loaded[key] = sealer_load(config)
+    return sealer
 
 
 def sealer_get() -> Sealer:
     """The process's sealer for the current settings; raises :class:`SealUnavailable`."""
     try:
-        return _sealer(SealConfig.from_settings(), os.getpid())
+        return _sealer(SealConfig.from_settings())
     except SealerError as error:
         raise SealUnavailable(str(error)) from None
+
+
+def sealer_forget() -> None:
+    """Close the loaded sealers' token sessions and forget them: the next seal loads
+    the sealer again (after a token failed, or when the settings changed)."""
+    with _loading:
+        for (_config, pid), sealer in _loaded.items():
+            if pid == os.getpid() and sealer.session is not None:
+                with contextlib.suppress(Exception):  # a session the token already dropped
+                    sealer.session.close()
+        _loaded.clear()
 
 
 def sealer_problem() -> str | None:
@@ -85,7 +107,7 @@ def sealer_problem() -> str | None:
 def config_problem(config: SealConfig) -> str | None:
     """:func:`sealer_problem` of ``config`` (the deploy check asks for production's view)."""
     try:
-        _sealer(config, os.getpid())
+        _sealer(config)
         if not trust_roots_load(config):
             return (
                 "The seal's certificate chain has no root to check seals against: "
@@ -108,17 +130,17 @@ def seal_pdf(pdf: bytes) -> bytes:
 
     try:
         with sealer.lock:
-            return _sign(sealer, pdf)
+            return outside_event_loop(_sign, sealer, pdf)
     except PdfError as error:
         raise ValueError(f"Not a PDF that can be sealed: {error}") from None
     except SealUnavailable:
         raise
     except Exception as error:
         if sealer.source == "pkcs11":
-            _sealer.cache_clear()  # the next seal opens the token again
+            sealer_forget()  # the next seal opens the token again
         logger.exception("Sealing failed")
         raise SealUnavailable(
-            f"The seal could not be made: {error or type(error).__name__}."
+            f"The seal could not be made: {str(error) or type(error).__name__}."
         ) from error
 
 
@@ -139,7 +161,7 @@ def _sign(sealer: Sealer, pdf: bytes) -> bytes:
         extra = {
             "embed_validation_info": True,
             "validation_context": ValidationContext(
-                trust_roots=None if not sealer.chain else _roots(sealer.chain),
+                trust_roots=sealer.trust_roots,
                 other_certs=sealer.chain,
                 allow_fetching=True,
                 revocation_mode="hard-fail",
@@ -157,10 +179,6 @@ def _sign(sealer: Sealer, pdf: bytes) -> bytes:
     )
     output = signers.sign_pdf(writer, metadata, signer=sealer.signer, timestamper=timestamper)
     return output.getvalue()
-
-
-def _roots(chain: list) -> list:
-    return [cert for cert in chain if cert.self_signed] or list(chain)
 
 
 def seal_check(pdf: bytes) -> SealCheck:
@@ -189,11 +207,19 @@ def _check(pdf: bytes) -> SealCheck:
 
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        signatures = reader.embedded_regular_signatures
+        reader.root  # noqa: B018 - the catalogue: a PDF that has none is not one
     except Exception as error:  # pyHanko's parser raises many kinds
         return SealCheck(
             status="unreadable",
-            problem=f"The PDF cannot be read: {error or type(error).__name__}.",
+            problem=f"The PDF cannot be read: {str(error) or type(error).__name__}.",
+        )
+    try:
+        signatures = reader.embedded_regular_signatures
+    except Exception as error:  # a signature whose bytes were damaged
+        # A signature dictionary was there (its byte range): a seal, broken.
+        return SealCheck(
+            status="altered" if b"/ByteRange" in pdf else "unreadable",
+            problem=f"The seal cannot be read: {str(error) or type(error).__name__}.",
         )
     if not signatures:
         return SealCheck(status="not_sealed", problem="The PDF carries no seal.")
@@ -207,11 +233,11 @@ def _validate(reader, signature) -> SealCheck:
 
     try:
         context = _validation_context(reader)
-        status = asyncio.run(async_validate_pdf_signature(signature, context))
+        status = outside_event_loop(asyncio.run, async_validate_pdf_signature(signature, context))
     except Exception as error:  # a damaged signature breaks the parse
         return SealCheck(
             status="altered",
-            problem=f"The seal cannot be read: {error or type(error).__name__}.",
+            problem=f"The seal cannot be read: {str(error) or type(error).__name__}.",
         )
     found = {
         "signer": _signer_name(status.signing_cert),

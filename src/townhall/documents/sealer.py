@@ -25,6 +25,7 @@ import asyncio
 import datetime
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,20 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from django.conf import settings
 
 PROBE = b"townhall: does this key match its certificate?"
+
+
+def outside_event_loop(function, /, *args, **kwargs):
+    """``function(*args, **kwargs)``, where pyHanko may start an event loop of its own.
+
+    pyHanko's synchronous calls run their coroutines with ``asyncio.run``, which
+    refuses to start in a thread that already runs a loop (an async view, a test
+    after Playwright's sync API); there the call runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="townhall-seal") as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 class SealerError(Exception):
@@ -66,7 +81,7 @@ class SealConfig:
         given = getattr(settings, "TOWNHALL_SEAL", {}) or {}
         return cls(
             **{name.lower(): value for name, value in given.items()},
-            demo=bool(getattr(settings, "DEMO_MODE", False)),
+            demo=getattr(settings, "MODE", "") == "demo",
         )
 
     @property
@@ -89,6 +104,8 @@ class Sealer:
     tsa_url: str
     timeout: int
     source: str
+    # What seals and timestamps must chain to (for the revocation data of B-LT).
+    trust_roots: list = field(default_factory=list)
     # A PKCS#11 session is not to be shared by threads signing at once.
     lock: threading.Lock = field(default_factory=threading.Lock)
     session: object = None
@@ -112,11 +129,19 @@ def sealer_load(config: SealConfig) -> Sealer:
             '(docs/operations.md, "Seal").'
         )
     if config.source == "pkcs11":
-        sealer = _pkcs11_sealer(config)
+        from townhall.documents.sealer_pkcs11 import pkcs11_sealer
+
+        sealer = pkcs11_sealer(config)
     else:
         sealer = _file_sealer(_demo_config(config) if config.source == "demo" else config)
-    _check_validity(sealer.certificate)
-    _check_key_matches(sealer)
+    try:
+        _check_validity(sealer.certificate)
+        _check_key_matches(sealer)
+        sealer.trust_roots = trust_roots_load(config)
+    except SealerError:
+        if sealer.session is not None:
+            sealer.session.close()
+        raise
     return sealer
 
 
@@ -127,7 +152,10 @@ def trust_roots_load(config: SealConfig) -> list[asn1_x509.Certificate]:
     chain = certificates_read(config.chain_file, "TOWNHALL_SEAL_CHAIN_FILE")
     if config.cert_file:
         chain += certificates_read(config.cert_file, "TOWNHALL_SEAL_CERT_FILE")
-    roots = [cert for cert in chain if cert.self_signed] or [cert for cert in chain if cert.ca]
+    # asn1crypto's self_signed is "yes", "maybe" or "no" (a true string, all three).
+    roots = [cert for cert in chain if cert.self_signed in ("yes", "maybe")] or [
+        cert for cert in chain if cert.ca
+    ]
     extra = certificates_read(config.trust_file, "TOWNHALL_SEAL_TRUST_FILE")
     return [asn1_x509.Certificate.load(cert.dump()) for cert in [*roots, *extra]]
 
@@ -208,7 +236,7 @@ def _file_sealer(config: SealConfig) -> Sealer:
             f"(mode {mode & 0o777:o}): chmod 600 it."
         )
     key = _private_key(data, config)
-    certificate = _one_certificate(config.cert_file)
+    certificate = one_certificate(config.cert_file)
     chain = certificates_read(config.chain_file, "TOWNHALL_SEAL_CHAIN_FILE")
     key_info = asn1_keys.PrivateKeyInfo.load(
         key.private_bytes(
@@ -219,8 +247,8 @@ def _file_sealer(config: SealConfig) -> Sealer:
     )
     store = SimpleCertificateStore()
     store.register_multiple(chain)
-    signer = signers.SimpleSigner(
-        signing_cert=certificate, signing_key=key_info, cert_registry=store
+    signer = _kept_key_signer_class(signers.SimpleSigner)(
+        private_key=key, signing_cert=certificate, signing_key=key_info, cert_registry=store
     )
     return Sealer(
         signer=signer,
@@ -230,6 +258,39 @@ def _file_sealer(config: SealConfig) -> Sealer:
         timeout=config.timeout,
         source=config.source,
     )
+
+
+def _kept_key_signer_class(simple_signer: type) -> type:
+    """pyHanko's SimpleSigner with the key kept loaded.
+
+    SimpleSigner parses the key again for every signature, and ``cryptography``
+    checks an RSA key when it loads it (about 150 ms for 3072 bits, 60 times the
+    signature); it also signs the size estimate that comes before each seal for
+    real. This one loads the key once and answers the estimate with zeros of the
+    signature's size."""
+
+    class KeptKeySigner(simple_signer):
+        def __init__(self, *, private_key, **kwargs):
+            super().__init__(**kwargs)
+            self.private_key = private_key
+
+        async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run=False):
+            if dry_run:
+                size = self.private_key.key_size
+                return bytes(
+                    size // 8
+                    if isinstance(self.private_key, rsa.RSAPrivateKey)
+                    else 2 * ((size + 7) // 8) + 9
+                )
+            return self.sign_raw(data, digest_algorithm)
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            digest = getattr(hashes, digest_algorithm.upper())()
+            if isinstance(self.private_key, rsa.RSAPrivateKey):
+                return self.private_key.sign(data, padding.PKCS1v15(), digest)
+            return self.private_key.sign(data, ec.ECDSA(digest))
+
+    return KeptKeySigner
 
 
 def _private_key(data: bytes, config: SealConfig):
@@ -262,7 +323,7 @@ def _private_key(data: bytes, config: SealConfig):
     return key
 
 
-def _one_certificate(path: str) -> asn1_x509.Certificate:
+def one_certificate(path: str) -> asn1_x509.Certificate:
     found = certificates_read(path, "TOWNHALL_SEAL_CERT_FILE")
     if len(found) != 1:
         raise SealerError(
@@ -270,70 +331,6 @@ def _one_certificate(path: str) -> asn1_x509.Certificate:
             "own certificate there and the others in TOWNHALL_SEAL_CHAIN_FILE."
         )
     return found[0]
-
-
-def _pkcs11_sealer(config: SealConfig) -> Sealer:
-    import pkcs11
-    from pyhanko.config.pkcs11 import TokenCriteria
-    from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
-
-    if not Path(config.pkcs11_module).is_file():
-        raise SealerError(
-            f"TOWNHALL_SEAL_PKCS11_MODULE: {config.pkcs11_module} does not exist "
-            "(the token vendor's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so)."
-        )
-    for name in ("PKCS11_TOKEN", "PKCS11_KEY_LABEL", "PKCS11_PIN"):
-        if not getattr(config, name.lower()):
-            raise SealerError(f"TOWNHALL_SEAL_{name} is not set: the PKCS#11 seal needs it.")
-    if not config.pkcs11_cert_label and not config.cert_file:
-        raise SealerError(
-            "Set TOWNHALL_SEAL_PKCS11_CERT_LABEL (the certificate on the token) "
-            "or TOWNHALL_SEAL_CERT_FILE."
-        )
-    try:
-        session = open_pkcs11_session(
-            config.pkcs11_module,
-            token_criteria=TokenCriteria(label=config.pkcs11_token),
-            user_pin=config.pkcs11_pin,
-        )
-    except pkcs11.PinIncorrect:
-        raise SealerError(
-            f"The PKCS#11 token {config.pkcs11_token!r} refused TOWNHALL_SEAL_PKCS11_PIN."
-        ) from None
-    except Exception as error:  # pyHanko and the module raise many kinds
-        raise SealerError(
-            f"The PKCS#11 token {config.pkcs11_token!r} cannot be opened with "
-            f"{config.pkcs11_module}: {error or type(error).__name__}."
-        ) from None
-    certificate = _one_certificate(config.cert_file) if config.cert_file else None
-    chain = certificates_read(config.chain_file, "TOWNHALL_SEAL_CHAIN_FILE")
-    signer = PKCS11Signer(
-        session,
-        key_label=config.pkcs11_key_label,
-        cert_label=config.pkcs11_cert_label or None,
-        signing_cert=certificate,
-        ca_chain=chain,
-        other_certs_to_pull=None,
-    )
-    try:
-        asyncio.run(signer.ensure_objects_loaded())
-    except Exception as error:
-        session.close()
-        raise SealerError(
-            f"The PKCS#11 token {config.pkcs11_token!r} has no usable key "
-            f"{config.pkcs11_key_label!r}"
-            + (f" or certificate {config.pkcs11_cert_label!r}" if config.pkcs11_cert_label else "")
-            + f": {error or type(error).__name__}."
-        ) from None
-    return Sealer(
-        signer=signer,
-        certificate=signer.signing_cert,
-        chain=chain,
-        tsa_url=config.tsa_url,
-        timeout=config.timeout,
-        source="pkcs11",
-        session=session,
-    )
 
 
 def _check_validity(certificate: asn1_x509.Certificate) -> None:
@@ -356,9 +353,11 @@ def _check_validity(certificate: asn1_x509.Certificate) -> None:
 def _check_key_matches(sealer: Sealer) -> None:
     """Sign a probe with the key and verify it with the certificate's public key."""
     try:
-        signature = asyncio.run(sealer.signer.async_sign_raw(PROBE, "sha256"))
+        signature = outside_event_loop(asyncio.run, sealer.signer.async_sign_raw(PROBE, "sha256"))
     except Exception as error:  # a token's refusal comes in many kinds
-        raise SealerError(f"The seal's key cannot sign: {error or type(error).__name__}.") from None
+        raise SealerError(
+            f"The seal's key cannot sign: {str(error) or type(error).__name__}."
+        ) from None
     public_key = x509.load_der_x509_certificate(sealer.certificate.dump()).public_key()
     try:
         if isinstance(public_key, rsa.RSAPublicKey):

@@ -14,13 +14,14 @@ from pyhanko_certvalidator import ValidationContext
 
 from townhall.documents.seal import SealCheck, seal_check, seal_pdf
 from townhall.documents.seal_demo import DEMO_ROOT_NAME, demo_chain
+from townhall.documents.sealer import outside_event_loop
 from townhall.documents.tests.pki import chain_make
 
 
 def pyhanko_status(pdf: bytes, root_file):
     reader = PdfFileReader(io.BytesIO(pdf))
     context = ValidationContext(trust_roots=[load_cert_from_pemder(str(root_file))])
-    return validate_pdf_signature(reader.embedded_signatures[0], context)
+    return outside_event_loop(validate_pdf_signature, reader.embedded_signatures[0], context)
 
 
 def test_a_rendered_pdf_is_sealed_with_the_demo_chain_and_pyhanko_validates_it(page_pdf, settings):
@@ -171,3 +172,16 @@ def test_what_is_not_a_readable_pdf_is_unreadable(data):
 
     assert check.status == "unreadable"
     assert check.problem
+
+
+def test_sealing_and_checking_work_in_a_thread_that_runs_an_event_loop(page_pdf):
+    # An async view, or a test after Playwright's sync API: pyHanko's own asyncio.run
+    # would refuse to start there.
+    import asyncio
+
+    async def in_a_loop():
+        return seal_check(seal_pdf(page_pdf))
+
+    check = outside_event_loop(asyncio.run, in_a_loop())
+
+    assert check.status == "valid", check.problem
