@@ -1,0 +1,51 @@
+"""Issued documents for the tests of verification, revocation and retention.
+
+:func:`document_issued` writes the row as the issuing service does (the code's
+digest, the PDF's hash and size, a file in the storage when given one) and returns
+the code beside it, since only its digest is stored.
+"""
+
+import datetime
+import hashlib
+import itertools
+import secrets
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from townhall.documents.codes import code_digest, code_new
+from townhall.documents.models import IssuedDocument
+
+_numbers = itertools.count(1)
+
+
+def document_issued(*, pdf: bytes | None = None, store: bool = False, **fields):
+    """An issued document and its verification code: ``(document, code)``.
+
+    ``pdf`` is the file's content (random bytes stand in when the test needs only its
+    hash); ``store`` saves it in the default storage under the document's ``path``.
+    Any field of :class:`IssuedDocument` can be given.
+    """
+    content = pdf if pdf is not None else secrets.token_bytes(64)
+    code = fields.pop("code", None) or code_new()
+    issued_at = fields.pop("issued_at", None) or timezone.now()
+    values = {
+        "number": f"DOC-{issued_at:%Y}-{next(_numbers):06d}-{secrets.token_hex(2).upper()}",
+        "kind": "certificate_of_residence",
+        "language": "nl",
+        "holder_name": "Jan Peeters",
+        "issuer": "Gemeente Testgem",
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "size": len(content),
+        "retain_until": timezone.localdate(issued_at) + datetime.timedelta(days=730),
+        **fields,
+    }
+    path = values.pop("path", "")
+    if store:
+        name = f"documents/tests/{secrets.token_hex(8)}.pdf"
+        path = default_storage.save(name, ContentFile(content))
+    document = IssuedDocument.objects.create(
+        code_digest=code_digest(code), issued_at=issued_at, path=path, **values
+    )
+    return document, code
