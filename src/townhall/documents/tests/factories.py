@@ -14,8 +14,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from townhall.accounts.tests.staff import department
+from townhall.cases.services import case_open_for_correction
 from townhall.documents.codes import code_digest, code_new
 from townhall.documents.models import IssuedDocument
+from townhall.registry.corrections import CorrectionRequest
 
 _numbers = itertools.count(1)
 
@@ -49,3 +52,16 @@ def document_issued(*, pdf: bytes | None = None, store: bool = False, **fields):
         code_digest=code_digest(code), issued_at=issued_at, path=path, **values
     )
     return document, code
+
+
+def case_for(person, department_code: str = "citizens_affairs"):
+    """A case of ``person`` (a correction's, the simplest to open) that ``department_code``
+    handles."""
+    handler = department(department_code)
+    correction = CorrectionRequest.objects.create(
+        person=person, item_key="family_name", item_label="Family name", remark="Typo"
+    )
+    case = case_open_for_correction(correction_request_id=correction.pk)
+    case.department = handler
+    case.save(update_fields=["department"])
+    return case

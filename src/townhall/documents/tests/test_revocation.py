@@ -6,30 +6,15 @@ import logging
 import pytest
 from django.core.exceptions import ValidationError
 
-from townhall.accounts.tests.staff import department, staff_user
+from townhall.accounts.tests.staff import staff_user
 from townhall.cases.models import CaseEvent
-from townhall.cases.services import case_open_for_correction
 from townhall.documents.events import document_revoked
 from townhall.documents.revocation import REASON_MAX_LENGTH, AlreadyRevoked, document_revoke
-from townhall.documents.tests.factories import document_issued
-from townhall.registry.corrections import CorrectionRequest
+from townhall.documents.tests.factories import case_for, document_issued
 from townhall.registry.tests.factories import PersonFactory
 from townhall.tests.events import events_received
 
 pytestmark = pytest.mark.django_db
-
-
-def case_for(person, department_code: str = "citizens_affairs"):
-    """A case of ``person`` handled by ``department_code`` (a correction's, the simplest)."""
-    department(department_code)
-    correction = CorrectionRequest.objects.create(
-        person=person,
-        item_key="family_name",
-        item_label="Family name",
-        remark="Typo",
-        department_code=department_code,
-    )
-    return case_open_for_correction(correction_request_id=correction.pk)
 
 
 @pytest.fixture
