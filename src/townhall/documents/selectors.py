@@ -2,6 +2,8 @@
 list and page. Each selector's docstring says how many queries it runs.
 """
 
+import re
+
 from django.db.models import Q, QuerySet
 
 from townhall.documents.codes import code_digest
@@ -56,8 +58,9 @@ def _visible_to(queryset: QuerySet, *, user) -> QuerySet:
 
 
 def number_searched(term: str) -> str:
-    """The document number a search term asks for: trimmed, in capitals ("" for none)."""
-    return "".join((term or "").split()).upper()[:NUMBER_MAX_LENGTH]
+    """The document number a search term asks for: in capitals, only its letters, digits
+    and dashes (a number holds nothing else; PostgreSQL refuses a NUL in a query)."""
+    return re.sub(r"[^A-Z0-9-]", "", (term or "").upper())[:NUMBER_MAX_LENGTH]
 
 
 def document_page_for_staff(

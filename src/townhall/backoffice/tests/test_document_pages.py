@@ -68,6 +68,12 @@ def test_a_search_by_number_finds_the_one_document_as_typed(client, issued):
     assert list(response.context["page"]) == [issued["loose"]]
 
 
+def test_a_search_with_odd_characters_is_read_as_a_number(client, issued):
+    for term in ("\x00", "' OR 1=1 --", "ING\x00-D", "x" * 5000, "<b>"):
+        response = client.get(LIST, {"q": term})
+        assert response.status_code == 200, term
+
+
 def test_a_search_for_another_departments_number_finds_nothing_and_says_so(client, issued):
     number = issued["theirs"].number
 
