@@ -48,7 +48,8 @@ def _client(request) -> str:
     return client_ip_address(request) or "unknown"
 
 
-def _too_many(minutes: int) -> dict:
+def _too_many(how: str, minutes: int) -> dict:
+    lookup_log(how=how, outcome="too many tries")
     return {
         "title": _("You checked too many documents in a short time"),
         "text": ngettext(
@@ -109,7 +110,8 @@ def verify_start(request):
     try:
         LOOKUPS_PER_CLIENT.hit(_client(request))
     except RateLimitExceeded as error:
-        return _start(request, code_form=form, problem=_too_many(error.minutes), status=429)
+        problem = _too_many("code", error.minutes)
+        return _start(request, code_form=form, problem=problem, status=429)
     if not form.is_valid():
         lookup_log(how="code", outcome=MALFORMED)
         return _start(request, code_form=form, status=400)
@@ -122,7 +124,7 @@ def verify(request, code: str):
     try:
         LOOKUPS_PER_CLIENT.hit(_client(request))
     except RateLimitExceeded as error:
-        return _start(request, problem=_too_many(error.minutes), status=429)
+        return _start(request, problem=_too_many("code", error.minutes), status=429)
     return _by_code(request, code)
 
 
@@ -162,7 +164,7 @@ def verify_file(request):
             (LOOKUPS_PER_CLIENT, _client(request)), (FILE_CHECKS_PER_CLIENT, _client(request))
         )
     except RateLimitExceeded as error:
-        return _start(request, problem=_too_many(error.minutes), status=429)
+        return _start(request, problem=_too_many("file", error.minutes), status=429)
     form = FileForm(request.POST, request.FILES)
     if not form.is_valid():
         lookup_log(how="file", outcome="refused")

@@ -223,7 +223,7 @@ def test_the_start_page_runs_no_query_once_the_layout_is_cached(client, django_a
 # --- Guessing ----------------------------------------------------------------------------
 
 
-def test_too_many_look_ups_from_one_address_get_a_429_that_says_when_to_try_again(client):
+def test_too_many_look_ups_from_one_address_get_a_429_that_says_when_to_try_again(client, caplog):
     _document, code = document_issued()
     for _try in range(LOOKUPS_PER_CLIENT.limit):
         assert client.get(f"/verifieren/{code_new()}/").status_code == 404
@@ -235,6 +235,7 @@ def test_too_many_look_ups_from_one_address_get_a_429_that_says_when_to_try_agai
     assert "You checked too many documents in a short time" in page
     assert "15 minutes" in page
     assert client.post(START, {"code": code}).status_code == 429
+    assert "Document verification by code: too many tries" in caplog.text
     # Another address is not held back.
     assert client.get(f"/verifieren/{code}/", REMOTE_ADDR="10.1.2.3").status_code == 200
 
