@@ -50,6 +50,7 @@ from townhall.documents.codes import code_digest, code_new
 from townhall.documents.events import document_issued
 from townhall.documents.kinds import DocumentKind, NotCertifiable, UnknownKind
 from townhall.documents.models import IssuedDocument
+from townhall.documents.seal import SealUnavailable, seal_pdf
 from townhall.eforms.submissions import reference_next
 from townhall.languages import interface_language
 from townhall.messaging.letters.layout import Letterhead
@@ -96,11 +97,11 @@ def kind_get(code: str) -> DocumentKind:
         ) from error
 
 
-def _render(*, kind, facts, number, code, issued_at, municipality, language) -> tuple[bytes, int]:
-    """The document as PDF bytes (before the seal) and its number of pages."""
+def document_html(*, kind, facts, number, code, issued_at, municipality, language) -> str:
+    """The document's HTML, as the renderer takes it."""
     url = verification_url(code)
     with translation.override(language):
-        html = render_to_string(
+        return render_to_string(
             kind.template,
             {
                 "language": language,
@@ -123,7 +124,11 @@ def _render(*, kind, facts, number, code, issued_at, municipality, language) -> 
                 "demo": settings.DEMO_MODE,
             },
         )
-    layout = pdf_layout(html, stylesheet=STYLESHEET)
+
+
+def _render(**what) -> tuple[bytes, int]:
+    """The document as PDF bytes (before the seal) and its number of pages."""
+    layout = pdf_layout(document_html(**what), stylesheet=STYLESHEET)
     return layout.write_pdf(), len(layout.pages)
 
 
@@ -189,8 +194,6 @@ def document_issue(
         municipality=municipality,
         language=language,
     )
-    from townhall.documents.seal import SealUnavailable, seal_pdf  # TODO: top level once merged
-
     try:
         sealed = seal_pdf(pdf)
     except SealUnavailable as error:

@@ -267,13 +267,18 @@ def test_case_page(client, case_rows, django_assert_num_queries):
     # the files, the questions, and whether a step can be taken back. However often
     # the case was opened, the looks come as one line per staff member.
     from townhall.cases.models import Case
+    from townhall.documents.tests.factories import issued_document_row
 
     case = Case.objects.get(reference="TH-2026-000001")
+    for kind in ("parking_permit", "decision"):
+        issued_document_row(case=case, holder=case.applicant_person, kind=kind)
     for _ in range(3):
         client.get(f"/backoffice/zaken/{case.uuid}/")
+    # ... and the documents issued for it: one query, however many.
     response = counted(
-        client, f"/backoffice/zaken/{case.uuid}/", django_assert_num_queries, REQUEST + SHELL + 10
+        client, f"/backoffice/zaken/{case.uuid}/", django_assert_num_queries, REQUEST + SHELL + 11
     )
+    assert len(response.context["documents"]) == 2
     assert [event.kind for event in response.context["timeline"]] == []
     [viewer] = response.context["viewers"]
     assert viewer["times"] == 5

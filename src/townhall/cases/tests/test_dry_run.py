@@ -35,10 +35,11 @@ def test_the_parking_card_asked_then_granted(django_assert_num_queries):
         "ask_document",
         "review",
         "decide",
+        "issue_permit",
         "grant",
         "granted",
     ]
-    review, ask, grant = result.path[1], result.path[3], result.path[6]
+    review, ask, grant = result.path[1], result.path[3], result.path[7]
     assert (review.name, review.lane, review.note) == (
         "Aanvraag beoordelen",
         "finance",

@@ -5,6 +5,7 @@ import hashlib
 from townhall.accounts.models import User
 from townhall.cases.models import Case, Workflow, WorkflowVersion
 from townhall.catalog.models import Product, ProductSnapshot
+from townhall.documents.models import IssuedDocument
 from townhall.eforms.models import Submission
 from townhall.municipality.models import Municipality
 from townhall.registry.models import (
@@ -53,6 +54,7 @@ def register_digest() -> str:
 def demo_erase() -> None:
     """Delete what the seed wrote, children first, so another seed can run on the same database."""
     for model in (
+        IssuedDocument,  # the demo cases' permits (their files are the test's media)
         Case,  # its timeline, questions and files go with it
         WorkflowVersion,
         Workflow,

@@ -1,14 +1,16 @@
-"""Issued documents for the tests of verification, revocation and retention.
+"""Issued documents for tests: rows as the issuing service writes them.
 
-:func:`document_issued` writes the row as the issuing service does (the code's
-digest, the PDF's hash and size, a file in the storage when given one) and returns
-the code beside it, since only its digest is stored.
+:func:`document_issued` (verification, revocation, retention) writes the code's
+digest, the PDF's hash and size, a file in the storage when given one, and returns
+the code beside it, since only its digest is stored. :func:`issued_document_row`
+(lists of a case's documents) needs no file and no code.
 """
 
 import datetime
 import hashlib
 import itertools
 import secrets
+import uuid
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -65,3 +67,23 @@ def case_for(person, department_code: str = "citizens_affairs"):
     case.department = handler
     case.save(update_fields=["department"])
     return case
+
+
+def issued_document_row(*, case=None, holder=None, kind="parking_permit", **fields):
+    """A row as document_issue writes it, with a unique number and no file behind it."""
+    number = f"TEST-D-{uuid.uuid4().hex[:12].upper()}"
+    return IssuedDocument.objects.create(
+        number=number,
+        kind=kind,
+        language="nl",
+        holder=holder,
+        holder_name=holder.full_name if holder else "",
+        case=case,
+        issuer="Testdorp",
+        code_digest=code_digest(code_new()),
+        sha256=hashlib.sha256(number.encode()).hexdigest(),
+        size=1000,
+        path=f"documents/test/{uuid.uuid4().hex}.pdf",
+        retain_until=timezone.localdate() + datetime.timedelta(days=365),
+        **fields,
+    )

@@ -12,6 +12,11 @@ EXAMPLES = {
         "bewonersparkeerkaart",
     ),
     "sluikstort-melden": ("illegal-dumping.json", "Sluikstort melden", "melding-sluikstort"),
+    "bewijs-van-woonst": (
+        "certificate-of-residence.json",
+        "Bewijs van woonst",
+        "bewijs-van-woonst",
+    ),
 }
 
 

@@ -58,7 +58,9 @@ def case_opened(version, reference, days_ago=0, **who) -> Case:
         submitted_at=timezone.now() - datetime.timedelta(days=days_ago),
         **who,
     )
-    submission.set_answers({"values": {"number_plate": "1-ABC-234"}, "known": {}})
+    address = {"street_name": "Kerkstraat", "house_number": "12", "postcode": "9999"}
+    values = {"number_plate": "1-ABC-234", "address": address}
+    submission.set_answers({"values": values, "known": {}})
     submission.save()
     return services.case_open_for_submission(submission_id=submission.pk)
 

@@ -178,9 +178,15 @@ def test_a_case_page(an, family, catalogue, django_assert_num_queries):
     )
     for text in ("Wanneer hoor ik iets?", "Nog een vraag."):
         case_reply_add(case=case, text=text, user=family["an_user"])
-    # The case with its product and submission, its open question, its public timeline
-    # and the files she sent: one query each, however long the timeline.
+    from townhall.documents.tests.factories import issued_document_row
+
+    for kind in ("parking_permit", "decision"):
+        issued_document_row(case=case, holder=family["an"], kind=kind)
+    # The case with its product and submission, its open question, its public timeline,
+    # the documents issued for it and the files she sent: one query each, however long
+    # the timeline and however many documents.
     response = counted(
-        an["client"], f"/mijn/zaken/{case.uuid}/", django_assert_num_queries, REQUEST + 4
+        an["client"], f"/mijn/zaken/{case.uuid}/", django_assert_num_queries, REQUEST + 5
     )
+    assert len(response.context["documents"]) == 2
     assert len(response.context["timeline"]) == 3
