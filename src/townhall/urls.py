@@ -65,6 +65,8 @@ urlpatterns = [
     path("anymail/", include((anymail_patterns, "anymail"))),
     path("", include("townhall.accounts.urls")),
     path("", include("townhall.eforms.urls")),
+    # The public verification of issued documents: /verifieren/<code>/ (the QR codes).
+    path("", include("townhall.documents.urls")),
     path("", include("townhall.portal.urls")),
 ]
 

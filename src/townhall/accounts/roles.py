@@ -48,6 +48,9 @@ HANDLE_CASES = "cases.change_case"
 CASE_HANDLING = (VIEW_CASES, HANDLE_CASES)
 VIEW_WORKFLOWS = "cases.view_workflow"
 UPLOAD_WORKFLOW = "cases.add_workflowversion"
+# Issued documents (townhall.documents): the list and a document's page, and revoking one.
+VIEW_DOCUMENTS = "documents.view_issueddocument"
+REVOKE_DOCUMENT = "documents.revoke_issueddocument"
 
 
 def _perms(app_label: str, model: str, actions=("view",)) -> tuple[str, ...]:
@@ -97,6 +100,10 @@ ROLES: dict[str, Role] = {
                 *_perms("eforms", "formversion"),
                 # Its cases: corrections of the register, address changes, certificates.
                 *CASE_HANDLING,
+                # The documents the municipality issued (certificates, permits): read
+                # them and revoke one that no longer holds (the issuing desk).
+                VIEW_DOCUMENTS,
+                REVOKE_DOCUMENT,
             ),
         ),
         Role(

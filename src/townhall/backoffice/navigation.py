@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from townhall.accounts.roles import (
     START_ASSISTED_SESSION,
     VIEW_CASES,
+    VIEW_DOCUMENTS,
     VIEW_FORMS,
     VIEW_WORKFLOWS,
 )
@@ -105,6 +106,15 @@ TASKS: tuple[Task, ...] = (
             )
             % {"n": n}
         ),
+    ),
+    Task(
+        "documents",
+        "counter",
+        _("Issued documents"),
+        _("Certificates and permits the municipality issued: find one by number, revoke it."),
+        "backoffice:documents",
+        VIEW_DOCUMENTS,
+        also_current_on=("backoffice:document", "backoffice:document_revoke"),
     ),
     Task(
         "cases_inbox",

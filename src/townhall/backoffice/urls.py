@@ -7,6 +7,7 @@ from townhall.backoffice import (
     case_inbox_views,
     case_views,
     catalog_views,
+    document_views,
     form_views,
     person_views,
     views,
@@ -47,6 +48,14 @@ urlpatterns = [
         "zaken/<uuid:uuid>/documenten/<uuid:document_uuid>/",
         case_views.case_document,
         name="case_document",
+    ),
+    # The documents the municipality issued (documenten): find, look at, revoke
+    path("documenten/", document_views.document_list, name="documents"),
+    path("documenten/<uuid:uuid>/", document_views.document_detail, name="document"),
+    path(
+        "documenten/<uuid:uuid>/intrekken/",
+        document_views.document_revoke_view,
+        name="document_revoke",
     ),
     # Messaging (berichten)
     path("berichten/", overview.messaging_home, name="messaging_home"),

@@ -13,3 +13,11 @@ document_issued = DomainEvent(
     subject="document",
     data=["document", "number", "kind", "holder", "case"],
 )
+
+# Staff revoked an issued document (townhall.documents.revocation): the verification
+# page says so from now on. The reason stays on the document's row.
+document_revoked = DomainEvent(
+    "be.townhall.documents.document.revoked",
+    subject="document",
+    data=["document", "number", "kind", "holder", "case"],
+)

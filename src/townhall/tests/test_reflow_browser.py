@@ -27,6 +27,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 
 from townhall.accounts.acting import ACTING_KEY
 from townhall.accounts.models import User
@@ -42,6 +43,7 @@ from townhall.cases.services import (
 )
 from townhall.demo.catalogue import demo_catalogue_create
 from townhall.demo.forms import demo_forms_create
+from townhall.documents.tests.factories import document_issued
 from townhall.eforms.models import Submission
 from townhall.eforms.selectors import form_version_current
 from townhall.eforms.services import draft_start
@@ -95,8 +97,12 @@ NOT_PAGES = {
     "catalog:ldes": "the catalogue's LDES feed, JSON-LD",
     "eforms:draft_continue": "a redirect to the draft's first open step",
     "eforms:receipt": "a submission's receipt, a PDF",
+    "documents:verify_file": "takes a POST (a PDF) from the verification page",
 }
-NAMESPACES = {"portal", "accounts", "messaging", "staff", "backoffice", "demo", "catalog", "eforms"}
+NAMESPACES = {
+    *("portal", "accounts", "messaging", "staff", "backoffice", "demo", "catalog", "eforms"),
+    "documents",
+}
 
 # Where a control is out of reach: the window's edges, with a pixel for rounding.
 MEASURE = """() => {
@@ -241,6 +247,18 @@ def _anonymous_report() -> tuple[str, list[str]]:
     return client.cookies[settings.SESSION_COOKIE_NAME].value, [response["Location"]]
 
 
+def _verifiable_code() -> str:
+    """The code of a revoked document with a long holder's name, whose file was removed:
+    the verification page with every line it can show."""
+    _document, code = document_issued(
+        holder_name="Marie-Claire Vandenbroucke-Dubois",
+        revoked_at=timezone.now(),
+        revocation_reason="x",
+        purged_at=timezone.now(),
+    )
+    return code
+
+
 def visits(register, residents) -> list[Visit]:
     an, message = residents["an"], residents["message"]
     chair = residents["chair"]
@@ -273,6 +291,9 @@ def visits(register, residents) -> list[Visit]:
                 reverse("catalog:request", args=["attest-gezinssamenstelling"]),
                 reverse("eforms:step", args=["sluikstort-melden", 1]),
                 reverse("eforms:track"),
+                reverse("documents:verify_start"),
+                reverse("documents:verify", args=[_verifiable_code()]),
+                reverse("documents:verify", args=["ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ"]),  # unknown
                 "/bestaat-niet/",
             ],
         ),

@@ -25,6 +25,7 @@ from townhall.cases.models import Case, WorkflowVersion
 from townhall.cases.services import workflows_ensure
 from townhall.catalog.models import Product
 from townhall.catalog.services import product_create
+from townhall.documents.tests.factories import document_issued
 from townhall.eforms.models import FormVersion
 from townhall.eforms.services import form_examples_load
 from townhall.messaging.services import message_send
@@ -46,7 +47,7 @@ LEFT_OUT_APPS = {"django_rq"}
 
 @pytest.fixture
 def register():
-    """A household of two, an association and two messages (one a letter)."""
+    """A household of two, an association, two messages (one a letter), a document."""
     municipality_for_tests()
     templates = templates_load()
     home = AddressFactory(street_name="Kerkstraat", house_number="12")
@@ -73,7 +74,8 @@ def register():
         themes=["CultuurSportVrijeTijd"],
     )
     inbox_case_for(an)
-    return {"an": an, "household": household, "template": templates[0]}
+    document, _code = document_issued(holder=an, holder_name=an.full_name)
+    return {"an": an, "household": household, "template": templates[0], "document": document}
 
 
 def inbox_case_for(person) -> None:
@@ -123,6 +125,9 @@ def staff_pages(register) -> list[str]:
         reverse("backoffice:cases_mine"),
         reverse("backoffice:cases_dashboard"),
         *[reverse("backoffice:case", args=[c.uuid]) for c in Case.objects.order_by("pk")[:1]],
+        reverse("backoffice:documents"),
+        reverse("backoffice:document", args=[register["document"].uuid]),
+        reverse("backoffice:document_revoke", args=[register["document"].uuid]),
         "/admin/bestaat-niet/",  # 404 as staff see it
     ]
     return list(dict.fromkeys(pages))

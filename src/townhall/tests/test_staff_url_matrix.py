@@ -40,6 +40,7 @@ from townhall.cases.services import case_open_for_correction, workflows_ensure
 from townhall.catalog.services import product_create
 from townhall.demo.municipality import municipality_create
 from townhall.demo.staff import demo_sign_ins, staff_create
+from townhall.documents.tests.factories import document_issued
 from townhall.eforms.services import form_examples_load
 from townhall.messaging.models import Broadcast, LetterBatch, Message, MessageTemplate
 from townhall.messaging.templates import templates_load
@@ -108,8 +109,22 @@ def _case_handler(user: User) -> bool:
     )
 
 
+def _document_reader(user: User) -> bool:
+    """May read the sample document (of the sample case, citizens' affairs')."""
+    return user.is_superuser or (
+        user.has_perm("documents.view_issueddocument")
+        and user.department is not None
+        and user.department.code == "citizens_affairs"
+    )
+
+
 # Pages that answer 404, not 403, to a staff member outside the object's department.
-SCOPED_BY_DEPARTMENT = ("backoffice:case", "backoffice:case_file", "backoffice:case_document")
+SCOPED_BY_DEPARTMENT = (
+    "backoffice:case",
+    "backoffice:case_file",
+    "backoffice:case_document",
+    "backoffice:document",
+)
 
 
 @dataclass(frozen=True)
@@ -410,6 +425,18 @@ TABLE: dict[str, Rule] = {
     "backoffice:workflow_version_dry_run": Rule(
         perm("cases.view_workflow"), kwargs=_pk("cases.workflowversion")
     ),
+    # Issued documents: the list names no holder; a document's page shows its holder; the
+    # revocation's question page names the document only.
+    "backoffice:documents": Rule(perm("documents.view_issueddocument")),
+    "backoffice:document": Rule(
+        _document_reader,
+        lambda s: [s["documents.issueddocument"].holder],
+        lambda s: {"uuid": s["documents.issueddocument"].uuid},
+    ),
+    "backoffice:document_revoke": Rule(
+        perm("documents.revoke_issueddocument"),
+        kwargs=lambda s: {"uuid": s["documents.issueddocument"].uuid},
+    ),
     # Staff pages outside the second-factor flow that are not sign-in pages.
     "staff:sign_out": Rule(every_staff),  # POST only
     "staff:assisted_end": Rule(every_staff),  # POST only
@@ -539,7 +566,9 @@ def _samples() -> tuple[dict, dict[str, User]]:
     workflows_ensure()  # a workflow per online product, and the corrections'
     case = case_open_for_correction(correction_request_id=correction.pk)
     _inbox_samples(case=case, users=users)
+    document, _code = document_issued(holder=person, holder_name=person.full_name, case=case)
     samples = {
+        "documents.issueddocument": document,
         "cases.case": case,
         "registry.person": person,
         "partner": partner,

@@ -112,9 +112,18 @@ def samples(municipality, templates):
         ],
         "backoffice:messaging_template": [template.code],
         "backoffice:case": [_correction_case(person).uuid],
+        **_document_samples(),
         **_workflow_samples(),
         **online_counter_samples(),
     }
+
+
+def _document_samples() -> dict:
+    """An issued document, for its page and its revocation's question page."""
+    from townhall.documents.tests.factories import document_issued
+
+    document, _code = document_issued()
+    return {"backoffice:document": [document.uuid], "backoffice:document_revoke": [document.uuid]}
 
 
 def _workflow_samples() -> dict:
@@ -200,6 +209,7 @@ def test_each_role_sees_exactly_the_tasks_its_permissions_open(client, municipal
                 "Start page",
                 "Assisted session",
                 "Correction requests 0 open",
+                "Issued documents",
                 "Cases of the department",
                 "My cases",
                 "Case figures",

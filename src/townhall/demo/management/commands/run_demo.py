@@ -51,6 +51,10 @@ class Command(BaseCommand):
             "draft sweeper": subprocess.Popen(  # noqa: S603
                 [*manage, "purge_drafts", "--every", "3600"], env=env
             ),
+            # The files of issued documents past their retention go (the rows stay).
+            "document retention": subprocess.Popen(  # noqa: S603
+                [*manage, "purge_documents", "--every", "3600"], env=env
+            ),
         }
         time.sleep(1.5)  # let the server's own start-up lines pass first
         self._print_banner(addr)
