@@ -186,7 +186,7 @@ class DecisionLetter(DocumentKind):
     """A case's decision letter: granted or refused, with its motivation. Decisions are
     kept ten years (they can be appealed and are part of the case file)."""
 
-    label = gettext_lazy("Decision")
+    label = gettext_lazy("Decision letter")
     retention_days = 10 * 365
     needs = (CASE,)
 

@@ -9,7 +9,6 @@ and no search engine lists documents. The look-ups change nothing.
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from townhall.accounts.rate_limits import RateLimitExceeded, rate_limits_hit
@@ -26,7 +25,7 @@ from townhall.documents.verification import (
     lookup_log,
     outcome_of,
 )
-from townhall.eforms.uploads import BODY_TOO_LARGE, FIELDS_TOO_LARGE, post_refusal
+from townhall.post_limits import BODY_TOO_LARGE, FIELDS_TOO_LARGE, post_limits, post_refusal
 
 # What the file form may send: the file and a little room for the form's own parts.
 MAX_BODY = 10 * 1024 * 1024 + 64 * 1024
@@ -143,18 +142,16 @@ def _refused(refusal: str) -> tuple[dict, int]:
     return unreadable, 400
 
 
-# No CSRF check: the check changes nothing and keeps nothing (a look-up, like a search),
-# and Django's middleware would read the body before this view could refuse one that is
-# too large with a page that says so (it answers 400 for text parts over
-# DATA_UPLOAD_MAX_MEMORY_SIZE).
-@csrf_exempt
+# A file too large (or a form Django will not read) is refused before the CSRF check by
+# townhall.post_limits and shown here, on this page, as a GET that checks nothing.
+@post_limits(max_body=MAX_BODY, handled=True)
 @require_http_methods(["GET", "POST"])
 def verify_file(request):
     """Check the PDF dropped on the page: its hash against the documents issued, and its
     seal. A GET (an old link, a reload) leads back to the page."""
     if request.method == "GET":
         return redirect("documents:verify_start")
-    refusal = post_refusal(request, max_body=MAX_BODY)
+    refusal = post_refusal(request)
     if refusal:
         lookup_log(how="file", outcome="refused")
         problem, status = _refused(refusal)

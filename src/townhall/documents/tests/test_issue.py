@@ -182,9 +182,9 @@ def test_a_rollback_after_the_issue_leaves_no_row_and_no_file(
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        ({"state": Person.State.MOVED_OUT}, "not registered as living in the municipality"),
-        ({"domicile": None}, "not registered as living in the municipality"),
-        ({"nis_code": "36007"}, "domicile is not in this municipality"),
+        ({"state": Person.State.MOVED_OUT}, "niet ingeschreven als inwoner van de gemeente"),
+        ({"domicile": None}, "niet ingeschreven als inwoner van de gemeente"),
+        ({"nis_code": "36007"}, "woonplaats van de houder ligt niet in deze gemeente"),
     ],
 )
 def test_a_holder_who_does_not_live_here_gets_no_certificate(holder, change, reason, media):
@@ -221,14 +221,14 @@ def test_a_pending_correction_or_household_change_stops_the_certificate(holder):
     request = CorrectionRequest.objects.create(
         person=partner, item_key="household", item_label="Gezin", remark="Mijn zoon woont hier."
     )
-    with pytest.raises(DocumentRefused, match="change in the holder's household"):
+    with pytest.raises(DocumentRefused, match="wijziging in het gezin van de houder"):
         issue(holder)
     request.status = CorrectionRequest.Status.HANDLED
     request.save()
     CorrectionRequest.objects.create(
         person=holder, item_key="domicile", item_label="Adres", remark="Huisnummer 3A."
     )
-    with pytest.raises(DocumentRefused, match="correction of the holder's data"):
+    with pytest.raises(DocumentRefused, match="verbetering van de gegevens van de houder"):
         issue(holder)
 
 

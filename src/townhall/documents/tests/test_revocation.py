@@ -54,7 +54,7 @@ def test_a_revocation_records_who_when_and_why_and_sends_the_event(
     assert line.actor == staff
     assert line.data == {"document": document.pk, "revoked": True}
     # For the applicant (in the case's language), without the reason.
-    assert line.text == f"Document {document.number} was revoked: it is no longer valid."
+    assert line.text == f"Document {document.number} werd ingetrokken: het is niet meer geldig."
     assert "verkeerd" not in line.text
     [logged] = [record.getMessage() for record in caplog.records]
     assert document.number in logged

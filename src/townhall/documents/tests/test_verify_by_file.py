@@ -289,7 +289,8 @@ def test_a_file_just_over_the_limit_in_a_small_body_is_refused_on_the_field(clie
 
 def test_text_parts_over_djangos_limit_get_the_413_page_even_with_the_csrf_check_on(settings):
     # With a real browser's request (CSRF enforced), Django's middleware would read the
-    # body first and answer 400 for RequestDataTooBig; the file check is exempt from it.
+    # body first and answer 400 for RequestDataTooBig; townhall.post_limits refuses it
+    # before that check and this page says why.
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     browser = Client(enforce_csrf_checks=True)
     upload = SimpleUploadedFile("a.pdf", b"%PDF-1.7\n", content_type="application/pdf")
@@ -298,6 +299,14 @@ def test_text_parts_over_djangos_limit_get_the_413_page_even_with_the_csrf_check
 
     assert response.status_code == 413
     assert "This file is too large" in _page(response)
+
+
+def test_a_file_sent_from_another_site_is_refused_by_the_csrf_check(page_pdf):
+    # A cross-site form cannot use up a visitor's tries: without the page's token, 403.
+    browser = Client(enforce_csrf_checks=True)
+    upload = SimpleUploadedFile("a.pdf", page_pdf, content_type="application/pdf")
+
+    assert browser.post(CHECK, {"pdf": upload}).status_code == 403
 
 
 def test_too_many_file_checks_get_a_429(client, page_pdf):
