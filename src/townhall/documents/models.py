@@ -88,6 +88,8 @@ class IssuedDocument(models.Model):
         ordering = ["-issued_at", "-id"]
         indexes = [
             models.Index(fields=["holder", "-issued_at"], name="document_holder"),
+            # The back office's list, newest first, by keyset on (issued_at, id).
+            models.Index(fields=["issued_at", "id"], name="document_issued"),
             models.Index(fields=["retain_until"], name="document_retention"),
         ]
         permissions = [("revoke_issueddocument", _("Can revoke an issued document"))]
