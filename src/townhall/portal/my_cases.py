@@ -32,6 +32,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -107,6 +108,7 @@ TIMELINE_TITLES = {
     CaseEvent.Kind.REPLY: gettext_lazy("Message to the municipality"),
     CaseEvent.Kind.INFORMATION_ASKED: gettext_lazy("The municipality asked for information"),
     CaseEvent.Kind.INFORMATION_GIVEN: gettext_lazy("Information sent"),
+    CaseEvent.Kind.DOCUMENT: gettext_lazy("A document of the municipality"),
 }
 NOT_THIS_CASE = gettext_lazy("This question is not one of this case. Look at the page again.")
 
@@ -305,7 +307,7 @@ def timeline_lines(events) -> list[dict]:
             else:
                 title = _("New status: %(status)s") % {"status": status}
         else:
-            title = TIMELINE_TITLES.get(event.kind) or event.get_kind_display()
+            title = TIMELINE_TITLES.get(event.kind) or capfirst(event.get_kind_display())
         lines.append(
             {
                 "at": event.at,
