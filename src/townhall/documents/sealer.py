@@ -24,91 +24,24 @@ survive a fork, so the cache is keyed on the process id as well.
 import asyncio
 import datetime
 import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from django.conf import settings
+
+from townhall.documents.sealer_base import (
+    SealConfig,
+    Sealer,
+    SealerError,
+    certificates_read,
+    file_read,
+    one_certificate,
+    outside_event_loop,
+)
 
 PROBE = b"townhall: does this key match its certificate?"
-
-
-def outside_event_loop(function, /, *args, **kwargs):
-    """``function(*args, **kwargs)``, where pyHanko may start an event loop of its own.
-
-    pyHanko's synchronous calls run their coroutines with ``asyncio.run``, which
-    refuses to start in a thread that already runs a loop (an async view, a test
-    after Playwright's sync API); there the call runs in a thread of its own."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return function(*args, **kwargs)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="townhall-seal") as pool:
-        return pool.submit(function, *args, **kwargs).result()
-
-
-class SealerError(Exception):
-    """The seal cannot be used; the message says why, for an administrator."""
-
-
-@dataclass(frozen=True)
-class SealConfig:
-    """What ``settings.TOWNHALL_SEAL`` asks for, hashable (the sealer's cache key)."""
-
-    key_file: str = ""
-    cert_file: str = ""
-    chain_file: str = ""
-    key_passphrase: str = field(default="", repr=False)
-    pkcs11_module: str = ""
-    pkcs11_token: str = ""
-    pkcs11_key_label: str = ""
-    pkcs11_cert_label: str = ""
-    pkcs11_pin: str = field(default="", repr=False)
-    tsa_url: str = ""
-    trust_file: str = ""
-    timeout: int = 10
-    demo_dir: str = ""
-    demo: bool = False
-
-    @classmethod
-    def from_settings(cls) -> "SealConfig":
-        given = getattr(settings, "TOWNHALL_SEAL", {}) or {}
-        return cls(
-            **{name.lower(): value for name, value in given.items()},
-            demo=getattr(settings, "MODE", "") == "demo",
-        )
-
-    @property
-    def source(self) -> str:
-        """``pkcs11``, ``file``, ``demo``, or ``""`` when nothing seals."""
-        if self.pkcs11_module:
-            return "pkcs11"
-        if self.key_file or self.cert_file:
-            return "file"
-        return "demo" if self.demo else ""
-
-
-@dataclass
-class Sealer:
-    """A loaded signer with the certificates its seals carry."""
-
-    signer: object  # a pyHanko Signer (SimpleSigner or PKCS11Signer)
-    certificate: asn1_x509.Certificate
-    chain: list
-    tsa_url: str
-    timeout: int
-    source: str
-    # What seals and timestamps must chain to (for the revocation data of B-LT).
-    trust_roots: list = field(default_factory=list)
-    # A PKCS#11 session is not to be shared by threads signing at once.
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    session: object = None
 
 
 def sealer_load(config: SealConfig) -> Sealer:
@@ -187,37 +120,6 @@ def _municipality_name() -> str | None:
         return None
 
 
-def certificates_read(path: str, setting: str) -> list[asn1_x509.Certificate]:
-    """Every certificate of a PEM or DER file; ``[]`` for an empty setting."""
-    if not path:
-        return []
-    data = _read(path, setting)
-    try:
-        if b"-----BEGIN" in data:
-            found = x509.load_pem_x509_certificates(data)
-        else:
-            found = [x509.load_der_x509_certificate(data)]
-    except ValueError as error:
-        raise SealerError(f"{setting}: {path} holds no readable certificate ({error}).") from None
-    return [
-        asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)) for cert in found
-    ]
-
-
-def _read(path: str, setting: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise SealerError(f"{setting}: {path} does not exist.") from None
-    except PermissionError:
-        raise SealerError(
-            f"{setting}: {path} cannot be read by this process (user id {os.getuid()}): "
-            "give it read access to the file."
-        ) from None
-    except OSError as error:
-        raise SealerError(f"{setting}: {path} cannot be read ({error.strerror}).") from None
-
-
 def _file_sealer(config: SealConfig) -> Sealer:
     from asn1crypto import keys as asn1_keys
     from pyhanko.sign import signers
@@ -228,7 +130,7 @@ def _file_sealer(config: SealConfig) -> Sealer:
         raise SealerError(
             f"{missing} is not set: a seal by file needs the key and its certificate."
         )
-    data = _read(config.key_file, "TOWNHALL_SEAL_KEY_FILE")
+    data = file_read(config.key_file, "TOWNHALL_SEAL_KEY_FILE")
     mode = os.stat(config.key_file).st_mode
     if mode & 0o004:
         raise SealerError(
@@ -321,16 +223,6 @@ def _private_key(data: bytes, config: SealConfig):
             f"TOWNHALL_SEAL_KEY_FILE: {config.key_file} is neither an RSA nor an EC key."
         )
     return key
-
-
-def one_certificate(path: str) -> asn1_x509.Certificate:
-    found = certificates_read(path, "TOWNHALL_SEAL_CERT_FILE")
-    if len(found) != 1:
-        raise SealerError(
-            f"TOWNHALL_SEAL_CERT_FILE: {path} holds {len(found)} certificates: put the seal's "
-            "own certificate there and the others in TOWNHALL_SEAL_CHAIN_FILE."
-        )
-    return found[0]
 
 
 def _check_validity(certificate: asn1_x509.Certificate) -> None:

@@ -8,7 +8,7 @@ each failure becomes a :class:`SealerError` naming the setting to fix.
 import asyncio
 from pathlib import Path
 
-from townhall.documents.sealer import (
+from townhall.documents.sealer_base import (
     SealConfig,
     Sealer,
     SealerError,

@@ -96,14 +96,15 @@ def test_the_seal_validates_with_pyhanko_itself(holder, django_capture_on_commit
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    from townhall.documents.sealer import SealConfig, trust_roots_load
+    from townhall.documents.sealer import SealConfig, outside_event_loop, trust_roots_load
 
     with django_capture_on_commit_callbacks(execute=True):
         document, _code = issue(holder)
     reader = PdfFileReader(io.BytesIO(default_storage.open(document.path).read()))
     [signature] = reader.embedded_signatures
     context = ValidationContext(trust_roots=trust_roots_load(SealConfig.from_settings()))
-    status = validate_pdf_signature(signature, context)
+    # pyHanko runs its own event loop: not in a thread where Playwright's still runs.
+    status = outside_event_loop(validate_pdf_signature, signature, context)
     assert status.bottom_line
     assert status.intact
     assert status.valid
