@@ -256,13 +256,10 @@ def case_take(request, uuid):
     return redirect("backoffice:case", case.uuid)
 
 
-@staff_permission_required(VIEW)
-@require_GET
-def case_file(request, uuid, file_uuid):
-    """A file the applicant sent, as an attachment (the applicant's access log records it)."""
-    case = _case_or_404(request, uuid)
-    stored = case_file_for_staff(case=case, uuid=file_uuid)
-    if stored is None or not default_storage.exists(stored.path):
+def _download(request, case: Case, *, path: str, filename: str, content_type: str):
+    """A file of ``case`` as an attachment, its look recorded as the case page records one
+    (the applicant's access log and the case's looks)."""
+    if not path or not default_storage.exists(path):
         raise Http404
     with transaction.atomic(durable=True):
         services.case_data_viewed(
@@ -271,13 +268,27 @@ def case_file(request, uuid, file_uuid):
             purpose=_("handling case %(reference)s") % {"reference": case.reference},
         )
     response = FileResponse(
-        default_storage.open(stored.path, "rb"),
+        default_storage.open(path, "rb"),
         as_attachment=True,
-        filename=stored.name,
-        content_type=stored.kind,
+        filename=filename,
+        content_type=content_type,
     )
     response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@staff_permission_required(VIEW)
+@require_GET
+def case_file(request, uuid, file_uuid):
+    """A file the applicant sent, as an attachment (the applicant's access log records it)."""
+    case = _case_or_404(request, uuid)
+    stored = case_file_for_staff(case=case, uuid=file_uuid)
+    if stored is None:
+        raise Http404
+    return _download(
+        request, case, path=stored.path, filename=stored.name, content_type=stored.kind
+    )
 
 
 @staff_permission_required(VIEW)
@@ -287,20 +298,12 @@ def case_document(request, uuid, document_uuid):
     it: the document holds their register data)."""
     case = _case_or_404(request, uuid)
     document = case_document_for_staff(case=case, uuid=document_uuid)
-    if document is None or not default_storage.exists(document.path):
+    if document is None:
         raise Http404
-    with transaction.atomic(durable=True):
-        services.case_data_viewed(
-            case=case,
-            actor=request.user,
-            purpose=_("handling case %(reference)s") % {"reference": case.reference},
-        )
-    response = FileResponse(
-        default_storage.open(document.path, "rb"),
-        as_attachment=True,
+    return _download(
+        request,
+        case,
+        path=document.path,
         filename=f"{document.number}.pdf",
         content_type="application/pdf",
     )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
