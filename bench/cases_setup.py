@@ -174,7 +174,10 @@ class Versions:
             version = services.workflow_current(workflow)
             model = engine.spec_for(version)
             fresh = engine.workflow_start(model)
-            task = engine.user_tasks(fresh)[0].task_spec
+            users = engine.user_tasks(fresh)
+            if not users:  # issued automatically: closed as it opens, never in an inbox
+                continue
+            task = users[0].task_spec
             department = departments.get(task.lane or "") or (
                 product.department_id if product else None
             )
