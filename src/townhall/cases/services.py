@@ -518,7 +518,7 @@ def information_answer(
 ) -> InformationRequest:
     """The applicant's answer to a request for information, with files (checked
     uploads); the case goes on, and its deadline moves by the days it waited."""
-    case = _locked(request.case, None)
+    case = _locked(Case(pk=request.case_id), None)  # not request.case: one read, the locked one
     request = InformationRequest.objects.select_for_update().get(pk=request.pk)
     if request.answered_at is not None:
         raise ValidationError({"answer": _("You answered this question already.")})
