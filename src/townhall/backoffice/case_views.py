@@ -42,6 +42,7 @@ from townhall.cases.selectors import (
 from townhall.documents.for_cases import case_document_for_staff, case_documents
 from townhall.eforms.rules import evaluate
 from townhall.eforms.summary import answers_summary
+from townhall.registry.corrections import correction_typed_item
 
 VIEW = "cases.view_case"
 HANDLE = "cases.change_case"
@@ -54,6 +55,10 @@ class StepForm(forms.Form):
     text = forms.CharField(
         max_length=services.NOTE_MAX_LENGTH, required=False, widget=forms.Textarea
     )
+    # A correction of an item the municipality keeps itself: the item and its right value
+    # (the register's service checks both).
+    item = forms.CharField(max_length=60, required=False, widget=forms.HiddenInput)
+    corrected = forms.CharField(max_length=254, required=False, strip=True)
 
 
 class TextForm(forms.Form):
@@ -93,11 +98,16 @@ def _page(request, case: Case, *, status=200, posted: dict | None = None, error:
         definition = submission.version.parsed
         summary = answers_summary(definition, evaluate(definition, values), values)
     posted = posted or {}
+    typed_item = correction_typed_item(case.correction_request)
     choices = [
         {
             "choice": choice,
             "text": posted.get("text", "") if posted.get("value") == choice.value else "",
             "error": posted.get("error", "") if posted.get("value") == choice.value else "",
+            "corrected": posted.get("corrected", getattr(case.applicant_person, typed_item, ""))
+            if typed_item and choice.applies_correction
+            else None,
+            "corrected_error": posted.get("corrected_error", ""),
         }
         for choice in services.choices_for(case)
     ]
@@ -110,6 +120,7 @@ def _page(request, case: Case, *, status=200, posted: dict | None = None, error:
             "choices": choices,
             "may_act": request.user.has_perm(HANDLE),
             "summary": summary,
+            "typed_item": typed_item,
             "timeline": _labelled(case_timeline(case=case)),
             "viewers": case_viewers(case=case),
             "files": list(case.files.order_by("uploaded_at")),
@@ -143,6 +154,10 @@ def case_step(request, uuid):
         return _page(request, case, status=400, error=_("This form was not complete. Try again."))
     data = form.cleaned_data
     posted = {"value": data["value"], "text": data["text"]}
+    values = {}
+    if "corrected" in request.POST:
+        values = {"item": data["item"], "corrected": data["corrected"]}
+        posted["corrected"] = data["corrected"]
     try:
         with transaction.atomic(durable=True):
             services.case_task_complete(
@@ -152,6 +167,7 @@ def case_step(request, uuid):
                 value=data["value"],
                 text=data["text"],
                 actor=request.user,
+                values=values,
             )
     except services.CaseChanged as changed:
         return _page(
@@ -166,8 +182,12 @@ def case_step(request, uuid):
             error=refused.messages[0],
         )
     except ValidationError as invalid:
-        posted["error"] = " ".join(invalid.messages)
-        return _page(request, case, status=400, posted=posted)
+        errors = invalid.message_dict if hasattr(invalid, "error_dict") else {}
+        if "corrected" in errors:
+            posted["corrected_error"] = " ".join(errors["corrected"])
+        else:
+            posted["error"] = " ".join(invalid.messages)
+        return _page(request, _case_or_404(request, uuid), status=400, posted=posted)
     messages.success(request, _("Done. The case is up to date."))
     return redirect("backoffice:case", case.uuid)
 

@@ -13,14 +13,16 @@ Shipped: ``notify`` (tell the applicant the case moved on), ``request_informatio
 (send that question again: a timer's reminder), ``hand_over`` (to
 another department), ``close`` (a decision: granted, refused, withdrawn, or
 done for a report, with its motivation) and ``apply_correction`` (a correction
-request: mark it handled in the register's service). Generating a document
+request: apply the value staff typed for an item the municipality keeps itself,
+through the register's service, and mark the request handled). Generating a document
 comes with the documents app.
 """
 
 import datetime
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
@@ -42,6 +44,9 @@ class ActionRun:
     data: dict  # the task data: "decision", "message" (a question or a motivation)
     actor: object | None
     task_key: str  # the engine task's id: makes messages idempotent
+    # What the staff member typed beside the button that is no part of the engine's
+    # state (which is not encrypted): a corrected value of the register.
+    values: dict = field(default_factory=dict)
 
 
 class CaseAction(ABC):
@@ -257,14 +262,44 @@ class Close(CaseAction):
 
 @register("apply_correction")
 class ApplyCorrection(CaseAction):
-    label = gettext_lazy("Mark the correction request handled in the register")
+    """An item the municipality keeps itself gets the value typed beside the button,
+    through the register's service; an authentic source's item is corrected in the
+    national register by the population service, so the request is only marked handled."""
+
+    label = gettext_lazy("Apply the correction to the register, or mark it handled")
 
     def run(self, run):
-        from townhall.registry.corrections import correction_request_handle
+        from townhall.registry import corrections
 
         correction = run.case.correction_request
-        if correction is not None and correction.is_open:
-            correction_request_handle(
+        if correction is None or not correction.is_open:
+            return True
+        if corrections.correction_typed_item(correction) is None:
+            corrections.correction_request_handle(
                 correction=correction, actor=run.actor, note=(run.data.get("message") or "")
             )
+            return True
+        if "corrected" not in run.values:
+            raise ValidationError({"corrected": _("Fill in the corrected value.")})
+        old, new = corrections.correction_request_apply(
+            correction=correction,
+            item_key=run.values.get("item", ""),
+            value=run.values["corrected"],
+            actor=run.actor,
+            reference=run.case.reference,
+        )
+        with override(interface_language(run.case.language)):
+            text = _("Corrected in the register: %(item)s was “%(old)s”, is now “%(new)s”.") % {
+                "item": correction.item_label,
+                "old": corrections.correction_value_shown(correction.item_key, old),
+                "new": corrections.correction_value_shown(correction.item_key, new),
+            }
+        event_add(
+            run.case,
+            kind=CaseEvent.Kind.MESSAGE,
+            actor=run.actor,
+            text=text,
+            public=True,
+            data={"corrected": correction.item_key},
+        )
         return True

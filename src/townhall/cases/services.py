@@ -79,6 +79,7 @@ class Choice:
     label: str
     asks: str  # what the staff member types, "" for nothing
     required: bool
+    applies_correction: bool = False  # leads to apply_correction: may ask the corrected value
 
 
 DECISION_CONDITION = re.compile(r"""^\s*decision\s*==\s*["']([A-Za-z0-9_-]+)["']\s*$""")
@@ -122,6 +123,8 @@ def choices_in_model(bpmn_xml: bytes, service_calls: dict) -> dict[str, list[Cho
                         flow.get("name") or match.group(1),
                         asks,
                         bool(asks),
+                        getattr(service_calls.get(flow.get("targetRef")), "topic", "")
+                        == "apply_correction",
                     )
                 )
         if not buttons:
@@ -374,9 +377,12 @@ def _opened(case: Case) -> None:
 # ---------------------------------------------------------------- running the workflow
 
 
-def _advance(case: Case, workflow, model: engine.ParsedModel, actor) -> None:
+def _advance(
+    case: Case, workflow, model: engine.ParsedModel, actor, values: dict | None = None
+) -> None:
     """Run the engine and the service tasks it stops at, then copy where it stands
-    onto the case's columns."""
+    onto the case's columns. ``values`` (a corrected value) reach the actions but
+    never the engine's state, which is not encrypted."""
     for _step in range(MAX_STEPS):
         workflow.do_engine_steps()
         progressed = False
@@ -388,6 +394,7 @@ def _advance(case: Case, workflow, model: engine.ParsedModel, actor) -> None:
                 data=task.data,
                 actor=actor,
                 task_key=str(task.id),
+                values=values or {},
             )
             if actions[call.topic].run(run):
                 task.run()
@@ -463,10 +470,18 @@ def _workflow_of(case: Case):
 
 @transaction.atomic
 def case_task_complete(
-    *, case: Case, version: int, task_id: str, value: str, text: str, actor
+    *,
+    case: Case,
+    version: int,
+    task_id: str,
+    value: str,
+    text: str,
+    actor,
+    values: dict | None = None,
 ) -> Case:
     """Finish the task ``task_id`` the way the button ``value`` says, with ``text``
-    (a question, a motivation or a note) as the button asks."""
+    (a question, a motivation or a note) as the button asks; ``values`` go to the
+    actions that follow (``apply_correction``'s ``item`` and ``corrected``)."""
     case = _locked(case, version)
     choice = next((c for c in choices_for(case) if c.task_id == task_id and c.value == value), None)
     if choice is None:
@@ -491,7 +506,7 @@ def case_task_complete(
         status_set(case, Case.Status.IN_PROGRESS, actor=actor)
     if case.assignee_id is None:
         case.assignee = actor
-    _advance(case, workflow, model, actor)
+    _advance(case, workflow, model, actor, values)
     _save(case)
     return case
 

@@ -77,7 +77,9 @@ STAFF_SOURCE_OF_GROUP = {
 BY_STAFF = "staff"
 
 
-def record_sources_for_change(*, person: Person, changed_fields, source: str, actor) -> None:
+def record_sources_for_change(
+    *, person: Person, changed_fields, source: str, actor, detail: str = ""
+) -> None:
     """Record the new source of each group of ``person`` that ``changed_fields`` touch.
 
     ``source`` is a :class:`Source`, or :data:`BY_STAFF` for a change by staff:
@@ -90,7 +92,7 @@ def record_sources_for_change(*, person: Person, changed_fields, source: str, ac
             person=person,
             group=group,
             source=STAFF_SOURCE_OF_GROUP[group] if source == BY_STAFF else source,
-            detail=CHANGED_BY_STAFF if source == BY_STAFF else "",
+            detail=detail or (CHANGED_BY_STAFF if source == BY_STAFF else ""),
             recorded_by=actor,
         )
 

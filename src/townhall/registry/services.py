@@ -196,7 +196,7 @@ CONTACT_FIELDS = ("email", "mobile")
 
 
 @transaction.atomic
-def person_update(*, person: Person, changes: dict, actor, source: str) -> Person:
+def person_update(*, person: Person, changes: dict, actor, source: str, detail: str = "") -> Person:
     """Change fields of a registered person; nothing is saved when anything is wrong.
 
     ``changes`` maps field names of :data:`PERSON_UPDATE_FIELDS` to their new
@@ -206,7 +206,8 @@ def person_update(*, person: Person, changes: dict, actor, source: str) -> Perso
     source: ``source`` (a :class:`~townhall.registry.provenance.Source`), or
     for :data:`~townhall.registry.provenance.BY_STAFF` the source staff keep
     for that group. After the commit a new domicile sends ``person_moved``,
-    a new e-mail address or mobile number ``person_contact_changed``.
+    a new e-mail address or mobile number ``person_contact_changed``. ``detail``
+    says more about the source (the case a correction was granted in).
     """
     unknown = set(changes) - PERSON_UPDATE_FIELDS
     if unknown:
@@ -245,7 +246,7 @@ def person_update(*, person: Person, changes: dict, actor, source: str) -> Perso
         person_check_number_unique(person)
         raise
     provenance.record_sources_for_change(
-        person=person, changed_fields=changed, source=source, actor=actor
+        person=person, changed_fields=changed, source=source, actor=actor, detail=detail
     )
     if "domicile" in changed:
         person_moved.send_on_commit(

@@ -1,9 +1,10 @@
 """The check of an uploaded model: what Townhall runs passes, the rest is refused with why."""
 
 import pytest
+from lxml import etree
 
 from townhall.cases import dmn_overlap
-from townhall.cases.models_check import MAX_BYTES, model_problems
+from townhall.cases.models_check import BPMN, BPMNDI, MAX_BYTES, model_problems
 from townhall.cases.tests.models import (
     PARKING_BPMN,
     SHORT,
@@ -22,6 +23,31 @@ def problems(bpmn: str | bytes, tables=()) -> list[str]:
 @pytest.mark.parametrize("path", sorted(WORKFLOWS.glob("*.bpmn")), ids=lambda p: p.stem)
 def test_every_shipped_model_passes(path):
     assert model_problems(bpmn=path.read_bytes(), dmn_tables=[]) == []
+
+
+@pytest.mark.parametrize("path", sorted(WORKFLOWS.glob("*.bpmn")), ids=lambda p: p.stem)
+def test_every_shipped_model_has_a_complete_diagram(path):
+    # Camunda Modeler and bpmn.io draw only what has a shape: every participant, lane
+    # and flow node a shape with bounds, every sequence flow an edge with waypoints.
+    root = etree.fromstring(path.read_bytes())
+    drawn = {
+        "BPMNShape": {s.get("bpmnElement") for s in root.iter(f"{{{BPMNDI}}}BPMNShape")},
+        "BPMNEdge": {e.get("bpmnElement") for e in root.iter(f"{{{BPMNDI}}}BPMNEdge")},
+    }
+    process = root.find(f"{{{BPMN}}}process")
+    nodes = {n.get("id") for n in root.iter(f"{{{BPMN}}}participant", f"{{{BPMN}}}lane")}
+    nodes |= {
+        n.get("id")
+        for n in process
+        if isinstance(n.tag, str) and etree.QName(n).localname not in ("laneSet", "sequenceFlow")
+    }
+    flows = {f.get("id") for f in process.iter(f"{{{BPMN}}}sequenceFlow")}
+    assert drawn["BPMNShape"] == nodes
+    assert drawn["BPMNEdge"] == flows
+    for shape in root.iter(f"{{{BPMNDI}}}BPMNShape"):
+        assert shape.find("{http://www.omg.org/spec/DD/20100524/DC}Bounds") is not None
+    for edge in root.iter(f"{{{BPMNDI}}}BPMNEdge"):
+        assert len(edge.findall("{http://www.omg.org/spec/DD/20100524/DI}waypoint")) >= 2
 
 
 def test_a_model_of_our_own_with_a_table_passes():
