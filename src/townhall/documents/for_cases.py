@@ -6,8 +6,8 @@ through a case already found for that viewer, by its uuid, so another case's
 document, or a forged id, is not found.
 """
 
-from townhall.documents.kinds import register as kinds
 from townhall.documents.models import IssuedDocument
+from townhall.documents.selectors import kind_label
 
 
 def case_documents(*, case) -> list[IssuedDocument]:
@@ -15,7 +15,7 @@ def case_documents(*, case) -> list[IssuedDocument]:
     One query."""
     documents = list(IssuedDocument.objects.filter(case=case).order_by("issued_at", "id"))
     for document in documents:
-        document.label = kinds[document.kind].label if document.kind in kinds else document.kind
+        document.label = kind_label(document.kind)
     return documents
 
 

@@ -41,7 +41,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -76,10 +76,7 @@ def number_prefix(municipality) -> str:
 
 def verification_url(code: str) -> str:
     """The public address that checks a document by its code (what the QR code holds)."""
-    try:
-        path = reverse("documents:verify", args=[code])
-    except NoReverseMatch:  # the verification page's URLs are not installed
-        path = f"/verifieren/{code}/"
+    path = reverse("documents:verify", args=[code])
     return f"{settings.TOWNHALL_PUBLIC_URL.rstrip('/')}{path}"
 
 
@@ -219,7 +216,9 @@ def document_issue(
         path=path,
         retain_until=document_kind.retain_until(timezone.localdate(issued_at)),
     )
-    document.full_clean()
+    # The fields' own checks; the unique ones are the database's (the number comes from a
+    # locked counter, the code is random), not three more queries on every issue.
+    document.full_clean(validate_unique=False, validate_constraints=False)
     document.save()
     _access_logged(actor=actor, holder=holder, kind=document_kind, number=number)
     transaction.on_commit(partial(_file_write, path, sealed, document.pk), robust=True)
