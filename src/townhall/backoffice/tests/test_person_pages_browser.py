@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from townhall.accounts.models import User
 from townhall.accounts.services import mandate_grant
@@ -42,4 +43,4 @@ def test_a_persons_mandates_and_the_cancel_question_are_accessible(
         response = page.goto(live_server.url + url)
         assert response.status == 200, url
         assert_no_axe_violations(page)
-    assert page.get_by_role("button", name="Yes, cancel the message").is_visible()
+    expect(page.get_by_role("button", name="Yes, cancel the message")).to_be_visible()

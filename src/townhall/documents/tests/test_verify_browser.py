@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from townhall.documents.seal import seal_pdf
 from townhall.documents.tests.factories import document_issued
@@ -53,7 +54,7 @@ def test_the_verification_page_by_code_and_by_file_is_accessible(
 
     page.get_by_label("Verification code").fill("1234-5678")
     page.get_by_role("button", name="Check the code").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_no_axe_violations_at_every_width(page, "a malformed code")
 
     page.get_by_label("Verification code").fill(code.lower())
@@ -77,7 +78,7 @@ def test_the_verification_page_by_code_and_by_file_is_accessible(
     assert_no_axe_violations_at_every_width(page, "a genuine file")
 
     page.goto(start)
-    assert page.locator("[data-drop-hint]").is_visible()  # said only where dropping works
+    expect(page.locator("[data-drop-hint]")).to_be_visible()  # said only where dropping works
     changed = bytearray(sealed)
     changed[changed.index(b"stream") + 20] ^= 0x01
     with page.expect_navigation():

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from townhall.accounts.tests.staff import resident_account, sign_in_resident
 from townhall.eforms.services import form_examples_load
@@ -35,7 +36,7 @@ def test_the_pages_after_submitting_are_accessible(page, live_server):
     page.get_by_role("link", name="Follow your request with the tracking code").click()
     page.get_by_label("Tracking code").fill("AAAA-BBBB-CCCC")
     page.get_by_role("button", name="Look it up").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_no_axe_violations_at_every_width(page, "the tracking page with an error")
     page.get_by_label("Tracking code").fill(code)
     page.get_by_role("button", name="Look it up").click()

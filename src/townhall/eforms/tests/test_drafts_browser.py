@@ -4,6 +4,7 @@ that asks first, and a resume link that does not work."""
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from townhall.accounts.tests.staff import resident_account, sign_in_resident
 from townhall.eforms.services import form_examples_load
@@ -30,10 +31,10 @@ def test_a_request_kept_for_later_is_accessible(page, live_server):
     later.focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/loket/bewaard/**")
-    assert page.get_by_role("heading", name="Your answers are kept").is_visible()
+    expect(page.get_by_role("heading", name="Your answers are kept")).to_be_visible()
     assert_no_axe_violations_at_every_width(page, "the kept page")
     page.get_by_role("link", name="Go to My page").click()
-    assert page.get_by_role("heading", name="Unfinished requests").is_visible()
+    expect(page.get_by_role("heading", name="Unfinished requests")).to_be_visible()
     assert_no_axe_violations_at_every_width(page, "My page with an unfinished request")
     page.get_by_role("link", name="Remove – Resident parking card").click()
     assert_no_axe_violations_at_every_width(page, "the removal that asks first")

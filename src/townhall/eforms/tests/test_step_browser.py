@@ -4,6 +4,7 @@ prefilled step, the vehicle step with its error summary, and the anonymous repor
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from townhall.accounts.tests.staff import resident_account, sign_in_resident
 from townhall.eforms.services import form_examples_load
@@ -40,10 +41,10 @@ def test_the_steps_are_accessible(page, live_server):
     assert page.goto(base + "1/").status == 200
     assert_no_axe_violations_at_every_width(page, "the prefilled details step")
     page.get_by_role("button", name="Next").click()
-    assert page.url == base + "2/"
+    expect(page).to_have_url(base + "2/")
     page.get_by_label("No").check()
     page.get_by_role("button", name="Next").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_no_axe_violations_at_every_width(page, "the vehicle step with errors")
 
     _carry(page.context, live_server, Client())
