@@ -37,7 +37,11 @@ Needs PostgreSQL (the server of ``DATABASE_URL``; the database named there is no
    back from the storage, its SHA-256 compared with the row's and checked with
    :func:`townhall.documents.seal.seal_check` (it must be valid; the check's
    time is printed, not counted in the document's).
-4. **Letters**: ``--letters`` one-page letters (default 4,800) as one PDF through
+4. **Print batch**: ``--batch`` certificates (default 500) as one print batch
+   (:mod:`townhall.documents.batches`: each document issued and sealed, rendered on
+   ``--processes`` processes, joined into one PDF): documents per second, beside the
+   floor and beside issuing one at a time.
+5. **Letters**: ``--letters`` one-page letters (default 4,800) as one PDF through
    messaging's letter batch (``letters_render_pdf``, ``--processes`` 2), made as
    ``bench/letters.py`` makes them; pages per second, its ratio to the floor, the
    total seconds against the goal of **4,800 letters in under 120 s**, and the
@@ -99,6 +103,9 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.05, help="of the demo seed")
     parser.add_argument("--letters", type=int, default=GOAL_LETTERS)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument(
+        "--batch", type=int, default=500, help="documents of the print batch (0: none)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database")
     options = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
@@ -165,6 +172,7 @@ def run(options, workdir: Path) -> bool:
     # 3. Certificates issued; 4. the letter batch, and one seal of the whole batch.
     issued = certificates(options)
     letter_figures = letters(options, workdir, seal_pdf)
+    batch_figures = print_batch(options) if options.batch else None
 
     totals = issued["totals"]
     document_rate = options.documents / sum(totals)
@@ -182,7 +190,20 @@ def run(options, workdir: Path) -> bool:
         f"{letter_figures['pages_per_second']:>11.1f} "
         f"{letter_figures['pages_per_second'] / floor_rate:>6.2f}"
     )
+    if batch_figures:
+        print(
+            f"{'print batch: ' + format(batch_figures['documents'], ',') + ' documents':34} "
+            f"{batch_figures['per_second']:>11.1f} {batch_figures['per_second'] / floor_rate:>6.2f}"
+        )
     certificates_print(issued)
+    if batch_figures:
+        print(
+            f"Print batch: {batch_figures['documents']:,} certificates issued, sealed and joined "
+            f"({batch_figures['pages']:,} pages, {batch_figures['pdf_mb']:.1f} MB) in "
+            f"{batch_figures['seconds']:.1f} s on {options.processes} rendering processes: "
+            f"{batch_figures['per_second']:.1f} documents a second, "
+            f"{batch_figures['per_second'] / document_rate:.2f} of issuing one at a time."
+        )
     document_met = p95 < GOAL_P95_SECONDS
     print(
         f"Goal: ready in under {GOAL_P95_SECONDS:.0f} s at the 95th percentile: "
@@ -308,6 +329,40 @@ def certificates(options) -> dict:
         "writes": timers["_file_write"].seconds,
         "checks": checks,
         "residents": len(residents),
+    }
+
+
+def print_batch(options) -> dict:
+    """A print batch (:mod:`townhall.documents.batches`) of ``--batch`` certificates of
+    residence, for residents it can certify (in turn, as for the certificates), rendered on
+    ``--processes`` processes, sealed one by one and joined into one PDF, as the bulk
+    worker does; no staff member asks it (no access-log rows)."""
+    from townhall.documents.batches import document_batch_render, document_batch_request
+    from townhall.documents.models import DocumentBatch
+
+    residents = residents_certifiable()
+    holders = [residents[n % len(residents)].pk for n in range(options.batch)]
+    # One batch takes a holder once: beyond the residents, more batches of them.
+    batches = [
+        document_batch_request(
+            kind=KIND, holders=holders[start : start + len(residents)], title="bench", actor=None
+        )
+        for start in range(0, len(holders), len(residents))
+    ]
+    started = time.perf_counter()
+    for batch in batches:
+        document_batch_render(batch.pk, processes=options.processes)
+    seconds = time.perf_counter() - started
+    done = list(DocumentBatch.objects.filter(pk__in=[b.pk for b in batches]))
+    if any(batch.state != DocumentBatch.State.DONE for batch in done):
+        raise SystemExit(f"A print batch did not finish: {[b.error for b in done]}")
+    documents = sum(batch.issued for batch in done)
+    return {
+        "documents": documents,
+        "pages": sum(batch.pages for batch in done),
+        "seconds": seconds,
+        "per_second": documents / seconds,
+        "pdf_mb": sum(batch.pdf.size for batch in done) / 1e6,
     }
 
 

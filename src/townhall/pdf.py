@@ -15,8 +15,19 @@ without one importing the other. What it guarantees:
 :func:`pdf_layout` returns the laid-out document for callers that look at the
 pages before writing (the letter batch counts each letter's pages);
 :func:`pdf_render` is the usual call and returns the PDF's bytes.
+
+:func:`pdf_pool` is the pool of worker processes that render a print batch (the
+day's letters, a batch of documents) on every core: *fork* where the platform
+has it, so the workers inherit the set-up Django (app registry, settings,
+translation catalogues) and need no second ``django.setup()``. Start it from the
+thread that calls it, which should be the only one (a task worker's, a
+command's): forking a process that runs other threads can copy a held lock.
+Where fork is missing (macOS, Windows) the workers are spawned and set Django up
+themselves from ``DJANGO_SETTINGS_MODULE``. Workers never use the inherited
+database connections, and leave without closing them.
 """
 
+import multiprocessing
 import os
 from functools import cache
 from pathlib import Path
@@ -50,3 +61,20 @@ def pdf_layout(html: str, *, stylesheet: Path | str):
 def pdf_render(html: str, *, stylesheet: Path | str) -> bytes:
     """``html`` with ``stylesheet`` as PDF bytes."""
     return pdf_layout(html, stylesheet=stylesheet).write_pdf()
+
+
+def pdf_pool(processes: int):
+    """A pool of ``processes`` rendering workers; a context manager (``with pdf_pool(2)``)."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return context.Pool(processes, initializer=_worker_setup)
+
+
+def _worker_setup() -> None:
+    """Set Django up in a spawned worker; forked ones inherit it."""
+    from django.apps import apps
+
+    if not apps.ready:
+        import django
+
+        django.setup()

@@ -389,6 +389,11 @@ TOWNHALL_SEAL = {
     "TIMEOUT": env.int("TOWNHALL_SEAL_TIMEOUT_SECONDS", default=10),
     "DEMO_DIR": env.str("TOWNHALL_SEAL_DEMO_DIR", default=str(VAR_DIR / "seal-demo")),
 }
+# Print batches of documents (townhall.documents.batches): processes that render
+# them (0: one per core).
+TOWNHALL_DOCUMENTS = {
+    "BATCH_PROCESSES": env.int("TOWNHALL_DOCUMENT_BATCH_PROCESSES", default=0),
+}
 
 # --- Data protection ------------------------------------------------------
 # Key of the keyed hash (HMAC-SHA256) through which national register numbers

@@ -51,6 +51,9 @@ UPLOAD_WORKFLOW = "cases.add_workflowversion"
 # Issued documents (townhall.documents): the list and a document's page, and revoking one.
 VIEW_DOCUMENTS = "documents.view_issueddocument"
 REVOKE_DOCUMENT = "documents.revoke_issueddocument"
+# Print batches of documents (a campaign's letters): follow and print them, start one.
+VIEW_DOCUMENT_BATCHES = "documents.view_documentbatch"
+ADD_DOCUMENT_BATCH = "documents.add_documentbatch"
 
 
 def _perms(app_label: str, model: str, actions=("view",)) -> tuple[str, ...]:
@@ -104,6 +107,9 @@ ROLES: dict[str, Role] = {
                 # them and revoke one that no longer holds (the issuing desk).
                 VIEW_DOCUMENTS,
                 REVOKE_DOCUMENT,
+                # Print batches: many documents issued at once for a campaign, on paper.
+                VIEW_DOCUMENT_BATCHES,
+                ADD_DOCUMENT_BATCH,
             ),
         ),
         Role(

@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from townhall.accounts.roles import (
     START_ASSISTED_SESSION,
     VIEW_CASES,
+    VIEW_DOCUMENT_BATCHES,
     VIEW_DOCUMENTS,
     VIEW_FORMS,
     VIEW_WORKFLOWS,
@@ -115,6 +116,15 @@ TASKS: tuple[Task, ...] = (
         "backoffice:documents",
         VIEW_DOCUMENTS,
         also_current_on=("backoffice:document", "backoffice:document_revoke"),
+    ),
+    Task(
+        "document_batches",
+        "counter",
+        _("Print batches"),
+        _("Many documents at once, each sealed and numbered, in one PDF to print."),
+        "backoffice:document_batches",
+        VIEW_DOCUMENT_BATCHES,
+        also_current_on=("backoffice:document_batch", "backoffice:document_batch_new"),
     ),
     Task(
         "cases_inbox",

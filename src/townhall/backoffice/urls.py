@@ -7,6 +7,7 @@ from townhall.backoffice import (
     case_inbox_views,
     case_views,
     catalog_views,
+    document_batch_views,
     document_views,
     form_views,
     person_views,
@@ -56,6 +57,22 @@ urlpatterns = [
         "documenten/<uuid:uuid>/intrekken/",
         document_views.document_revoke_view,
         name="document_revoke",
+    ),
+    # Print batches of documents (reeksen): many documents at once, one PDF to print
+    path("documenten/reeksen/", document_batch_views.batch_list, name="document_batches"),
+    path("documenten/reeksen/nieuw/", document_batch_views.batch_new, name="document_batch_new"),
+    path(
+        "documenten/reeksen/<uuid:uuid>/", document_batch_views.batch_detail, name="document_batch"
+    ),
+    path(
+        "documenten/reeksen/<uuid:uuid>/pdf/",
+        document_batch_views.batch_pdf,
+        name="document_batch_pdf",
+    ),
+    path(
+        "documenten/reeksen/<uuid:uuid>/opnieuw/",
+        document_batch_views.batch_retry,
+        name="document_batch_retry",
     ),
     # Messaging (berichten)
     path("berichten/", overview.messaging_home, name="messaging_home"),

@@ -81,6 +81,15 @@ class IssuedDocument(models.Model):
     )
     revocation_reason = models.TextField(_("reason for the revocation"), blank=True)
     purged_at = models.DateTimeField(_("file removed"), null=True, blank=True)
+    # The print batch it was issued in (townhall.documents.batches), if any.
+    batch = models.ForeignKey(
+        "DocumentBatch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("print batch"),
+    )
 
     class Meta:
         verbose_name = _("issued document")
@@ -100,3 +109,76 @@ class IssuedDocument(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class DocumentBatch(models.Model):
+    """Many documents of one kind issued together and printed from one PDF: the letters
+    of a campaign (an eID card reader for every household, a course's certificates).
+
+    ``holders`` are the persons in print order; each gets its own sealed, numbered
+    document (a row of :class:`IssuedDocument` pointing here), and ``pdf`` joins them
+    for the printer. ``done`` counts the holders handled (issued or not), so a page
+    can show the progress while the worker renders; ``skipped`` counts, per reason,
+    the holders for whom nothing could be certified.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting for the worker")
+        RUNNING = "running", _("being made")
+        DONE = "done", _("ready to print")
+        FAILED = "failed", _("stopped by an error")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=60)
+    title = models.CharField(_("title"), max_length=200)
+    # "" for each holder's own language from the register.
+    language = models.CharField(_("language"), max_length=5, blank=True)
+    holders = models.JSONField(_("holders"), default=list)  # Person ids, in print order
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default="queued")
+    total = models.PositiveIntegerField(_("holders"), default=0)
+    done = models.PositiveIntegerField(_("handled"), default=0)
+    issued = models.PositiveIntegerField(_("issued"), default=0)
+    skipped = models.JSONField(_("not issued, per reason"), default=dict)
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    pdf = models.FileField(_("PDF to print"), upload_to="document-batches/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    # Whose batch it is: the requester's department sees it (None: a campaign's, made
+    # by the system, seen by whoever may follow batches).
+    department = models.ForeignKey(
+        "municipality.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    # Written with every chunk: a running batch whose heartbeat stopped was left by a
+    # worker that died, and the next run resumes it.
+    updated_at = models.DateTimeField(_("last progress"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("print batch of documents")
+        verbose_name_plural = _("print batches of documents")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_at", "id"], name="document_batch_created")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, self.done * 100 // self.total)
+
+    @property
+    def skipped_count(self) -> int:
+        return sum(self.skipped.values())

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from townhall.documents.codes import code_digest
 from townhall.documents.kinds import UnknownKind
 from townhall.documents.kinds import register as kinds
-from townhall.documents.models import IssuedDocument
+from townhall.documents.models import DocumentBatch, IssuedDocument
 from townhall.keyset import KeysetPage, keyset_page
 
 # ---------------------------------------------------------------- the public verification
@@ -86,3 +86,36 @@ def document_for_staff(*, user, uuid) -> IssuedDocument | None:
         .filter(uuid=uuid)
         .first()
     )
+
+
+def batch_page_for_staff(*, user, params, size: int = PAGE_SIZE) -> KeysetPage[DocumentBatch]:
+    """A keyset page of the print batches ``user`` may follow, newest first. One query.
+    A batch names no holder (its count only), so the list is no look at a person."""
+    batches = _batches_visible_to(DocumentBatch.objects.defer("holders"), user=user)
+    return keyset_page(batches, params=params, size=size, field="created_at")
+
+
+def batch_for_staff(*, user, uuid) -> DocumentBatch | None:
+    """The print batch ``uuid`` if ``user`` may follow it, with who asked; else None."""
+    return (
+        _batches_visible_to(DocumentBatch.objects.defer("holders"), user=user)
+        .select_related("requested_by")
+        .filter(uuid=uuid)
+        .first()
+    )
+
+
+def batch_holders(batch: DocumentBatch) -> list:
+    """The persons a batch's documents were issued to (whom its print file shows)."""
+    from townhall.registry.models import Person
+
+    return list(Person.objects.filter(pk__in=batch.documents.values("holder_id")))
+
+
+def _batches_visible_to(queryset: QuerySet, *, user) -> QuerySet:
+    """The requester's department's batches and the campaigns' (made by the system)."""
+    if getattr(user, "is_superuser", False):
+        return queryset
+    if not getattr(user, "is_authenticated", False) or user.department_id is None:
+        return queryset.none()
+    return queryset.filter(Q(department_id=user.department_id) | Q(department__isnull=True))

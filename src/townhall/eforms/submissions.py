@@ -86,15 +86,23 @@ def tracking_code_hash(code: str) -> str:
 
 def reference_next(*, prefix: str, year: int) -> str:
     """The next reference for ``prefix`` and ``year``; call inside a transaction."""
+    return reference_block(prefix=prefix, year=year, count=1)[0]
+
+
+def reference_block(*, prefix: str, year: int, count: int) -> list[str]:
+    """The next ``count`` references for ``prefix`` and ``year``, in order; call inside a
+    transaction. The counter's row stays locked until it commits: a batch takes its
+    block in a short transaction of its own, so a resident's submit never waits on it."""
     try:
         with transaction.atomic():
             ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
     except IntegrityError:  # another submit made the row at the same moment
         pass
     counter = ReferenceCounter.objects.select_for_update().get(prefix=prefix, year=year)
-    counter.last += 1
+    first = counter.last + 1
+    counter.last += count
     counter.save(update_fields=["last"])
-    return f"{prefix}-{year}-{counter.last:06d}"
+    return [f"{prefix}-{year}-{number:06d}" for number in range(first, counter.last + 1)]
 
 
 def submission_answers(definition, data: dict, known: dict) -> dict:

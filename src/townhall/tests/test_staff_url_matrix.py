@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -40,6 +41,7 @@ from townhall.cases.services import case_open_for_correction, workflows_ensure
 from townhall.catalog.services import product_create
 from townhall.demo.municipality import municipality_create
 from townhall.demo.staff import demo_sign_ins, staff_create
+from townhall.documents.models import DocumentBatch, IssuedDocument
 from townhall.documents.tests.factories import document_issued
 from townhall.eforms.services import form_examples_load
 from townhall.messaging.models import Broadcast, LetterBatch, Message, MessageTemplate
@@ -437,6 +439,23 @@ TABLE: dict[str, Rule] = {
         perm("documents.revoke_issueddocument"),
         kwargs=lambda s: {"uuid": s["documents.issueddocument"].uuid},
     ),
+    # Print batches: the list and a batch's page name nobody (counts only); the PDF to
+    # print shows every holder in it.
+    "backoffice:document_batches": Rule(perm("documents.view_documentbatch")),
+    "backoffice:document_batch_new": Rule(perm("documents.add_documentbatch")),
+    "backoffice:document_batch": Rule(
+        perm("documents.view_documentbatch"),
+        kwargs=lambda s: {"uuid": s["documents.documentbatch"].uuid},
+    ),
+    "backoffice:document_batch_pdf": Rule(
+        perm("documents.view_documentbatch"),
+        lambda s: [s["registry.person"]],
+        lambda s: {"uuid": s["documents.documentbatch"].uuid},
+    ),
+    "backoffice:document_batch_retry": Rule(  # POST only
+        perm("documents.add_documentbatch"),
+        kwargs=lambda s: {"uuid": s["documents.documentbatch"].uuid},
+    ),
     # Staff pages outside the second-factor flow that are not sign-in pages.
     "staff:sign_out": Rule(every_staff),  # POST only
     "staff:assisted_end": Rule(every_staff),  # POST only
@@ -567,8 +586,20 @@ def _samples() -> tuple[dict, dict[str, User]]:
     case = case_open_for_correction(correction_request_id=correction.pk)
     _inbox_samples(case=case, users=users)
     document, _code = document_issued(holder=person, holder_name=person.full_name, case=case)
+    print_batch = DocumentBatch.objects.create(
+        kind="certificate_of_residence",
+        title="Matrix",
+        holders=[person.pk],
+        total=1,
+        done=1,
+        issued=1,
+        state=DocumentBatch.State.DONE,
+    )
+    print_batch.pdf.save("matrix.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    IssuedDocument.objects.filter(pk=document.pk).update(batch=print_batch)
     samples = {
         "documents.issueddocument": document,
+        "documents.documentbatch": print_batch,
         "cases.case": case,
         "registry.person": person,
         "partner": partner,

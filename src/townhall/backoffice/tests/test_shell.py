@@ -39,6 +39,7 @@ POST_ONLY = {
     "backoffice:case_message",
     "backoffice:case_take",
     "backoffice:case_undo",
+    "backoffice:document_batch_retry",
 }
 # The letters as one PDF; a case list as CSV or XLSX.
 NOT_HTML = {
@@ -47,6 +48,7 @@ NOT_HTML = {
     "backoffice:case_file",
     "backoffice:case_document",
     "backoffice:workflow_version_download",
+    "backoffice:document_batch_pdf",
 }
 
 
@@ -120,10 +122,16 @@ def samples(municipality, templates):
 
 def _document_samples() -> dict:
     """An issued document, for its page and its revocation's question page."""
+    from townhall.documents.models import DocumentBatch
     from townhall.documents.tests.factories import document_issued
 
     document, _code = document_issued()
-    return {"backoffice:document": [document.uuid], "backoffice:document_revoke": [document.uuid]}
+    batch = DocumentBatch.objects.create(kind="certificate_of_residence", title="Shell")
+    return {
+        "backoffice:document": [document.uuid],
+        "backoffice:document_revoke": [document.uuid],
+        "backoffice:document_batch": [batch.uuid],
+    }
 
 
 def _workflow_samples() -> dict:
@@ -210,6 +218,7 @@ def test_each_role_sees_exactly_the_tasks_its_permissions_open(client, municipal
                 "Assisted session",
                 "Correction requests 0 open",
                 "Issued documents",
+                "Print batches",
                 "Cases of the department",
                 "My cases",
                 "Case figures",

@@ -5,7 +5,7 @@ import hashlib
 from townhall.accounts.models import User
 from townhall.cases.models import Case, Workflow, WorkflowVersion
 from townhall.catalog.models import Product, ProductSnapshot
-from townhall.documents.models import IssuedDocument
+from townhall.documents.models import DocumentBatch, IssuedDocument
 from townhall.eforms.models import FormDefinition, FormVersion, ReferenceCounter, Submission
 from townhall.messaging.models import Message, MessageStateCount, MessageTemplate, TemplateText
 from townhall.municipality.models import Municipality
@@ -56,6 +56,7 @@ def demo_erase() -> None:
     """Delete what the seed wrote, children first, so another seed can run on the same database."""
     for model in (
         IssuedDocument,  # the demo cases' permits (their files are the test's media)
+        DocumentBatch,  # the demo print batch
         Case,  # its timeline, questions and files go with it
         WorkflowVersion,
         Workflow,

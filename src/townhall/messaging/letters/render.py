@@ -18,19 +18,12 @@
 5. The parent joins the chunk PDFs with pypdf in the batch's order as they
    arrive, writes the batch next to ``path`` and renames it into place.
 
-Processes: ``processes=1`` renders in this process; otherwise a pool of the
-*fork* start method (where the platform has it). Forked workers inherit the
-set-up Django (app registry, settings, translation catalogues) and need no
-second ``django.setup()``; the pool is started from the thread that calls this
-function, which should be the only thread (a task worker's, a command's):
-forking a process that runs other threads can copy a held lock. Where fork
-is missing (macOS, Windows) the workers are spawned and set Django up
-themselves from ``DJANGO_SETTINGS_MODULE``. Workers never use the inherited
-database connections, and leave without closing them.
+Processes: ``processes=1`` renders in this process; otherwise the renderer's
+pool (:func:`townhall.pdf.pdf_pool`), started from the thread that calls this
+function, which should be the only thread (a task worker's, a command's).
 """
 
 import math
-import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -39,7 +32,7 @@ from pathlib import Path
 from pypdf import PdfWriter
 
 from townhall.messaging.letters.layout import Letter, Letterhead, chunk_html, letter_problem
-from townhall.pdf import pdf_layout
+from townhall.pdf import pdf_layout, pdf_pool
 
 CHUNK_SIZE = 200
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates/messaging/letters/letter.css"
@@ -98,9 +91,7 @@ def _rendered(jobs: list, processes: int) -> Iterator[tuple[str, int]]:
     if processes == 1:
         yield from map(_render_chunk, jobs)
         return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(processes, initializer=_worker_setup) as pool:
+    with pdf_pool(processes) as pool:
         yield from pool.imap(_render_chunk, jobs)
         pool.close()
         pool.join()
@@ -115,16 +106,6 @@ def _join(parts: Iterator[tuple[str, int]], path: Path) -> int:
         pages += count
     writer.write(path)
     return pages
-
-
-def _worker_setup() -> None:
-    """Set Django up in a spawned worker; forked ones inherit it."""
-    from django.apps import apps
-
-    if not apps.ready:
-        import django
-
-        django.setup()
 
 
 def _render_chunk(job) -> tuple[str, int]:

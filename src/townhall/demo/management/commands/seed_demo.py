@@ -10,6 +10,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from townhall.demo.print_batches import demo_print_batch_create
 from townhall.demo.services import (
     DEFAULT_SEED,
     DemoSeedRefused,
@@ -61,12 +62,15 @@ class Command(BaseCommand):
             report = demo_seed(seed=seed, scale=scale)
         except DemoSeedRefused as refusal:
             raise CommandError(str(refusal)) from refusal
+        # After the seed's transaction: a print batch commits chunk by chunk, as its worker.
+        printed = demo_print_batch_create()
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"Demo municipality seeded (seed {seed}, scale {scale}):")
         )
         for line in report.lines():
             self.stdout.write(f"  {line}")
+        self.stdout.write(f"  documents in the demo print batch: {printed}")
         self.stdout.write(f"  elapsed: {elapsed:.1f} s")
         self._print_sign_ins()
 
