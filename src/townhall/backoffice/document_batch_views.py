@@ -42,6 +42,10 @@ from townhall.registry.models import AccessLogEntry
 from townhall.registry.selectors import street_names_of_residents
 from townhall.registry.services import access_log_record_many
 
+# The choices that are no street and no language (a street or a language code never is).
+EVERY_RESIDENT = "*"
+OWN_LANGUAGE = "own"
+
 
 class BatchForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Document"))
@@ -52,8 +56,8 @@ class BatchForm(forms.Form):
         error_messages={"required": gettext_lazy("Give the batch a name.")},
     )
     street = forms.ChoiceField(
-        label=gettext_lazy("For"),
-        required=False,
+        label=gettext_lazy("For whom"),
+        error_messages={"required": gettext_lazy("Choose for whom the batch is.")},
         help_text=gettext_lazy(
             "Everyone registered as living in the street, or every resident. Those whose "
             "data cannot be certified get nothing; the batch counts them."
@@ -61,8 +65,8 @@ class BatchForm(forms.Form):
     )
     language = forms.ChoiceField(
         label=gettext_lazy("Language"),
-        required=False,
-        initial="",
+        initial=OWN_LANGUAGE,
+        error_messages={"required": gettext_lazy("Choose the language of the documents.")},
         widget=forms.RadioSelect,
     )
     confirm = forms.BooleanField(
@@ -73,16 +77,21 @@ class BatchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k.code, k.label) for k in bulk_kinds()]
-        self.fields["street"].choices = [("", _("Every resident"))] + [
+        self.fields["street"].choices = [(EVERY_RESIDENT, _("Every resident"))] + [
             (street, street) for street in street_names_of_residents()
         ]
         self.fields["language"].choices = [
-            ("", _("Each person's own language")),
+            (OWN_LANGUAGE, _("Each person's own language")),
             *language_choices(INTERFACE),
         ]
 
     def selection(self) -> Selection:
-        return Selection(street=self.cleaned_data["street"])
+        street = self.cleaned_data["street"]
+        return Selection(street="" if street == EVERY_RESIDENT else street)
+
+    def chosen_language(self) -> str:
+        language = self.cleaned_data["language"]
+        return "" if language == OWN_LANGUAGE else language
 
 
 def _batch_or_404(request, uuid) -> DocumentBatch:
@@ -129,7 +138,7 @@ def batch_new(request):
                     kind=form.cleaned_data["kind"],
                     holders=holders,
                     title=form.cleaned_data["title"],
-                    language=form.cleaned_data["language"],
+                    language=form.chosen_language(),
                     actor=request.user,
                 )
         except BatchRefused as refused:

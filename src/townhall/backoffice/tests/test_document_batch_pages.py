@@ -43,7 +43,7 @@ def form(**more):
         "kind": "certificate_of_residence",
         "title": "Kerkstraat campaign",
         "street": "Kerkstraat",
-        "language": "",
+        "language": "own",
         "confirm": "on",
         **more,
     }
@@ -114,6 +114,8 @@ def test_a_running_batch_refreshes_its_progress_and_counts_who_got_nothing(
         ({"title": ""}, "Give the batch a name."),
         ({"title": "x" * 201}, "at most 200 characters"),
         ({"language": "de"}, "Select a valid choice"),
+        ({"street": ""}, "Choose for whom the batch is."),
+        ({"language": ""}, "Choose the language of the documents."),
     ],
 )
 def test_a_form_that_does_not_hold_says_why_and_starts_nothing(

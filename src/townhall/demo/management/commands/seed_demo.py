@@ -62,7 +62,7 @@ class Command(BaseCommand):
             report = demo_seed(seed=seed, scale=scale)
         except DemoSeedRefused as refusal:
             raise CommandError(str(refusal)) from refusal
-        # After the seed's transaction: a print batch commits chunk by chunk, as its worker.
+        # After the seed's transaction: the bulk worker makes the print batch, chunk by chunk.
         printed = demo_print_batch_create()
         elapsed = time.perf_counter() - started
         self.stdout.write(
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         )
         for line in report.lines():
             self.stdout.write(f"  {line}")
-        self.stdout.write(f"  documents in the demo print batch: {printed}")
+        self.stdout.write(f"  print batch for the bulk worker: {printed} documents")
         self.stdout.write(f"  elapsed: {elapsed:.1f} s")
         self._print_sign_ins()
 
