@@ -274,6 +274,7 @@ def _prepare(batch, kind, municipality, ids) -> _Chunk:
             issued_at=issued_at,
             municipality=municipality,
             language=language,
+            in_batch=True,
         )
         documents.append(
             _Prepared(person, facts.holder_name[:200], language, number, code, issued_at, html)

@@ -94,8 +94,11 @@ def kind_get(code: str) -> DocumentKind:
         ) from error
 
 
-def document_html(*, kind, facts, number, code, issued_at, municipality, language) -> str:
-    """The document's HTML, as the renderer takes it."""
+def document_html(
+    *, kind, facts, number, code, issued_at, municipality, language, in_batch=False
+) -> str:
+    """The document's HTML, as the renderer takes it; ``in_batch`` for one the municipality
+    issued of its own accord in a print batch (nobody asked for it)."""
     url = verification_url(code)
     with translation.override(language):
         return render_to_string(
@@ -119,6 +122,7 @@ def document_html(*, kind, facts, number, code, issued_at, municipality, languag
                 "verification_url": url,
                 "qr": qr_data_uri(url),
                 "demo": settings.DEMO_MODE,
+                "in_batch": in_batch,
             },
         )
 

@@ -89,6 +89,9 @@ def test_a_batch_issues_a_sealed_document_per_holder_and_joins_them_in_order(
     assert batch.pages == len(printed.pages) == 6
     assert "Inwoner0" in printed.pages[0].extract_text()
     assert "Inwoner5" in printed.pages[5].extract_text()
+    # Nobody asked for these: the text says the municipality issued them.
+    assert "op verzoek" not in printed.pages[0].extract_text()
+    assert "uitgereikt door de gemeente" in printed.pages[0].extract_text().replace("\n", " ")
     # The staff member's batch read each holder's register data: in their access logs.
     logged = AccessLogEntry.objects.filter(actor=actor).values_list("person", flat=True)
     assert sorted(logged) == sorted(p.pk for p in expected)
