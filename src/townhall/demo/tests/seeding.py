@@ -18,6 +18,7 @@ from townhall.registry.models import (
     OrganisationAddress,
     Person,
     Representative,
+    Street,
 )
 
 
@@ -75,6 +76,7 @@ def demo_erase() -> None:
         Household,
         Person,
         Address,
+        Street,
         User,
         ProductSnapshot,
         Product,
