@@ -63,6 +63,7 @@ class StreetAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["name", "name_nl", "name_fr", "name_de", "postcode"]
     readonly_fields = ["register_link"]
+    # A street with addresses cannot be deleted (they protect it): it is retired instead.
     inlines = [AddressInline]
 
     @admin.display(description=_("address register"))
@@ -70,9 +71,6 @@ class StreetAdmin(admin.ModelAdmin):
         if not obj.best_id:
             return "—"
         return format_html('<a href="{}">{}</a>', obj.uri, obj.best_id)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # its addresses protect it; a street leaves the register as "retired"
 
     def save_model(self, request, obj, form, change):
         if change and any(name in form.changed_data for name in RENAMED):
