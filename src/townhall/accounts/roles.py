@@ -80,6 +80,7 @@ ROLES: dict[str, Role] = {
                 *_perms("registry", "household", VIEW_CHANGE),
                 *_perms("registry", "householdmembership", VIEW_CHANGE),
                 *_perms("registry", "address", VIEW_CHANGE),
+                *_perms("registry", "street", VIEW_CHANGE),
                 *_perms("registry", "accesslogentry"),
                 *_perms("registry", "correctionrequest", VIEW_CHANGE),
                 *_perms("registry", "organisation"),
@@ -119,6 +120,7 @@ ROLES: dict[str, Role] = {
                 *_perms("registry", "person"),
                 *_perms("registry", "organisation"),
                 *_perms("registry", "address"),
+                *_perms("registry", "street"),
                 *_perms("municipality", "municipality", VIEW_CHANGE),
                 *_perms("municipality", "openinghours", (*MANAGE, "delete")),
                 *_perms("municipality", "department"),
@@ -148,6 +150,7 @@ ROLES: dict[str, Role] = {
                 *_perms("registry", "organisationaddress", MANAGE),
                 *_perms("registry", "representative", MANAGE),
                 *_perms("registry", "address"),
+                *_perms("registry", "street"),
                 *CASE_HANDLING,  # room bookings, subsidies, course registrations
             ),
         ),
@@ -156,6 +159,7 @@ ROLES: dict[str, Role] = {
             "Omgeving",  # permits, public domain, environment
             (
                 *_perms("registry", "address"),
+                *_perms("registry", "street"),
                 *_perms("registry", "organisation"),
                 *CASE_HANDLING,  # event permits, public domain, reports of dumping
             ),
@@ -166,6 +170,7 @@ ROLES: dict[str, Role] = {
             (
                 *_perms("registry", "organisation"),
                 *_perms("registry", "address"),
+                *_perms("registry", "street"),
                 *CASE_HANDLING,  # resident parking cards
             ),
         ),

@@ -9,7 +9,7 @@ from townhall.messaging.compose import AnnouncementText, announcement_problems
 from townhall.messaging.sms import sms_settings
 from townhall.registry.models import Person
 from townhall.registry.preferences import Topic
-from townhall.registry.selectors import street_names_of_residents
+from townhall.registry.selectors import streets_of_residents
 
 # Dutch is always written (the fallback of every resident); the other languages may be.
 OPTIONAL_LANGUAGES = tuple(code for code in INTERFACE if code != FALLBACK)
@@ -36,7 +36,8 @@ class ComposeForm(forms.Form):
     audience = forms.ChoiceField(
         label=_("Send to"), choices=AUDIENCES, initial="street", widget=forms.RadioSelect
     )
-    street = forms.ChoiceField(label=_("Street"), required=False)
+    # The register's streets, by their row: a renamed street keeps its residents.
+    street = forms.TypedChoiceField(label=_("Street"), required=False, coerce=int, empty_value=None)
     age_min = forms.IntegerField(label=_("Aged at least"), required=False, min_value=0)
     age_max = forms.IntegerField(label=_("Aged at most"), required=False, min_value=0)
     without_digital_channel = forms.BooleanField(
@@ -111,7 +112,7 @@ class ComposeForm(forms.Form):
                 "wait until %(end)s."
             ) % {"start": start, "end": end}
         self.fields["street"].choices = [("", _("Choose a street"))] + [
-            (street, street) for street in street_names_of_residents()
+            (str(pk), name) for pk, name in streets_of_residents()
         ]
         # Needed for one choice of "Send to" only: not marked "optional".
         for name in ("street", "search", "person"):
@@ -188,7 +189,7 @@ class ComposeForm(forms.Form):
         data = self.cleaned_data
         audience = data["audience"]
         return Selection(
-            street=data["street"] if audience == "street" else "",
+            street=data["street"] if audience == "street" else None,
             age_min=data.get("age_min") if audience != "person" else None,
             age_max=data.get("age_max") if audience != "person" else None,
             without_digital_channel=bool(data.get("without_digital_channel"))

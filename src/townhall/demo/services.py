@@ -42,7 +42,7 @@ from townhall.demo.sources import sources_write
 from townhall.demo.staff import SIGN_INS, staff_create
 from townhall.demo.streets import StreetMap, addresses_write
 from townhall.municipality.models import Municipality
-from townhall.registry.models import AccessLogEntry, Address, Organisation, Person
+from townhall.registry.models import AccessLogEntry, Address, Organisation, Person, Street
 
 DEFAULT_SEED = 8770
 BATCH_SIZE = 500
@@ -68,6 +68,7 @@ class DemoPlan:
 
     population: Population
     addresses: list[Address]
+    streets: list[Street]
     municipality_number: str
     organisations: list[PlannedOrganisation]
 
@@ -149,6 +150,7 @@ def demo_plan(*, seed: int, scale: float) -> DemoPlan:
     return DemoPlan(
         population=population,
         addresses=streets.addresses,
+        streets=streets.streets,
         municipality_number=municipality_number,
         organisations=organisations,
     )
@@ -180,7 +182,7 @@ def demo_seed(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> SeedReport:
     _refuse_unless_empty()
     plan = demo_plan(seed=seed, scale=scale)
     municipality, departments = municipality_create(enterprise_number=plan.municipality_number)
-    addresses_write(plan.addresses, batch_size=BATCH_SIZE)
+    addresses_write(plan.addresses, streets=plan.streets, batch_size=BATCH_SIZE)
     persons = population_write(plan.population, batch_size=BATCH_SIZE)
     organisations_write(plan.organisations, persons, batch_size=BATCH_SIZE)
     sources_write(

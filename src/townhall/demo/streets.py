@@ -5,6 +5,11 @@ ones; house numbers, boxes and coordinates are synthetic. Homes go on centre,
 main, residential and rural streets (apartments, with boxes, mostly in the
 centre); shops and firms get premises of their own on the kind of street they
 need (a farm in the fields, a weaving mill on the industrial estate).
+
+Every street is a register object (:class:`Street`) with a BeST-like id: the
+address register's would be a number of its own, the demo's are
+``DEMO_STREET_ID + its place in STREETS`` (stable as long as the list's order is).
+``data/best-renamed-street.csv`` is a BeST file that renames one of them.
 """
 
 import math
@@ -12,7 +17,7 @@ import random
 from decimal import Decimal
 
 from townhall.demo.municipality import MUNICIPALITY_NAME, NIS_CODE, POSTCODE
-from townhall.registry.models import Address
+from townhall.registry.models import Address, Street, street_key
 
 # Street names by kind of street; the real and the invented mixed.
 STREET_NAMES = {
@@ -54,6 +59,14 @@ STREETS = [
     for name in names.split(",")
 ]
 
+DEMO_STREET_ID = 700_001  # the first street's id; not a real address register id
+
+
+def demo_street_id(name: str) -> int:
+    """The BeST-like id of a demo street."""
+    return DEMO_STREET_ID + [street for street, _ in STREETS].index(name)
+
+
 # Chance that a new home on a street of this kind is in an apartment building.
 _APARTMENT_SHARE = {"centre": 0.35, "main": 0.12, "residential": 0.04, "rural": 0.0}
 # How far from the church a street of this kind lies, in metres.
@@ -73,6 +86,15 @@ class _Street:
     def __init__(self, rng: random.Random, name: str, kind: str):
         self.name = name
         self.kind = kind
+        self.row = Street(
+            best_id=demo_street_id(name),
+            name=name,
+            name_nl=name,
+            postcode=POSTCODE,
+            nis_code=NIS_CODE,
+            status=Street.Status.CURRENT,
+            key=street_key(name, POSTCODE),
+        )
         self.next_number = rng.randint(1, 3)
         self.building: tuple[str, int, int] | None = None  # number, boxes, next box
         distance = rng.uniform(*_DISTANCE_FROM_CENTRE[kind])
@@ -115,6 +137,7 @@ class StreetMap:
         self._streets = [_Street(rng, name, kind) for name, kind in STREETS]
         self._home_weights = [_HOMES_WEIGHT[street.kind] for street in self._streets]
         self.addresses: list[Address] = []
+        self.streets = [street.row for street in self._streets]
         self.town_hall = self._fixed("Bruggestraat", 1)
 
     def _fixed(self, street_name: str, number: int) -> Address:
@@ -142,6 +165,7 @@ class StreetMap:
     def _address(self, street: _Street, number: str, box: str = "") -> Address:
         latitude, longitude = street.position(number)
         address = Address(
+            street=street.row,
             street_name=street.name,
             house_number=number,
             box_number=box,
@@ -156,6 +180,9 @@ class StreetMap:
         return address
 
 
-def addresses_write(addresses: list[Address], *, batch_size: int) -> None:
-    """Save the planned addresses in bulk; their primary keys are set afterwards."""
+def addresses_write(addresses: list[Address], *, streets: list[Street], batch_size: int) -> None:
+    """Save the planned streets and addresses in bulk; their primary keys are set afterwards."""
+    Street.objects.bulk_create(streets, batch_size=batch_size)
+    for address in addresses:
+        address.street_id = address.street.pk  # the street's key, now that it has one
     Address.objects.bulk_create(addresses, batch_size=batch_size)

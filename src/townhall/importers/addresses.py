@@ -10,14 +10,22 @@ cannot afford that per row, so:
    :class:`Rejected` with the reason. The common case (plain ASCII, no box) takes
    a shortcut that gives the same values in a third of the time;
 2. :func:`addresses_get_or_create` finds the rows of a whole batch by ``key`` with
-   one query and inserts the missing ones at once.
+   one query and inserts the missing ones at once, each with its street
+   (:func:`streets_get_or_create`: by name and postcode, as an importer that knows
+   no register id of the street finds it; a new one is created without an id).
 """
 
 from collections.abc import Iterable
 
 from townhall.importers.base import Rejected
 from townhall.importers.writing import insert_rows, rows_matching
-from townhall.registry.models import Address, address_errors, normalise_address
+from townhall.registry.models import (
+    Address,
+    Street,
+    address_errors,
+    normalise_address,
+    street_key,
+)
 
 # The order of the tuples address_parts returns; the key comes last.
 PARTS = ("street_name", "house_number", "box_number", "postcode", "municipality_name", "key")
@@ -79,6 +87,46 @@ def addresses_get_or_create(addresses: Iterable[tuple]) -> dict[str, int]:
         return {}
     found = dict(rows_matching(Address, ["key", "id"], {"key": wanted}))
     new = [parts for key, parts in wanted.items() if key not in found]
-    pks = insert_rows(Address, PARTS, new, returning_pks=True)
+    streets = streets_get_or_create((parts[0], parts[3], "") for parts in new)
+    rows = []
+    for parts in new:
+        street_pk, street_name = streets[street_key(parts[0], parts[3])]
+        # The street's spelling is the one its addresses copy; the key folds case alike.
+        rows.append((street_name, *parts[1:], street_pk))
+    pks = insert_rows(Address, (*PARTS, "street_id"), rows, returning_pks=True)
     found.update(zip((parts[KEY] for parts in new), pks, strict=True))
+    return found
+
+
+def streets_get_or_create(streets: Iterable[tuple[str, str, str]]) -> dict[str, tuple[int, str]]:
+    """The primary key and name of each street, by :func:`street_key`, for (name, postcode,
+    NIS code) triples; the streets not in the register yet are inserted (one query each way).
+
+    Of two streets with the same key (the BeST import may know two), the oldest is taken.
+    """
+    wanted = {
+        street_key(name, postcode): (name, postcode, nis_code)
+        for name, postcode, nis_code in streets
+    }
+    if not wanted:
+        return {}
+    found: dict[str, tuple[int, str]] = {}
+    for key, pk, name in sorted(
+        rows_matching(Street, ["key", "id", "name"], {"key": wanted}),
+        key=lambda row: row[1],
+        reverse=True,
+    ):
+        found[key] = (pk, name)
+    new = [(key, *values) for key, values in wanted.items() if key not in found]
+    pks = insert_rows(
+        Street,
+        ("key", "name", "postcode", "nis_code", "status"),
+        [
+            (key, name, postcode, nis_code, Street.Status.CURRENT)
+            for key, name, postcode, nis_code in new
+        ],
+        returning_pks=True,
+    )
+    for (key, name, _postcode, _nis_code), pk in zip(new, pks, strict=True):
+        found[key] = (pk, name)
     return found

@@ -18,9 +18,15 @@
    is rejected.
 5. The same ``address_id`` twice in a file: the second row is rejected as a
    duplicate.
+6. Each address gets its street (:mod:`.best_streets`): by ``street_id``, the
+   address register's id of the street, renamed in place when the file names it
+   otherwise; a ``street_id`` named two ways in one file has its later lines
+   rejected. Retired rows are not imported as addresses but still count for their
+   street's status (a street whose addresses are all retired is retired).
 """
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 from townhall.importers.addresses import address_parts, address_text
@@ -32,6 +38,7 @@ from townhall.importers.base import (
     SeenNumbers,
     Skipped,
 )
+from townhall.importers.best_streets import RANKS, StreetNames, StreetRow, streets_apply
 from townhall.importers.reading import ImportAbort, SourceFile, single_csv
 from townhall.importers.registry import register
 from townhall.importers.writing import insert_rows, rows_matching, update_rows
@@ -62,8 +69,9 @@ COLUMNS = (
     "latitude",
     "longitude",
     "key",
+    "street_id",  # set in apply(), once the batch's streets are found
 )
-URI_INDEX, KEY_INDEX = 6, 9
+URI_INDEX, KEY_INDEX, STREET_INDEX = 6, 9, 10
 
 
 class AddressStep(CsvStep):
@@ -96,20 +104,27 @@ class AddressStep(CsvStep):
         self.municipality = municipality
         self.street_columns = [f"streetname_{language}" for language in languages]
         self.name_columns = [f"municipality_name_{language}" for language in languages]
+        self.postname_columns = [f"postname_{language}" for language in languages]
         self.seen = SeenNumbers()
+        self.street_names = StreetNames()
+        self.refused: dict[int, str] = {}  # streets whose rename was refused (apply only)
 
-    def parse(self, values: dict[str, str], line: int) -> tuple[int, tuple]:
-        """The line and the values of :data:`COLUMNS` for one row."""
+    def parse(self, values: dict[str, str], line: int) -> "Sighting | tuple[int, tuple, StreetRow]":
+        """The line, the values of :data:`COLUMNS` and the street of one row; for a
+        retired or rejected row only what it says about its street."""
         nis_code = values["municipality_id"].strip()
         if self.nis_code is not None and nis_code != self.nis_code:
             raise Skipped("other municipality")
         status = values["status"].strip().lower()
-        if status in SKIPPED:
-            raise Skipped(f"status {status}")
-        if status not in IMPORTED:
+        if status not in IMPORTED and status not in SKIPPED:
             raise Rejected(
                 f"unknown status {status!r} (expected current, proposed, retired or rejected)"
             )
+        if status in SKIPPED:
+            street = self._street(values, line, nis_code, status, strict=False)
+            if street is None or street.best_id is None:
+                raise Skipped(f"status {status}")
+            return Sighting(line, street, f"status {status}")
         address_id = values["address_id"].strip()
         if not address_id.isdigit():
             raise Rejected(f"address_id {address_id!r} is not a number")
@@ -138,10 +153,57 @@ class AddressStep(CsvStep):
                 if earlier
                 else f"duplicate: address_id {address_id} occurs earlier in the file"
             )
-        return line, (*parts[:5], nis_code, URI.format(number), latitude, longitude, parts[5])
+        street = self._street(values, line, nis_code, status, strict=True, name=parts[0])
+        record = (*parts[:5], nis_code, URI.format(number), latitude, longitude, parts[5], None)
+        return line, record, street
+
+    def _street(
+        self, values, line: int, nis_code: str, status: str, *, strict: bool, name: str = ""
+    ) -> StreetRow | None:
+        """The row's street; None for a retired row whose street cannot be told."""
+        names = tuple(
+            " ".join(values.get(f"streetname_{code}", "").split()) for code in ("nl", "fr", "de")
+        )
+        name = name or " ".join(_first(values, self.street_columns).split())
+        text = values.get("street_id", "").strip()
+        best_id = None
+        if text:
+            if not text.isdigit():
+                if not strict:
+                    return None
+                raise Rejected(f"street_id {text!r} is not a number")
+            best_id = int(text)
+        rank = RANKS.get(status, -1)
+        if best_id is not None:
+            rank = self.street_names.see(best_id, names, line, rank)
+        place = _first(values, self.postname_columns) if self.postname_columns else ""
+        municipality = _first(values, self.name_columns)
+        postcode = values["postcode"].strip()
+        section = place if place and place.casefold() != municipality.casefold() else ""
+        return StreetRow(best_id, name, names, postcode, nis_code, section[:100], rank)
 
     def apply(self, batch: Batch) -> None:
-        records: list[tuple[int, tuple]] = batch.items
+        records: list[tuple[int, tuple]] = []
+        streets: list[tuple[int, StreetRow]] = []
+        for item in batch.items:
+            if type(item) is Sighting:
+                batch.skip(item.reason)
+                streets.append((item.line, item.street))
+            else:
+                streets.append((item[0], item[2]))
+                records.append(item)
+        street_pks = streets_apply(batch, streets, self.refused)
+        kept = []
+        for line, values, street in records:
+            ident = str(street.best_id) if street.best_id is not None else street.key
+            if street.best_id in self.refused:
+                batch.reject(self.source.name, line, self.refused[street.best_id])
+                continue
+            values = (*values[:STREET_INDEX], street_pks[ident])
+            kept.append((line, values))
+        self._apply_addresses(batch, kept)
+
+    def _apply_addresses(self, batch: Batch, records: list[tuple[int, tuple]]) -> None:
         by_uri: dict[str, list] = {}
         by_key: dict[str, list] = {}
         for pk, *values in rows_matching(
@@ -184,6 +246,15 @@ class AddressStep(CsvStep):
                 batch.count("updated")
         insert_rows(Address, COLUMNS, created)
         update_rows(Address, COLUMNS, list(updated.values()))
+
+
+@dataclass(slots=True)
+class Sighting:
+    """A retired or rejected row: not an address to import, but a word on its street."""
+
+    line: int
+    street: StreetRow
+    reason: str
 
 
 def _first(values: dict[str, str], columns: list[str]) -> str:

@@ -1,7 +1,8 @@
 """Announcements to many: a selection from the register, fanned out through the outbox.
 
 1. Staff (or a module such as news) choose recipients with a
-   :class:`Selection`: residents of a street, an age band, those without a
+   :class:`Selection`: residents of a street (the register's street object, so a
+   renamed street keeps its residents selected), an age band, those without a
    digital channel. :func:`broadcast_preview` counts them per channel and
    language before anything is sent.
 2. :func:`broadcast_send` writes the broadcast and enqueues its preparation
@@ -46,7 +47,7 @@ from townhall.messaging.services import (
     usable_channels_many,
 )
 from townhall.registry.contact import contact_channels_for_many
-from townhall.registry.models import Person
+from townhall.registry.models import Person, Street
 from townhall.registry.preferences import CONSENT_TOPICS, Channel
 
 PREPARE_BATCH = 1000
@@ -57,7 +58,7 @@ URGENT_PERMISSION = "messaging.send_urgent_broadcast"
 class Selection:
     """Which residents a broadcast goes to; every criterion given must hold."""
 
-    street: str = ""
+    street: int | None = None  # the primary key of a registry Street, never its name
     postcode: str = ""
     age_min: int | None = None
     age_max: int | None = None
@@ -69,8 +70,8 @@ class Selection:
         persons = Person.objects.filter(state=Person.State.RESIDENT)
         if self.person_ids:
             persons = persons.filter(pk__in=self.person_ids)
-        if self.street:
-            persons = persons.filter(domicile__street_name__iexact=self.street)
+        if self.street is not None:
+            persons = persons.filter(domicile__street_id=self.street)
         if self.postcode:
             persons = persons.filter(domicile__postcode=self.postcode)
         if self.age_min is not None:
@@ -87,8 +88,9 @@ class Selection:
         never named: the label shows on lists that show nobody's data."""
         parts = []
         chosen = len(self.person_ids)
-        if self.street:
-            parts.append(_("residents of %(street)s") % {"street": self.street})
+        if self.street is not None:
+            street = Street.objects.filter(pk=self.street).values_list("name", flat=True).first()
+            parts.append(_("residents of %(street)s") % {"street": street or _("a street")})
         elif not chosen:
             parts.append(_("all residents"))
         if self.postcode:

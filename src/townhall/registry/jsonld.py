@@ -105,6 +105,14 @@ def _address(address: AddressRecord) -> dict:
         node["adres:Adresvoorstelling.busnummer"] = address.box_number
     if address.register_uri:
         node["adres:verwijstNaar"] = {"@id": address.register_uri}
+    if address.street_uri:
+        # The street as a linked object of the address register (it keeps its URI
+        # when renamed); its name stays on the address for readers that do not follow.
+        node["adres:Straatnaam"] = {
+            "@id": address.street_uri,
+            "@type": "adres:Straatnaam",
+            "adres:Straatnaam.straatnaam": address.street_name,
+        }
     return node
 
 

@@ -11,12 +11,13 @@ from townhall.registry.admin.persons import looks_like_national_number
 from townhall.registry.models import Person
 
 NAME_SEARCH_LIMIT = 20
-STREETS_CACHE_KEY = "townhall:registry:resident-streets"
+STREETS_CACHE_KEY = "townhall:registry:resident-streets:v2"  # (pk, name) pairs
 STREETS_CACHE_SECONDS = 300
 
 
-def street_names_of_residents() -> list[str]:
-    """The streets where residents have their domicile, in order.
+def streets_of_residents() -> list[tuple[int, str]]:
+    """The streets where residents have their domicile, as (street pk, name), in order
+    of the name.
 
     One query over every resident, so it is kept in the cache for
     ``STREETS_CACHE_SECONDS`` (the streets change with an import, not between two
@@ -26,12 +27,12 @@ def street_names_of_residents() -> list[str]:
     if streets is None:
         streets = sorted(
             set(
-                Person.objects.filter(state=Person.State.RESIDENT, domicile__isnull=False)
+                Person.objects.filter(state=Person.State.RESIDENT, domicile__street__isnull=False)
                 .order_by()
-                .values_list("domicile__street_name", flat=True)
+                .values_list("domicile__street_id", "domicile__street__name")
                 .distinct()
             ),
-            key=str.casefold,
+            key=lambda street: (street[1].casefold(), street[0]),
         )
         cache.set(STREETS_CACHE_KEY, streets, STREETS_CACHE_SECONDS)
     return streets

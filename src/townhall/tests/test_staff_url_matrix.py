@@ -264,6 +264,7 @@ TABLE: dict[str, Rule] = {
         perm("registry.view_address", "registry.change_address"),
         kwargs=_obj("registry.address"),
     ),
+    **model_pages("registry.street"),  # streets and their addresses: nobody's data
     **model_pages("registry.organisation"),
     "admin:registry_organisation_purpose": Rule(
         perm("registry.view_organisation", "registry.change_organisation"),
@@ -605,6 +606,7 @@ def _samples() -> tuple[dict, dict[str, User]]:
         "partner": partner,
         "registry.household": household,
         "registry.address": household.address,
+        "registry.street": household.address.street,
         "registry.organisation": organisation,
         "registry.correctionrequest": correction,
         "registry.accesslogentry": entry,

@@ -5,6 +5,7 @@ from django.core import mail
 
 from townhall.messaging.models import Broadcast, Message, MessageTemplate
 from townhall.registry.models import Person
+from townhall.registry.tests.factories import street_pk
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ URL = "/backoffice/berichten/nieuw/"
 def announcement(**extra):
     return {
         "audience": "street",
-        "street": "Kerkstraat",
+        "street": street_pk("Kerkstraat"),
         "topic": "alerts",
         "subject_nl": "Wegenwerken in de Kerkstraat",
         "body_nl": "Beste {{ given_names }},\n\nVan 3 tot 7 maart is de Kerkstraat afgesloten.",
@@ -25,8 +26,14 @@ def announcement(**extra):
 def test_the_street_list_holds_the_streets_where_residents_live(client, communication, kerkstraat):
     response = client.get(URL)
     assert response.status_code == 200
-    streets = [value for value, _label in response.context["form"].fields["street"].choices]
-    assert streets == ["", "Kerkstraat", "Molenstraat"]
+    choices = response.context["form"].fields["street"].choices
+    assert [label for _value, label in choices][1:] == ["Kerkstraat", "Molenstraat"]
+    # Offered by the street's row, so a renamed street keeps its residents.
+    assert [value for value, _label in choices] == [
+        "",
+        str(street_pk("Kerkstraat")),
+        str(street_pk("Molenstraat")),
+    ]
 
 
 def test_the_preview_counts_per_channel_and_language_and_writes_nothing(

@@ -16,6 +16,7 @@ from townhall.messaging.errors import MessagingError
 from townhall.messaging.models import Broadcast, Message
 from townhall.messaging.sms import captured_sms
 from townhall.messaging.tests.test_compose_sms import README_BODY, SUBJECT
+from townhall.registry.tests.factories import street_pk
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def readme_announcement(**extra):
     """The README's street announcement: a placeholder in the text, no SMS text."""
     return {
         "audience": "street",
-        "street": "Kerkstraat",
+        "street": street_pk("Kerkstraat"),
         "topic": "alerts",
         "subject_nl": SUBJECT,
         "body_nl": README_BODY,
@@ -217,7 +218,7 @@ def test_without_the_permission_urgent_is_not_offered_and_refused(
     with pytest.raises(MessagingError, match="You may not send urgent announcements"):
         broadcast_send(
             template="waste-collection",
-            selection=Selection(street="Kerkstraat"),
+            selection=Selection(street=street_pk("Kerkstraat")),
             context={"day": "dinsdag 1 december", "fraction": "pmd"},
             sent_by=user,
             urgent=True,

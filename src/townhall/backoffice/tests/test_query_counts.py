@@ -26,7 +26,7 @@ from townhall.backoffice.messaging_views import overview, persons
 from townhall.messaging.broadcasts import Selection, broadcast_send
 from townhall.messaging.models import Broadcast, LetterBatch
 from townhall.messaging.services import message_cancel, message_send
-from townhall.registry.tests.factories import PersonFactory
+from townhall.registry.tests.factories import PersonFactory, street_pk
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def outbox(templates, kerkstraat, citizens_affairs, django_capture_on_commit_cal
             broadcast_send(
                 template="document-request",
                 context={"case_reference": "2026-9", "document": "een foto", "deadline": "morgen"},
-                selection=Selection(street=street),
+                selection=Selection(street=street_pk(street)),
                 sent_by=citizens_affairs,
             )
     waiting = message_send(recipient=kerkstraat["an"], template="decision", context=DECISION)
@@ -175,7 +175,7 @@ def test_compose_preview(client, communication, templates, kerkstraat, django_as
     form = {
         "action": "preview",
         "audience": "street",
-        "street": "Kerkstraat",
+        "street": street_pk("Kerkstraat"),
         "topic": "alerts",
         "subject_nl": "Wegenwerken",
         "body_nl": "Van maandag tot vrijdag is de straat afgesloten.",
@@ -184,8 +184,9 @@ def test_compose_preview(client, communication, templates, kerkstraat, django_as
     client.post(url, form)  # warm the caches, as a staff member's second page would
     # The streets of the form's choices are kept in the cache. The recipients (their
     # ids, then the persons with their domicile), their channel for the topic and
-    # preferred channel, and whether any of their addresses bounced before.
-    with django_assert_num_queries(REQUEST + 5):
+    # preferred channel, whether any of their addresses bounced before, and the name of
+    # the chosen street for the label (the selection holds the street's row, not its name).
+    with django_assert_num_queries(REQUEST + 6):
         response = client.post(url, form)
     assert response.status_code == 200
     assert response.context["counts"].total == 5

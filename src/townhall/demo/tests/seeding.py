@@ -18,6 +18,7 @@ from townhall.registry.models import (
     OrganisationAddress,
     Person,
     Representative,
+    Street,
 )
 
 
@@ -76,6 +77,7 @@ def demo_erase() -> None:
         Household,
         Person,
         Address,
+        Street,
         User,
         ProductSnapshot,
         Product,

@@ -48,6 +48,7 @@ def test_imports_the_current_and_proposed_addresses_of_the_municipality(municipa
         "addresses": {
             "read": 17,
             "created": 7,
+            "streets created": 5,
             "rejected": 8,
             "skipped": {"status retired": 1, "other municipality": 1},
         }
@@ -165,7 +166,7 @@ def test_without_an_active_municipality_the_filtered_import_refuses(db, best_fil
 def test_lambert_2008_columns_in_another_order_are_read_by_name(municipality):
     run = import_best(SAMPLES / "openaddress-lambert2008.csv")
 
-    assert run.counts["addresses"] == {"read": 2, "created": 2}
+    assert run.counts["addresses"] == {"read": 2, "created": 2, "streets created": 1}
     address = Address.objects.get(register_uri=f"{URI}2001020")
     assert (address.street_name, address.house_number, str(address.latitude)) == (
         "Bruggestraat",
@@ -221,6 +222,7 @@ def test_a_crash_in_the_middle_of_a_batch_rolls_it_back_and_the_next_run_resumes
         "addresses": {
             "read": 17,
             "created": 7,
+            "streets created": 5,
             "rejected": 8,
             "skipped": {"status retired": 1, "other municipality": 1},
         }

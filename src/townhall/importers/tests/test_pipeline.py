@@ -19,6 +19,7 @@ def test_a_pipelined_import_gives_the_same_result(municipality, best_file, monke
     serial_like = {
         "read": 17,
         "created": 7,
+        "streets created": 5,
         "rejected": 8,
         "skipped": {"status retired": 1, "other municipality": 1},
     }

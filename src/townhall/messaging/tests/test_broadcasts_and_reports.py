@@ -25,7 +25,7 @@ from townhall.messaging.unsubscribe import message_for_token, unsubscribe_url
 from townhall.municipality.tests.factories import municipality_for_tests
 from townhall.registry.contact import contact_details_update
 from townhall.registry.preferences import Consent
-from townhall.registry.tests.factories import AddressFactory, PersonFactory
+from townhall.registry.tests.factories import AddressFactory, PersonFactory, street_pk
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,9 @@ def notice(db):
 
 
 def test_the_preview_counts_the_street_per_channel_and_language(street, notice):
-    preview = broadcast_preview(selection=Selection(street="Proefstraat"), topic="alerts")
+    preview = broadcast_preview(
+        selection=Selection(street=street_pk("Proefstraat")), topic="alerts"
+    )
 
     assert preview.total == 4
     assert preview.per_channel == {"email": 2, "sms": 1, "letter": 1}
@@ -88,7 +90,7 @@ def test_a_street_broadcast_reaches_everyone_on_their_channel(
 
     with committed():
         broadcast = broadcast_send(
-            template=notice, selection=Selection(street="Proefstraat"), sent_by=staff
+            template=notice, selection=Selection(street=street_pk("Proefstraat")), sent_by=staff
         )
 
     broadcast.refresh_from_db()
@@ -113,7 +115,8 @@ def test_the_letter_batch_renders_one_pdf_and_is_sent_once_posted(
     staff = django_user_model.objects.create_user(username="burgerzaken", password="x")
     with committed():
         broadcast_send(
-            template=notice, selection=Selection(street="Proefstraat", without_digital_channel=True)
+            template=notice,
+            selection=Selection(street=street_pk("Proefstraat"), without_digital_channel=True),
         )
     batch = LetterBatch.objects.get()
 
@@ -153,7 +156,7 @@ def test_personal_messages_and_broadcasts_use_separate_queues(
             context={"case_reference": "2", "product": "x"},
             urgent=True,
         )
-        broadcast_send(template=notice, selection=Selection(street="Proefstraat"))
+        broadcast_send(template=notice, selection=Selection(street=street_pk("Proefstraat")))
 
     queues = sorted(result.task.queue_name for result in default_task_backend.results)
     # The broadcast's preparation goes on the bulk queue; its messages follow there.
@@ -410,7 +413,9 @@ def test_a_broadcast_whose_preparation_stopped_half_way_is_finished_once(
     from townhall.messaging.delivery import messages_sweep
 
     with committed():
-        broadcast = broadcast_send(template=notice, selection=Selection(street="Proefstraat"))
+        broadcast = broadcast_send(
+            template=notice, selection=Selection(street=street_pk("Proefstraat"))
+        )
     # As if the worker died after writing part of the messages: one is missing
     # and the broadcast is still preparing.
     broadcast.messages.filter(person=street["an"]).delete()
@@ -437,7 +442,9 @@ def test_a_large_selection_is_prepared_in_parts_that_every_worker_can_take(
     settings.TOWNHALL_MESSAGING = {**settings.TOWNHALL_MESSAGING, "PART_SIZE": 3}
 
     with committed():
-        broadcast = broadcast_send(template=notice, selection=Selection(street="Proefstraat"))
+        broadcast = broadcast_send(
+            template=notice, selection=Selection(street=street_pk("Proefstraat"))
+        )
 
     broadcast.refresh_from_db()
     assert [(p.done, p.recipients) for p in broadcast.parts.order_by("pk")] == [
@@ -476,7 +483,9 @@ def test_a_broadcast_whose_parts_are_all_written_but_never_closed_is_closed_by_t
     from townhall.messaging.delivery import messages_sweep
 
     with committed():
-        broadcast = broadcast_send(template=notice, selection=Selection(street="Proefstraat"))
+        broadcast = broadcast_send(
+            template=notice, selection=Selection(street=street_pk("Proefstraat"))
+        )
     # As when two parts finished at once and neither saw the other done.
     Broadcast.objects.filter(pk=broadcast.pk).update(
         state=Broadcast.State.PREPARING,

@@ -9,7 +9,7 @@ from townhall.messaging.models import Message, MessageStateCount
 from townhall.messaging.selectors import message_counts
 from townhall.messaging.services import message_cancel, message_send
 from townhall.municipality.tests.factories import municipality_for_tests
-from townhall.registry.tests.factories import AddressFactory, PersonFactory
+from townhall.registry.tests.factories import AddressFactory, PersonFactory, street_pk
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_the_counts_follow_sending_failing_cancelling_bulk_writes_and_deletes(
         broadcast_send(
             template="document-request",
             context={"case_reference": "2026-9", "document": "een foto", "deadline": "morgen"},
-            selection=Selection(street="Kerkstraat"),
+            selection=Selection(street=street_pk("Kerkstraat")),
         )
     assert message_counts() == counted_by_hand()
 

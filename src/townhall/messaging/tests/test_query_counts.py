@@ -11,7 +11,12 @@ from townhall.messaging.broadcasts import Selection, broadcast_send
 from townhall.messaging.models import Broadcast, LetterBatch
 from townhall.messaging.services import message_cancel, message_send
 from townhall.municipality.tests.factories import municipality_for_tests
-from townhall.registry.tests.factories import AddressFactory, PersonFactory, StaffUserFactory
+from townhall.registry.tests.factories import (
+    AddressFactory,
+    PersonFactory,
+    StaffUserFactory,
+    street_pk,
+)
 from townhall.registry.tests.test_query_counts import estimate_read
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +41,7 @@ def outbox(templates, committed):
             broadcast_send(
                 template="document-request",
                 context=REQUEST,
-                selection=Selection(street="Kerkstraat"),
+                selection=Selection(street=street_pk("Kerkstraat")),
             )
     waiting = message_send(recipient=by_email[0], template="decision", context=DECISION)
     message_cancel(message=waiting, actor=StaffUserFactory())

@@ -15,7 +15,7 @@ from townhall.messaging.delivery import messages_sweep
 from townhall.messaging.models import Message, MessageTemplate
 from townhall.messaging.templates import template_activate, template_text_save
 from townhall.municipality.tests.factories import municipality_for_tests
-from townhall.registry.tests.factories import AddressFactory, PersonFactory
+from townhall.registry.tests.factories import AddressFactory, PersonFactory, street_pk
 
 RECIPIENTS = 40
 
@@ -84,7 +84,9 @@ def test_a_worker_killed_mid_broadcast_loses_nothing_and_sends_nothing_twice(
     # A slow server: each message takes 50 ms before the server accepts it.
     smtp.delay = 0.05
 
-    broadcast = broadcast_send(template=template, selection=Selection(street="Werfstraat"))
+    broadcast = broadcast_send(
+        template=template, selection=Selection(street=street_pk("Werfstraat"))
+    )
     worker = _worker(smtp.port, tmp_path)
     try:
         assert _wait_for(lambda: len(smtp.received) >= 5), "the worker never started sending"

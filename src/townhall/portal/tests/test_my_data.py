@@ -463,3 +463,19 @@ def test_my_data_reads_a_fixed_number_of_queries(english, family, django_assert_
             person=an, item_key=f"x{index}", item_label="x", remark="x", status="handled"
         )
     assert _queries(english) == few
+
+
+def test_the_domicile_links_its_street_of_the_address_register(english, family):
+    from townhall.registry.models import Street
+
+    Street.objects.filter(pk=family["an"].domicile.street_id).update(best_id=54321)
+    sign_in(english, family["an_user"])
+    document = json.loads(english.get(DOWNLOAD).content)
+
+    address = document["heeftVerblijfplaats"][0]["verblijfsadres"]
+    assert address["adres:heeftStraatnaam"] == "Kerkstraat"
+    assert address["adres:Straatnaam"] == {
+        "@id": "https://data.vlaanderen.be/id/straatnaam/54321",
+        "@type": "adres:Straatnaam",
+        "adres:Straatnaam.straatnaam": "Kerkstraat",
+    }

@@ -5,8 +5,8 @@
 - A look-up by national number is a POST through the keyed hash, never a URL.
 
 Persons live in :mod:`.persons`, addresses and households in :mod:`.households`,
-organisations in :mod:`.organisations`, correction requests in :mod:`.corrections`;
-importing them registers their pages.
+streets in :mod:`.streets`, organisations in :mod:`.organisations`, correction
+requests in :mod:`.corrections`; importing them registers their pages.
 """
 
 from townhall.registry.admin.corrections import CorrectionRequestAdmin
@@ -19,6 +19,7 @@ from townhall.registry.admin.persons import (
     PersonAdminForm,
     PurposeForm,
 )
+from townhall.registry.admin.streets import StreetAdmin
 
 __all__ = [
     "AccessLogEntryAdmin",
@@ -30,4 +31,5 @@ __all__ = [
     "PersonAdmin",
     "PersonAdminForm",
     "PurposeForm",
+    "StreetAdmin",
 ]

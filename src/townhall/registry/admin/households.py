@@ -69,6 +69,11 @@ class AddressAdmin(SearchOrderedAdmin, PurposeAskedAdmin):
     search_fields = ["street_name", "postcode", "municipality_name"]
     list_filter = [PostcodeFilter]
     exclude = ["key"]
+    autocomplete_fields = ["street"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The name is its street's (a copy): a street is renamed on the street's page.
+        return ["street_name"] if obj is not None else []
 
     def persons_shown(self, request, obj) -> list:
         return list(obj.residents.all())

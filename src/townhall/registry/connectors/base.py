@@ -29,6 +29,7 @@ class AddressRecord:
     box_number: str = ""
     nis_code: str = ""
     register_uri: str = ""
+    street_uri: str = ""  # the street's, https://data.vlaanderen.be/id/straatnaam/{id}
 
     def __str__(self) -> str:
         box = f" {gettext('box')} {self.box_number}" if self.box_number else ""

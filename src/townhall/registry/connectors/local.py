@@ -70,6 +70,10 @@ def address_record(address: Address | None) -> AddressRecord | None:
         municipality_name=address.municipality_name,
         nis_code=address.nis_code,
         register_uri=address.register_uri,
+        # Read with the address (select_related) where the callers below fetch it.
+        street_uri=address.street.uri
+        if Address.street.is_cached(address) and address.street
+        else "",
     )
 
 
@@ -93,7 +97,7 @@ class LocalRegisterConnector(SourceConnector):
         return self.fetch_registered_organisation(organisation) if organisation else None
 
     def fetch_registered_person(self, person: Person) -> PersonRecord | None:
-        person = Person.objects.select_related("domicile").filter(pk=person.pk).first()
+        person = Person.objects.select_related("domicile__street").filter(pk=person.pk).first()
         if person is None:
             return None
         # The current members of the household the person currently belongs to, in one query.
@@ -155,7 +159,7 @@ class LocalRegisterConnector(SourceConnector):
             OrganisationAddress.objects.filter(
                 organisation=organisation, kind=OrganisationAddress.Kind.REGISTERED_OFFICE
             )
-            .select_related("address")
+            .select_related("address__street")
             .first()
         )
         fallback = local_register_provenance(None)

@@ -1,5 +1,6 @@
 """The models of the registry app, one module per concept.
 
+- :mod:`.streets`: streets (OSLO adres:Straatnaam), with their register id;
 - :mod:`.addresses`: addresses (OSLO Adresregister) and their normalisation;
 - :mod:`.persons`: persons (OSLO Persoon basis);
 - :mod:`.households`: households and their members;
@@ -29,6 +30,7 @@ from townhall.registry.models.organisations import (
 from townhall.registry.models.persons import LANGUAGES, Person
 from townhall.registry.models.preferences import Consent, ContactPreference, TopicPreference
 from townhall.registry.models.provenance import RecordSource
+from townhall.registry.models.streets import Street, street_key
 
 __all__ = [
     "LANGUAGES",
@@ -44,7 +46,9 @@ __all__ = [
     "Person",
     "RecordSource",
     "Representative",
+    "Street",
     "TopicPreference",
     "address_errors",
     "normalise_address",
+    "street_key",
 ]

@@ -1,18 +1,10 @@
 """Addresses (OSLO Adresregister), with the normalisation that makes their key."""
 
-import unicodedata
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-def _fold(text: str) -> str:
-    """Case- and accent-insensitive form, for the uniqueness key of addresses."""
-    if text.isascii():  # no accents to strip; much faster for the importers' millions of rows
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+from townhall.registry.models.streets import Street, fold, street_key
 
 
 def _squash(text: str) -> str:
@@ -34,7 +26,7 @@ def normalise_address(
             box = box[len(prefix) :]
     box = box.upper()
     postcode = _squash(postcode)
-    key = "|".join(_fold(part) for part in (postcode, street_name, house_number, box))
+    key = "|".join(fold(part) for part in (postcode, street_name, house_number, box))
     return street_name, house_number, box, postcode, _squash(municipality_name), key
 
 
@@ -51,7 +43,17 @@ def address_errors(postcode: str, house_number: str) -> dict[str, str]:
 class Address(models.Model):
     """An address (adres:Adres), as the address register (Adresregister) knows it."""
 
-    street_name = models.CharField(_("street"), max_length=120)  # adres:Straatnaam
+    # The street (adres:Straatnaam), and a copy of its name that only street_rename
+    # changes (the search indexes, the key and most reads use the copy).
+    street = models.ForeignKey(
+        Street,
+        verbose_name=_("street"),
+        on_delete=models.PROTECT,
+        related_name="addresses",
+        null=True,
+        blank=True,
+    )
+    street_name = models.CharField(_("street name"), max_length=120)
     house_number = models.CharField(_("house number"), max_length=12)  # adres:huisnummer
     box_number = models.CharField(_("box"), max_length=12, blank=True)  # adres:busnummer
     postcode = models.CharField(_("postcode"), max_length=4)  # adres:postcode
@@ -97,6 +99,24 @@ class Address(models.Model):
 
     def save(self, *args, **kwargs):
         self.normalise()
+        if self.street_id is None:
+            # Every address has its street: one by this name in this postcode, else a new
+            # one (without a register id until the BeST import gives it one).
+            street = (
+                Street.objects.filter(key=street_key(self.street_name, self.postcode))
+                .order_by("pk")
+                .first()
+            )
+            if street is None:
+                street = Street(  # in which language is not known here: BeST tells
+                    name=self.street_name, postcode=self.postcode, nis_code=self.nis_code
+                )
+                street.save()
+            self.street = street
+        if Address.street.is_cached(self) and self.street_name != self.street.name:
+            # The street's spelling is the one its addresses copy (see streets.py).
+            self.street_name = self.street.name
+            self.normalise()
         super().save(*args, **kwargs)
 
     def normalise(self) -> None:

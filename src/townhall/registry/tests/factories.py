@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory, Password
 
 from townhall.registry import services
-from townhall.registry.models import Address, Household, Organisation, Person
+from townhall.registry.models import Address, Household, Organisation, Person, Street
 
 # A bis number adds 20 (sex unknown) or 40 (sex known) to the birth month.
 BIS_SEX_UNKNOWN = 20
@@ -135,3 +135,8 @@ class StaffUserFactory(DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
     password = Password("correct horse battery staple")
     is_staff = True
+
+
+def street_pk(name: str) -> int:
+    """The primary key of the (first) street of this name, for a selection by street."""
+    return Street.objects.filter(name=name).order_by("pk").values_list("pk", flat=True)[0]

@@ -58,6 +58,7 @@ def test_the_models_keep_their_app_label_names_and_tables():
         "Organisation": "registry_organisation",
         "OrganisationAddress": "registry_organisationaddress",
         "Person": "registry_person",
+        "Street": "registry_street",
         "RecordSource": "registry_recordsource",
         "Representative": "registry_representative",
         "TopicPreference": "registry_topicpreference",
