@@ -39,7 +39,7 @@ from townhall.documents.models import DocumentBatch
 from townhall.languages import INTERFACE, language_choices
 from townhall.messaging.broadcasts import Selection
 from townhall.registry.models import AccessLogEntry
-from townhall.registry.selectors import street_names_of_residents
+from townhall.registry.selectors import streets_of_residents
 from townhall.registry.services import access_log_record_many
 
 # The choices that are no street and no language (a street or a language code never is).
@@ -78,7 +78,7 @@ class BatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k.code, k.label) for k in bulk_kinds()]
         self.fields["street"].choices = [(EVERY_RESIDENT, _("Every resident"))] + [
-            (street, street) for street in street_names_of_residents()
+            (str(pk), name) for pk, name in streets_of_residents()
         ]
         self.fields["language"].choices = [
             (OWN_LANGUAGE, _("Each person's own language")),
@@ -87,7 +87,7 @@ class BatchForm(forms.Form):
 
     def selection(self) -> Selection:
         street = self.cleaned_data["street"]
-        return Selection(street="" if street == EVERY_RESIDENT else street)
+        return Selection(street=None if street == EVERY_RESIDENT else int(street))
 
     def chosen_language(self) -> str:
         language = self.cleaned_data["language"]
