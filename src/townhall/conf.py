@@ -19,6 +19,8 @@ MIN_SECRET_KEY_UNIQUE_CHARACTERS = 5
 # characters are well beyond guessing.
 MIN_HASH_KEY_LENGTH = 32
 DEMO_OIDC_CLIENT_SECRET = "townhall-demo-client-secret"  # noqa: S105
+# The key the demo's fake association register accepts (townhall.demo.fake_verenigingsregister).
+DEMO_VERENIGINGSREGISTER_API_KEY = "townhall-demo-verenigingsregister-key"
 
 
 def key_derived_from_secret(secret_key: str) -> str:
@@ -106,6 +108,12 @@ def key_problems(settings: Mapping) -> list[str]:
         problems.append(
             "OIDC_CLIENT_SECRET is missing or the demo secret: set the secret the identity "
             "provider issued."
+        )
+    register = settings.get("TOWNHALL_VERENIGINGSREGISTER") or {}
+    if register.get("API_KEY") == DEMO_VERENIGINGSREGISTER_API_KEY:
+        problems.append(
+            "TOWNHALL_VERENIGINGSREGISTER_API_KEY is the demo key: set the key Digitaal "
+            "Vlaanderen issued for the association register, or leave it empty."
         )
     return problems
 

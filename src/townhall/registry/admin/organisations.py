@@ -20,13 +20,28 @@ from townhall.registry.admin.purposes import (
     search_purpose_redirect,
 )
 from townhall.registry.identifiers import parse_enterprise_number
-from townhall.registry.models import Organisation, OrganisationAddress, Representative
+from townhall.registry.models import (
+    AssociationActivity,
+    Organisation,
+    OrganisationAddress,
+    Representative,
+)
 
 
 class OrganisationAddressInline(admin.TabularInline):
     model = OrganisationAddress
     extra = 0
     autocomplete_fields = ["address"]
+
+
+class AssociationActivityInline(admin.TabularInline):
+    """The main activities the association register gives (refresh_associations): read only."""
+
+    model = AssociationActivity
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = readonly_fields = ["code", "name"]
 
 
 class RepresentativeInline(admin.TabularInline):
@@ -59,6 +74,8 @@ class OrganisationAdminForm(forms.ModelForm):
             "email",
             "phone",
             "website",
+            # Local: the association register never overwrites it (docs/associations.md).
+            "subsidy_category",
         ]
 
     def clean_enterprise_number(self):
@@ -87,7 +104,8 @@ class OrganisationAdmin(SearchOrderedAdmin, PurposeAskedAdmin):
     paginator = EstimatedCountPaginator
     search_ordering = (Upper("name").asc(),)
     search_fields = ["name", "alternative_name", "enterprise_number", "vcode"]
-    inlines = [OrganisationAddressInline, RepresentativeInline]
+    inlines = [OrganisationAddressInline, AssociationActivityInline, RepresentativeInline]
+    readonly_fields = ["removed_from_register_on"]
 
     @admin.display(description=_("enterprise number"), ordering="enterprise_number")
     def enterprise_number_display(self, organisation):
