@@ -109,12 +109,6 @@ def key_problems(settings: Mapping) -> list[str]:
             "OIDC_CLIENT_SECRET is missing or the demo secret: set the secret the identity "
             "provider issued."
         )
-    register = settings.get("TOWNHALL_VERENIGINGSREGISTER") or {}
-    if register.get("API_KEY") == DEMO_VERENIGINGSREGISTER_API_KEY:
-        problems.append(
-            "TOWNHALL_VERENIGINGSREGISTER_API_KEY is the demo key: set the key Digitaal "
-            "Vlaanderen issued for the association register, or leave it empty."
-        )
     return problems
 
 

@@ -76,10 +76,6 @@ def test_good_production_settings_pass():
             "OIDC_CLIENT_SECRET",
         ),
         ({"OIDC": {"PRESET": "acmidm", "CLIENT_SECRET": ""}}, "OIDC_CLIENT_SECRET"),
-        (
-            {"TOWNHALL_VERENIGINGSREGISTER": {"API_KEY": "townhall-demo-verenigingsregister-key"}},
-            "TOWNHALL_VERENIGINGSREGISTER_API_KEY is the demo key",
-        ),
     ],
 )
 def test_each_unsafe_setting_is_named(overrides, expected):

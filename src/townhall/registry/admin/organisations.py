@@ -34,16 +34,6 @@ class OrganisationAddressInline(admin.TabularInline):
     autocomplete_fields = ["address"]
 
 
-class AssociationActivityInline(admin.TabularInline):
-    """The main activities the association register gives (refresh_associations): read only."""
-
-    model = AssociationActivity
-    extra = 0
-    max_num = 0
-    can_delete = False
-    fields = readonly_fields = ["code", "name"]
-
-
 class RepresentativeInline(admin.TabularInline):
     model = Representative
     extra = 0
@@ -104,8 +94,14 @@ class OrganisationAdmin(SearchOrderedAdmin, PurposeAskedAdmin):
     paginator = EstimatedCountPaginator
     search_ordering = (Upper("name").asc(),)
     search_fields = ["name", "alternative_name", "enterprise_number", "vcode"]
-    inlines = [OrganisationAddressInline, AssociationActivityInline, RepresentativeInline]
-    readonly_fields = ["removed_from_register_on"]
+    inlines = [OrganisationAddressInline, RepresentativeInline]
+    # Both come from the association register (refresh_associations), never typed here.
+    readonly_fields = ["main_activities", "removed_from_register_on"]
+
+    @admin.display(description=_("main activities (association register)"))
+    def main_activities(self, organisation):
+        activities = AssociationActivity.objects.filter(organisation=organisation)
+        return ", ".join(str(activity) for activity in activities) or "–"
 
     @admin.display(description=_("enterprise number"), ordering="enterprise_number")
     def enterprise_number_display(self, organisation):
