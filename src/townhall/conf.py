@@ -19,6 +19,8 @@ MIN_SECRET_KEY_UNIQUE_CHARACTERS = 5
 # characters are well beyond guessing.
 MIN_HASH_KEY_LENGTH = 32
 DEMO_OIDC_CLIENT_SECRET = "townhall-demo-client-secret"  # noqa: S105
+# The key the demo's fake association register accepts (townhall.demo.fake_verenigingsregister).
+DEMO_VERENIGINGSREGISTER_API_KEY = "townhall-demo-verenigingsregister-key"
 
 
 def key_derived_from_secret(secret_key: str) -> str:

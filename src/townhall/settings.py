@@ -12,7 +12,11 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from townhall.conf import DEMO_OIDC_CLIENT_SECRET, enforce_production_rules
+from townhall.conf import (
+    DEMO_OIDC_CLIENT_SECRET,
+    DEMO_VERENIGINGSREGISTER_API_KEY,
+    enforce_production_rules,
+)
 from townhall.languages import FALLBACK, INTERFACE, language_choices
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -352,6 +356,24 @@ TOWNHALL_SMS = {
     "TIMEOUT": (
         env.float("TOWNHALL_SMS_CONNECT_TIMEOUT_SECONDS", default=3.05),
         env.float("TOWNHALL_SMS_READ_TIMEOUT_SECONDS", default=10.0),
+    ),
+}
+# The Flemish association register's public API (docs/associations.md): read only,
+# the key goes in the vr-api-key header. The demo serves a fake of it at /demo/verenigingsregister/.
+TOWNHALL_VERENIGINGSREGISTER = {
+    "URL": env.str(
+        "TOWNHALL_VERENIGINGSREGISTER_URL",
+        default=f"{TOWNHALL_PUBLIC_URL}/demo/verenigingsregister"
+        if DEMO_MODE
+        else "https://publiek.verenigingen.vlaanderen.be",
+    ),
+    "API_KEY": env.str(
+        "TOWNHALL_VERENIGINGSREGISTER_API_KEY",
+        default=DEMO_VERENIGINGSREGISTER_API_KEY if DEMO_MODE else "",
+    ),
+    "TIMEOUT": (
+        env.float("TOWNHALL_VERENIGINGSREGISTER_CONNECT_TIMEOUT_SECONDS", default=3.05),
+        env.float("TOWNHALL_VERENIGINGSREGISTER_READ_TIMEOUT_SECONDS", default=20.0),
     ),
 }
 # Shared by every process: the SMS gateways' cool-downs live here. Use Redis

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from townhall.accounts.models import User
 from townhall.demo.access_log import access_log_create
+from townhall.demo.association_register import association_awaiting_refresh_create
 from townhall.demo.associations import associations_plan
 from townhall.demo.businesses import businesses_plan
 from townhall.demo.cases import demo_cases_create
@@ -190,6 +191,7 @@ def demo_seed(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> SeedReport:
         [planned.organisation for planned in plan.organisations],
         batch_size=BATCH_SIZE,
     )
+    association_awaiting_refresh_create()
     users = staff_create(departments=departments)
     entries = access_log_create(
         rng=_stream(seed, "access-log"),
@@ -209,7 +211,8 @@ def demo_seed(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> SeedReport:
         persons=len(persons),
         households=len(plan.population.households),
         addresses=len(plan.addresses),
-        associations=kinds.count(Organisation.Kind.ASSOCIATION),
+        # The planned ones and the one known only by its vCode (association_register).
+        associations=kinds.count(Organisation.Kind.ASSOCIATION) + 1,
         businesses=kinds.count(Organisation.Kind.BUSINESS),
         schools_and_public_bodies=kinds.count(Organisation.Kind.SCHOOL)
         + kinds.count(Organisation.Kind.PUBLIC_BODY),

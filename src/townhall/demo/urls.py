@@ -9,4 +9,6 @@ urlpatterns = [
     path("mailbox/", views.mailbox, name="mailbox"),
     path("mailbox/<str:name>/", views.mailbox_detail, name="mailbox_detail"),
     path("sms/", views.sms, name="sms"),
+    # The fake association register: an outside API, so its paths are the register's own.
+    path("verenigingsregister/<path:path>", views.verenigingsregister, name="verenigingsregister"),
 ]

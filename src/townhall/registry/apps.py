@@ -11,4 +11,4 @@ class RegistryConfig(AppConfig):
         from townhall import checks  # noqa: F401
 
         # The source connectors of the prefill register themselves by name (connectors/).
-        from townhall.registry.connectors import local  # noqa: F401
+        from townhall.registry.connectors import local, verenigingsregister  # noqa: F401

@@ -41,3 +41,12 @@ correction_requested = DomainEvent(
     subject="correction-request",
     data=["correction_request", "person", "item_key", "department"],
 )
+
+# An organisation's register data changed: a refresh from the association register
+# (``associations.association_refresh``). ``fields`` names what changed
+# ("name", "addresses", "activities", ...); ``source`` is the Source it came from.
+organisation_changed = DomainEvent(
+    "be.townhall.registry.organisation.changed",
+    subject="organisation",
+    data=["organisation", "fields", "source"],
+)

@@ -94,6 +94,7 @@ NOT_PAGES = {
     "backoffice:case_take": "takes a POST from the case page",
     "backoffice:case_undo": "takes a POST from the case page",
     "demo:mailbox_detail": "one demo e-mail, in the mailbox's layout",
+    "demo:verenigingsregister": "the fake association register's API, JSON",
     "catalog:ldes": "the catalogue's LDES feed, JSON-LD",
     "eforms:draft_continue": "a redirect to the draft's first open step",
     "eforms:receipt": "a submission's receipt, a PDF",

@@ -20,7 +20,12 @@ from townhall.registry.admin.purposes import (
     search_purpose_redirect,
 )
 from townhall.registry.identifiers import parse_enterprise_number
-from townhall.registry.models import Organisation, OrganisationAddress, Representative
+from townhall.registry.models import (
+    AssociationActivity,
+    Organisation,
+    OrganisationAddress,
+    Representative,
+)
 
 
 class OrganisationAddressInline(admin.TabularInline):
@@ -59,6 +64,8 @@ class OrganisationAdminForm(forms.ModelForm):
             "email",
             "phone",
             "website",
+            # Local: the association register never overwrites it (docs/associations.md).
+            "subsidy_category",
         ]
 
     def clean_enterprise_number(self):
@@ -88,6 +95,13 @@ class OrganisationAdmin(SearchOrderedAdmin, PurposeAskedAdmin):
     search_ordering = (Upper("name").asc(),)
     search_fields = ["name", "alternative_name", "enterprise_number", "vcode"]
     inlines = [OrganisationAddressInline, RepresentativeInline]
+    # Both come from the association register (refresh_associations), never typed here.
+    readonly_fields = ["main_activities", "removed_from_register_on"]
+
+    @admin.display(description=_("main activities (association register)"))
+    def main_activities(self, organisation):
+        activities = AssociationActivity.objects.filter(organisation=organisation)
+        return ", ".join(str(activity) for activity in activities) or "–"
 
     @admin.display(description=_("enterprise number"), ordering="enterprise_number")
     def enterprise_number_display(self, organisation):

@@ -52,6 +52,13 @@ class Organisation(models.Model):
     addresses = models.ManyToManyField(
         Address, through="OrganisationAddress", related_name="organisations", blank=True
     )
+    # What the municipality adds itself: no register sends it, no refresh overwrites it.
+    subsidy_category = models.CharField(_("subsidy category"), max_length=60, blank=True)
+    # The association register answered "not found" for the vCode (the association was
+    # removed there) on this day; kept, never deleted, until staff decide.
+    removed_from_register_on = models.DateField(
+        _("removed from the association register on"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("organisation")

@@ -16,6 +16,7 @@ from townhall.registry import protection
 from townhall.registry.corrections import CorrectionRequest
 from townhall.registry.models import (
     AccessLogEntry,
+    AssociationActivity,
     Household,
     HouseholdMembership,
     Organisation,
@@ -539,6 +540,23 @@ def test_adding_an_organisation_with_a_written_enterprise_number(searching_clien
     assert response.status_code == 302, response.context["adminform"].form.errors
     organisation = Organisation.objects.get()
     assert (organisation.enterprise_number, organisation.phone) == ("0403019261", "+3251301234")
+
+
+def test_staff_set_the_local_subsidy_category_and_see_the_register_s_main_activities(
+    searching_client,
+):
+    response = searching_client.post(
+        reverse("admin:registry_organisation_add"),
+        organisation_form(kind="association", vcode="V0001060", subsidy_category="Jeugdwerking"),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    organisation = Organisation.objects.get()
+    assert organisation.subsidy_category == "Jeugdwerking"
+    AssociationActivity.objects.create(organisation=organisation, code="JEUG", name="Jeugdwerk")
+    page = searching_client.get(
+        reverse("admin:registry_organisation_change", args=[organisation.pk])
+    )
+    assert "JEUG Jeugdwerk" in page.content.decode()
 
 
 def test_adding_an_organisation_with_a_wrong_enterprise_number(searching_client):

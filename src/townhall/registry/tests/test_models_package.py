@@ -50,6 +50,7 @@ def test_the_models_keep_their_app_label_names_and_tables():
     assert names == {
         "AccessLogEntry": "registry_accesslogentry",
         "Address": "registry_address",
+        "AssociationActivity": "registry_associationactivity",
         "Consent": "registry_consent",
         "ContactPreference": "registry_contactpreference",
         "CorrectionRequest": "registry_correctionrequest",
@@ -60,6 +61,7 @@ def test_the_models_keep_their_app_label_names_and_tables():
         "Person": "registry_person",
         "Street": "registry_street",
         "RecordSource": "registry_recordsource",
+        "RegisterFeedPosition": "registry_registerfeedposition",
         "Representative": "registry_representative",
         "TopicPreference": "registry_topicpreference",
     }
