@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0008_search_indexes'),
+        ('registry', '0010_streets_from_addresses'),
     ]
 
     operations = [
