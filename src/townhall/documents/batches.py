@@ -8,7 +8,8 @@ revocable one by one. The batch joins them into one PDF for the printer.
 
 1. :func:`document_batch_request` checks the kind (one that needs only a holder
    in the register) and the holders, keeps them in print order and hands the
-   batch to the ``bulk`` task worker once the request commits.
+   batch to the ``bulk`` task worker (:func:`document_batch_task`) once the request
+   commits.
 2. :func:`document_batch_render` (the task) takes the batch, then works through
    its holders in chunks of :data:`CHUNK`. This process reads what each
    document states (the kind's facts, from the registers), takes a block of
@@ -54,6 +55,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_tasks import task
 from pypdf import PdfWriter
 
 from townhall.documents.codes import code_digest, code_new
@@ -131,9 +133,14 @@ def document_batch_request(
 
 
 def _enqueue(batch_pk: int) -> None:
-    from townhall.documents.tasks import document_batch_task
-
     document_batch_task.enqueue(batch_pk)
+
+
+@task(queue_name="bulk")
+def document_batch_task(batch_id: int) -> None:
+    """The ``bulk`` worker's task, beside the broadcasts, never on the workers that
+    deliver personal messages."""
+    document_batch_render(batch_id)
 
 
 def document_batch_retry(*, batch: DocumentBatch) -> DocumentBatch:

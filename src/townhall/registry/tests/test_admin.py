@@ -553,6 +553,7 @@ def test_staff_set_the_local_subsidy_category_and_see_the_register_s_main_activi
     organisation = Organisation.objects.get()
     assert organisation.subsidy_category == "Jeugdwerking"
     AssociationActivity.objects.create(organisation=organisation, code="JEUG", name="Jeugdwerk")
+    give_record_purpose(searching_client, organisation)  # the page shows its representatives
     page = searching_client.get(
         reverse("admin:registry_organisation_change", args=[organisation.pk])
     )
