@@ -20,13 +20,26 @@ from townhall.registry.admin.purposes import (
     search_purpose_redirect,
 )
 from townhall.registry.identifiers import parse_enterprise_number
-from townhall.registry.models import Organisation, OrganisationAddress, Representative
+from townhall.registry.models import (
+    Organisation,
+    OrganisationActivity,
+    OrganisationAddress,
+    Representative,
+)
 
 
 class OrganisationAddressInline(admin.TabularInline):
     model = OrganisationAddress
     extra = 0
     autocomplete_fields = ["address"]
+
+
+class OrganisationActivityInline(admin.TabularInline):
+    """The NACE-BEL activities the KBO gives (rov:orgActivity); the import keeps them."""
+
+    model = OrganisationActivity
+    extra = 0
+    fields = ["nace_code", "nace_version", "classification", "activity_group"]
 
 
 class RepresentativeInline(admin.TabularInline):
@@ -87,7 +100,7 @@ class OrganisationAdmin(SearchOrderedAdmin, PurposeAskedAdmin):
     paginator = EstimatedCountPaginator
     search_ordering = (Upper("name").asc(),)
     search_fields = ["name", "alternative_name", "enterprise_number", "vcode"]
-    inlines = [OrganisationAddressInline, RepresentativeInline]
+    inlines = [OrganisationAddressInline, OrganisationActivityInline, RepresentativeInline]
 
     @admin.display(description=_("enterprise number"), ordering="enterprise_number")
     def enterprise_number_display(self, organisation):

@@ -4,6 +4,7 @@
 - :mod:`.persons`: persons (OSLO Persoon basis);
 - :mod:`.households`: households and their members;
 - :mod:`.organisations`: organisations, their addresses and representatives;
+- :mod:`.activities`: organisations' NACE-BEL activities (from the KBO);
 - :mod:`.access_log`: every staff look at a person's data;
 - :mod:`.provenance`, :mod:`.preferences`, :mod:`.corrections`: the once-only
   records beside the base registers (their services keep their own modules:
@@ -18,6 +19,7 @@ their rejected rows) is the ``importers`` app's, which builds on this one.
 """
 
 from townhall.registry.models.access_log import AccessLogEntry
+from townhall.registry.models.activities import OrganisationActivity
 from townhall.registry.models.addresses import Address, address_errors, normalise_address
 from townhall.registry.models.corrections import CorrectionRequest
 from townhall.registry.models.households import Household, HouseholdMembership
@@ -40,6 +42,7 @@ __all__ = [
     "Household",
     "HouseholdMembership",
     "Organisation",
+    "OrganisationActivity",
     "OrganisationAddress",
     "Person",
     "RecordSource",
