@@ -288,3 +288,72 @@ def test_the_command_applies_the_update_and_refuses_the_older_one(municipality):
         output
     )
     assert "denomination: 5 rows read, 2 updated, 0 rejected" in output
+
+
+def next_full_file(full, update, folder):
+    """The full file that follows ``full`` after ``update``: each table's rows of the
+    deleted entities removed, the inserted rows added, sorted by entity number."""
+    folder.mkdir()
+
+    def number(line: str) -> int:
+        first = line.split(",", 1)[0].strip('"').replace(".", "")
+        return int(first) if first.isdigit() else 0
+
+    for path in full.iterdir():
+        table = path.stem
+        lines = path.read_text().splitlines()
+        if table == "meta":
+            meta = (update / "meta.csv").read_text().replace('"update"', '"full"')
+            (folder / path.name).write_text(meta)
+            continue
+        deleted = {number(line) for line in _rows(update / f"{table}_delete.csv")}
+        rows = [line for line in lines[1:] if number(line) not in deleted]
+        rows += _rows(update / f"{table}_insert.csv")
+        rows.sort(key=number)  # stable: the order within an entity stays
+        (folder / path.name).write_text("\n".join([lines[0], *rows]) + "\n")
+    return folder
+
+
+def _rows(path) -> list[str]:
+    return path.read_text().splitlines()[1:] if path.exists() else []
+
+
+def register_state() -> dict:
+    return {
+        organisation.enterprise_number: (
+            organisation.name,
+            organisation.alternative_name,
+            organisation.legal_form,
+            organisation.kind,
+            organisation.email,
+            organisation.phone,
+            organisation.website,
+            sorted(str(link.address) for link in organisation.organisationaddress_set.all()),
+            sorted(
+                organisation.activities.values_list(
+                    "activity_group", "nace_version", "nace_code", "classification"
+                )
+            ),
+        )
+        for organisation in Organisation.objects.all()
+    }
+
+
+def test_an_update_gives_the_organisations_the_next_full_file_gives(
+    full_imported, kbo_folder, update_folder, tmp_path
+):
+    KboImporter(update_folder).run()
+    updated = register_state()
+    stopped = set(
+        Organisation.objects.filter(status="stopped").values_list("enterprise_number", flat=True)
+    )
+    Organisation.objects.all().delete()
+    AppliedExtract.objects.all().delete()
+
+    KboImporter(next_full_file(kbo_folder, update_folder, tmp_path / "next")).run()
+
+    # The one difference: the next full file no longer lists the enterprise that left;
+    # the update said so, and the register keeps it, stopped.
+    assert stopped == {"0410000588", "0410000885"}  # 588 was stopped in the full file
+    del updated["0410000885"]
+    assert register_state() == updated
