@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from townhall.importers.extracts import AppliedExtract
 from townhall.importers.kbo import KboImporter
-from townhall.importers.kbo_update import ContactTable, KboUpdateImporter
+from townhall.importers.kbo_tables import ContactTable
+from townhall.importers.kbo_update import KboUpdateImporter
 from townhall.importers.models import ImportRun
 from townhall.importers.reading import ImportAbort, ImportFileError
 from townhall.importers.tests.conftest import SAMPLES
