@@ -385,3 +385,27 @@ def test_a_changed_name_renews_its_source_only(municipality, kbo_folder):
     dates = dict(club.sources.values_list("group", "recorded_on"))
     assert dates["organisation"].isoformat() == "2026-11-01"
     assert dates["organisation_contact"].isoformat() == "2026-01-01"  # contacts unchanged
+
+
+def test_a_full_zip_with_a_damaged_member_stops_with_a_clear_message(
+    municipality, kbo_folder, tmp_path
+):
+    archive = tmp_path / "KboOpenData_0153_2026_11_Full.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zf:
+        for path in sorted(kbo_folder.iterdir()):
+            zf.write(path, path.name)
+    data = archive.read_bytes()
+    spot = data.index(b"Textiel Noord")
+    archive.write_bytes(data[:spot] + b"Textiel Zuid " + data[spot + 13 :])
+
+    with pytest.raises(ImportFileError) as error:
+        import_kbo(archive)
+
+    assert str(error.value) == (
+        "KboOpenData_0153_2026_11_Full.zip is damaged (Bad CRC-32 for file "
+        "'denomination.csv'): the download was cut short or the file was changed. "
+        "Download it again."
+    )
+    # Here the small member is read whole with its header; in a real file the error
+    # comes in the middle, and the batch that read it is rolled back.
+    assert not Organisation.objects.filter(name="Textiel Zuid").exists()
