@@ -12,9 +12,10 @@
 3. Loads each file with ``COPY ... FROM STDIN (FORMAT csv, HEADER)`` into a bare
    table of text columns: the baseline.
 4. Imports the same files with the real importers (``--all``) into the real
-   tables, and prints rows per second for each, the ratio to COPY, and the
-   process's peak resident memory after each phase (constant memory shows as a
-   peak that does not grow with ``--rows-scale``).
+   tables, then a KBO monthly update of 50,000 changed enterprises (times
+   ``--rows-scale``) after the full file, and prints rows per second for each,
+   the ratio to COPY, and the process's peak resident memory after each phase
+   (constant memory shows as a peak that does not grow with ``--rows-scale``).
 5. As a second baseline, COPYs the rows the importer wrote back into the real
    tables (after deleting them): the cost of those tables' indexes and
    constraints, which no importer can avoid.
@@ -34,6 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 BENCH_DATABASE = "townhall_bench"
 BEST_ROWS = 500_000
 KBO_ENTERPRISES = 1_000_000
+KBO_UPDATE_ENTERPRISES = 50_000  # a monthly update: enterprises changed, new or gone
 BEST_HEADER = (
     "EPSG:31370_x,EPSG:31370_y,EPSG:4326_lat,EPSG:4326_lon,address_id,box_number,"
     "house_number,municipality_id,municipality_name_de,municipality_name_fr,"
@@ -118,6 +120,80 @@ def write_kbo(folder: Path, enterprises: int, rng: random.Random) -> int:
     finally:
         for stream in files.values():
             stream.close()
+    write_meta(folder, number=153, kind="full", snapshot="01-11-2026")
+    return rows
+
+
+def write_meta(folder: Path, *, number: int, kind: str, snapshot: str) -> None:
+    (folder / "meta.csv").write_text(
+        '"Variable","Value"\n'
+        f'"SnapshotDate","{snapshot}"\n"ExtractType","{kind}"\n"ExtractNumber","{number:04d}"\n',
+        encoding="utf-8",
+    )
+
+
+UPDATE_HEADERS = {
+    **KBO_HEADERS,
+    "contact.csv": "EntityNumber,EntityContact,ContactType,Value",
+    "activity.csv": "EntityNumber,ActivityGroup,NaceVersion,NaceCode,Classification",
+}
+
+
+def write_kbo_update(folder: Path, changed: int, enterprises: int, rng: random.Random) -> int:
+    """The monthly update after :func:`write_kbo`'s extract: ``changed`` enterprises, spread
+    over the full file, of which a tenth are new and a twentieth leave the KBO; the others
+    get a new name, every second one a new office, and all an e-mail address and two
+    activities. Each table's delete file lists the enterprises its insert file holds."""
+    names = streets(rng)
+    folder.mkdir()
+    step = max(enterprises // changed, 1)
+    kept = [2_000_000 + index for index in range(0, enterprises, step)][: changed - changed // 10]
+    new = [2_000_000 + enterprises + index for index in range(changed // 10)]
+    leaving = set(kept[::20])
+    files = {}
+    for name, header in UPDATE_HEADERS.items():
+        table = name.removesuffix(".csv")
+        key = "EnterpriseNumber" if table == "enterprise" else "EntityNumber"
+        for action, columns in (("delete", key), ("insert", header)):
+            stream = open(folder / f"{table}_{action}.csv", "w", encoding="utf-8", newline="")  # noqa: SIM115
+            stream.write(",".join(f'"{column}"' for column in columns.split(",")) + "\n")
+            files[table, action] = stream
+    rows = 0
+    try:
+        for prefix in kept + new:
+            number = enterprise_number(prefix)
+            index = prefix - 2_000_000
+            moved = index % 2 == 0 or prefix in new
+            for table in ("enterprise", "denomination", "contact", "activity") + (
+                ("address",) if moved else ()
+            ):
+                if prefix not in new:
+                    files[table, "delete"].write(f'"{number}"\n')
+                    rows += 1
+            if prefix in leaving:
+                continue
+            files["enterprise", "insert"].write(
+                f'"{number}","AC","000","2","610","","01-01-2001"\n'
+            )
+            files["denomination", "insert"].write(f'"{number}","2","001","Nieuwe naam {index}"\n')
+            files["contact", "insert"].write(f'"{number}","ENT","EMAIL","info{index}@example.be"\n')
+            files["activity", "insert"].write(
+                f'"{number}","001","2008","{46000 + index % 900}","MAIN"\n'
+                f'"{number}","001","2025","{46000 + index % 900}","MAIN"\n'
+            )
+            rows += 5
+            if moved:
+                _, postcode, place = PLACES[rng.randrange(len(PLACES))]
+                street = names[rng.randrange(len(names))]
+                files["address", "insert"].write(
+                    f'"{number}","REGO","","","{postcode}","{place}","{place}","{street}",'
+                    f'"{street}","{rng.randrange(1, 300)}","","",""\n'
+                )
+                rows += 1
+    finally:
+        for stream in files.values():
+            stream.close()
+    write_meta(folder, number=154, kind="update", snapshot="01-12-2026")
     return rows
 
 
@@ -306,6 +382,24 @@ def run(options, workdir: Path) -> None:
     )
     kbo = results[1]
     print(f"KBO per enterprise: {enterprises / kbo[2]:,.0f} enterprises per second")
+    changed = int(KBO_UPDATE_ENTERPRISES * options.rows_scale)
+    update_folder = workdir / "kbo-update"
+    update_rows = write_kbo_update(update_folder, changed, enterprises, rng)
+    started, cpu = time.perf_counter(), time.process_time()
+    update = KboImporter(update_folder, everything=True, batch_size=options.batch_size).run()
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(
+        f"KBO monthly update of {changed:,} enterprises ({update_rows:,} rows): "
+        f"{update.counts} ; {seconds:.1f} s, of which {cpu:.1f} s CPU; "
+        f"peak RSS {peak_rss_mb():.0f} MB"
+    )
+    print(
+        f"KBO update: {changed / seconds:,.0f} enterprises per second, "
+        f"{update_rows / seconds:,.0f} rows per second "
+        f"(full import: {enterprises / kbo[2]:,.0f} enterprises, "
+        f"{kbo[1] / kbo[2]:,.0f} rows per second); goal: under 60 s at full size "
+        f"({KBO_UPDATE_ENTERPRISES:,} enterprises), {seconds:.1f} s here"
+    )
     print(f"peak RSS of the whole run: {peak_rss_mb():.0f} MB (scale {options.rows_scale})")
 
 

@@ -9,4 +9,4 @@ class ImportersConfig(AppConfig):
 
     def ready(self):
         # The importers register themselves by name (see registry.py).
-        from townhall.importers import best, kbo, population  # noqa: F401
+        from townhall.importers import best, kbo, kbo_update, population  # noqa: F401

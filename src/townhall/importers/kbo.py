@@ -1,9 +1,12 @@
 """The KBO/BCE importer: the federal enterprise register's open data into :class:`Organisation`.
 
 1. The input is the monthly full ZIP or a folder with its files: ``enterprise.csv``,
-   ``denomination.csv`` and ``address.csv`` are required, ``contact.csv`` and
-   ``establishment.csv`` are read when present, ``meta.csv`` for the date of the
-   data; ``activity.csv`` and ``code.csv`` are not read (see ``docs/imports.md``).
+   ``denomination.csv`` and ``address.csv`` are required, ``contact.csv``,
+   ``establishment.csv`` and ``activity.csv`` are read when present, ``meta.csv``
+   for the date and number of the extract; ``code.csv`` and ``branch.csv`` are not
+   read (see ``docs/imports.md``). A monthly update (``*_delete.csv`` and
+   ``*_insert.csv``) is applied by :class:`~townhall.importers.kbo_update.KboUpdateImporter`,
+   which ``KboImporter(path)`` becomes for one.
 2. ``prepare()`` reads ``address.csv`` once: the enterprises whose registered
    office lies in one of the municipality's postcodes are in scope, and so are
    those with an establishment there (found through ``establishment.csv``);
@@ -12,17 +15,22 @@
 3. Step ``enterprises`` reads ``enterprise.csv`` and, in step with it (every KBO
    file is sorted by entity number), the rows of the same enterprise in the other
    files, so each organisation is written whole, once: legal name, alternative
-   name, legal form, kind, status, registered office, e-mail, phone and website
-   (:mod:`.kbo_rows` has the rules).
+   name, legal form, kind, status, registered office, e-mail, phone, website and
+   activities (:mod:`.kbo_rows` has the rules).
 4. Step ``establishments`` links the establishment addresses in the municipality
    to their organisations.
 5. Organisations are upserted by enterprise number; a second run of the same
    files changes nothing. What the KBO set is recorded as its source
    (:mod:`townhall.registry.provenance`), dated with the snapshot date.
+6. A full file older than the last extract applied is refused; a completed import
+   records its extract number (:mod:`.kbo_order`), which the next update follows.
 """
 
 import datetime
+import zipfile
+import zlib
 from pathlib import Path
+from typing import ClassVar
 
 from django.utils.translation import gettext_noop
 
@@ -36,14 +44,21 @@ from townhall.importers.base import (
     Step,
     file_checksum,
 )
+from townhall.importers.kbo_activities import activities_replace
 from townhall.importers.kbo_files import (
     COLUMNS,
+    DAMAGED,
     OPTIONAL_FILES,
+    ExtractMeta,
+    is_update,
     kbo_files,
+    kbo_found,
     kbo_reader,
     municipality_scan,
+    read_meta,
     snapshot_date,
 )
+from townhall.importers.kbo_order import FULL, extract_record, order_check
 from townhall.importers.kbo_rows import (
     ORGANISATION_COLUMNS,
     Enterprise,
@@ -53,9 +68,11 @@ from townhall.importers.kbo_rows import (
     is_establishment,
 )
 from townhall.importers.merge import SortedCursor, entity_number
+from townhall.importers.models import ImportRun
 from townhall.importers.reading import (
     CsvReader,
     ImportAbort,
+    ImportFileError,
     Row,
     SourceFile,
 )
@@ -106,7 +123,7 @@ class EnterpriseStep(Step):
         driver = self._cursor("enterprise.csv", "EnterpriseNumber", start)
         cursors = {
             name: self._cursor(name, "EntityNumber", start)
-            for name in ("denomination.csv", "address.csv", "contact.csv")
+            for name in ("denomination.csv", "address.csv", "contact.csv", "activity.csv")
             if name in self.files
         }
         previous, previous_line = driver.replayed
@@ -222,6 +239,13 @@ class EnterpriseStep(Step):
             if not enterprise.office_rejected
         }
         _link_offices(batch, offices, new=set(new_pks))
+        activities = {
+            pks[enterprise.number]: enterprise.activities
+            for enterprise in enterprises
+            if enterprise.activities is not None
+        }
+        if activities:
+            activities_replace(batch, activities, new=set(new_pks))
 
 
 def _sourced_groups(values: tuple, current: tuple | None) -> list[str]:
@@ -367,11 +391,27 @@ def _orphan(number: int) -> str:
 
 @register("kbo")
 class KboImporter(Importer):
-    """KBO/BCE open data (FPS Economy): the monthly full file."""
+    """KBO/BCE open data (FPS Economy): the monthly full file, or an update
+    (:class:`~townhall.importers.kbo_update.KboUpdateImporter`, chosen by the files)."""
+
+    kind = FULL
+    # Set by kbo_update (imported by the app's ready()), which builds on this module.
+    update_importer: ClassVar[type["KboImporter"] | None] = None
+
+    def __new__(cls, path: Path | str, **options):
+        update = KboImporter.update_importer
+        if (
+            cls is KboImporter
+            and update
+            and Path(path).exists()
+            and is_update(kbo_found(Path(path)))
+        ):
+            cls = update
+        return super().__new__(cls)
 
     def __init__(self, path: Path | str, **options):
         super().__init__(path, **options)
-        self.files = kbo_files(self.path)
+        self.files = self.extract_files(kbo_found(self.path))
         self.municipality = municipality_get_active()
         if self.municipality is None and not self.everything:
             raise ImportAbort(
@@ -382,31 +422,62 @@ class KboImporter(Importer):
         if self.municipality is not None:
             self.postcodes = {postcode.code for postcode in self.municipality.postcodes.all()}
             self.postcodes = self.postcodes or {self.municipality.postcode}
-        for name in OPTIONAL_FILES:
-            if name not in self.files:
-                self.notify(f"{name} not found: {_WITHOUT[name]}")
+        self.announce_missing()
         self.scope_numbers: set[int] | None = None
         self.establishments: list[tuple[int, dict]] = []
         self.enterprise_of: dict[int, int] = {}
+        self.meta = ExtractMeta()
+        self._checksum = ""
+
+    def extract_files(self, found: dict[str, SourceFile]) -> dict[str, SourceFile]:
+        return kbo_files(self.path, found)
+
+    def announce_missing(self) -> None:
+        for name in OPTIONAL_FILES:
+            if name not in self.files:
+                self.notify(f"{name} not found: {_WITHOUT[name]}")
 
     def check(self) -> None:
         for name, source in self.files.items():
-            if name in COLUMNS:
+            if name != "meta.csv":
                 kbo_reader(source).close()
+        try:
+            self.meta = read_meta(self.files.get("meta.csv"))
+        except ImportFileError:
+            self.meta = ExtractMeta()  # the snapshot date falls back to today
+        order_check(
+            source=self.source,
+            scope=self.scope(),
+            kind=self.kind,
+            meta=self.meta,
+            file_name=self.path.name,
+        )
 
     def checksum(self) -> str:
-        if self.path.is_dir():
-            return file_checksum(*(self.path / name for name in sorted(self.files)))
-        return file_checksum(self.path)
+        if not self._checksum:
+            if self.path.is_dir():
+                self._checksum = file_checksum(*(self.path / name for name in sorted(self.files)))
+            else:
+                self._checksum = file_checksum(self.path)
+        return self._checksum
 
     def scope(self) -> str:
         if self.everything:
             return "all"
         return f"postcodes:{','.join(sorted(self.postcodes))}"
 
+    def run(self) -> ImportRun:
+        try:
+            run = super().run()
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            # A member found damaged while it was read: its batch was rolled back.
+            raise ImportFileError(DAMAGED.format(name=self.path.name, error=error)) from None
+        extract_record(run=run, kind=self.kind, meta=self.meta, checksum=self.checksum())
+        return run
+
     def prepare(self) -> None:
         self.rules = Rules.for_municipality(self.municipality, self.postcodes)
-        self.snapshot = snapshot_date(self.files.get("meta.csv"))
+        self.snapshot = self.meta.snapshot or snapshot_date(None)
         if self.municipality is not None:
             scan = municipality_scan(self.files, self.postcodes)
             self.establishments, self.enterprise_of = scan.establishments, scan.enterprise_of
@@ -423,4 +494,5 @@ class KboImporter(Importer):
 _WITHOUT = {
     "contact.csv": "organisations are imported without e-mail, telephone and website.",
     "establishment.csv": "establishment addresses are not imported.",
+    "activity.csv": "organisations are imported without their activities (NACE codes).",
 }

@@ -17,6 +17,9 @@
    the first valid one of each type wins. An invalid one is rejected (its
    contact row), the organisation is kept. A contact the file does not have
    leaves the organisation's value as it was. Fax numbers are skipped.
+7. Activities (``activity.csv``): NACE-BEL code, version (2003, 2008, 2025),
+   classification (MAIN, SECO, ANCI) and activity group; a row with another
+   version or classification, or a code that is not digits, is rejected.
 """
 
 from dataclasses import dataclass, field
@@ -57,6 +60,9 @@ ADDRESS_COLUMNS = (
     "DateStrikingOff",
 )
 CONTACT_COLUMNS = ("EntityNumber", "EntityContact", "ContactType", "Value")
+ACTIVITY_COLUMNS = ("EntityNumber", "ActivityGroup", "NaceVersion", "NaceCode", "Classification")
+NACE_VERSIONS = ("2003", "2008", "2025")
+CLASSIFICATIONS = ("MAIN", "SECO", "ANCI")
 # The organisation's columns the KBO decides, in the order of Enterprise.values().
 ORGANISATION_COLUMNS = (
     "name",
@@ -145,6 +151,7 @@ class Enterprise:
     office: tuple | None = None  # address parts (see addresses.address_parts)
     office_rejected: bool = False
     shortened: bool = False
+    activities: tuple | None = None  # (group, version, code, classification); None: not read
 
     def values(self, current: tuple | None = None) -> tuple:
         """The values of :data:`ORGANISATION_COLUMNS`; a contact the file lacks stays as
@@ -192,7 +199,39 @@ def enterprise_from_rows(
         shortened=shortened,
     )
     _contacts(enterprise, related.get("contact.csv", ()), events)
+    if "activity.csv" in related:
+        rows = related["activity.csv"]
+        enterprise.activities = activities_from_rows(rows, "activity.csv", events)
     return enterprise
+
+
+def activities_from_rows(rows, file_name: str, events: list) -> tuple:
+    """The activities of one enterprise's ``activity.csv`` rows, sorted; a row with an
+    unknown version or classification, or a code that is not a NACE-BEL code, is rejected."""
+    found: dict[tuple, int] = {}
+    for row in rows:
+        values = row.values
+        version = values["NaceVersion"].strip()
+        code = values["NaceCode"].strip().replace(".", "")
+        classification = values["Classification"].strip().upper()
+        group = values["ActivityGroup"].strip()
+        reason = ""
+        if version not in NACE_VERSIONS:
+            reason = f"NaceVersion {version!r} is not one of {', '.join(NACE_VERSIONS)}"
+        elif not (code.isascii() and code.isdigit() and len(code) <= 10):
+            reason = f"NaceCode {values['NaceCode'].strip()!r} is not a NACE-BEL code"
+        elif classification not in CLASSIFICATIONS:
+            reason = f"Classification {classification!r} is not one of {', '.join(CLASSIFICATIONS)}"
+        elif len(group) > 6:
+            reason = f"ActivityGroup {group!r} is longer than 6 characters"
+        elif (group, version, code, classification) in found:
+            line = found[group, version, code, classification]
+            reason = f"duplicate of line {line}"
+        if reason:
+            events.append(Reject(file_name, row.line, reason))
+        else:
+            found[group, version, code, classification] = row.line
+    return tuple(sorted(found))
 
 
 def _enterprise_number(text: str) -> str:

@@ -74,3 +74,9 @@ class ImportRejection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name}:{self.line}: {self.reason}"
+
+
+# Kept in a module of its own; imported here so that Django finds the model.
+from townhall.importers.extracts import AppliedExtract  # noqa: E402
+
+__all__ = ["AppliedExtract", "ImportRejection", "ImportRun"]

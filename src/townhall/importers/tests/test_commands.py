@@ -80,7 +80,10 @@ def test_import_enterprises_writes_the_full_report_and_exits_with_an_error(
         )
 
     output = stdout.getvalue()
-    assert "enterprises: 51 rows read, 7 created, 1 names shortened, 6 offices linked" in output
+    assert (
+        "enterprises: 52 rows read, 7 created, 1 names shortened, 6 offices linked, "
+        "1 activities changed, 11 rejected"
+    ) in output
     assert "establishments: 1 rows read, 1 created, 0 rejected" in output
     assert "Rejected rows (the first 2 of 11):" in output
     with open(report, newline="", encoding="utf-8") as stream:

@@ -39,8 +39,9 @@ EXPECTED_REJECTIONS = [
 ]
 EXPECTED_COUNTS = {
     "enterprises": {
-        "read": 51,
+        "read": 52,
         "created": 7,
+        "activities changed": 1,
         "names shortened": 1,
         "offices linked": 6,
         "rejected": 11,
@@ -269,14 +270,38 @@ def test_a_crash_in_the_middle_of_a_batch_rolls_it_back_and_the_next_run_resumes
     assert OrganisationAddress.objects.count() == 7
 
 
-def test_a_daily_update_is_refused_with_a_clear_message(municipality, tmp_path):
-    update = tmp_path / "KboOpenData_0154_2026_11_Update.zip"
-    with zipfile.ZipFile(update, "w") as zf:
-        zf.writestr("enterprise_delete.csv", '"EntityNumber"\n')
-        zf.writestr("enterprise_insert.csv", (SAMPLES / "kbo" / "enterprise.csv").read_text())
+def test_the_activities_are_imported_and_a_second_run_leaves_them(municipality, kbo_folder):
+    import_kbo(kbo_folder)
+    club = organisation("0410000192")
+    assert list(
+        club.activities.values_list("nace_code", "nace_version", "classification", "activity_group")
+    ) == [("93120", "2008", "MAIN", "006")]
 
-    with pytest.raises(ImportAbort, match="Daily updates are not supported yet"):
-        import_kbo(update)
+    second = import_kbo(kbo_folder)
+
+    assert "activities changed" not in second.counts["enterprises"]
+    assert club.activities.count() == 1
+
+
+def test_an_activity_row_with_an_unknown_version_is_rejected(municipality, kbo_folder):
+    activities = kbo_folder / "activity.csv"
+    activities.write_text(activities.read_text() + '"0410.000.291","001","1993","1234","MAIN"\n')
+
+    run = import_kbo(kbo_folder)
+
+    assert run.rejections.get(file_name="activity.csv", line=3).reason == (
+        "NaceVersion '1993' is not one of 2003, 2008, 2025"
+    )
+    assert not organisation("0410000291").activities.exists()
+
+
+def test_an_older_full_file_than_the_last_applied_is_refused(municipality, kbo_folder):
+    import_kbo(kbo_folder)
+    meta = kbo_folder / "meta.csv"
+    meta.write_text(meta.read_text().replace('"0153"', '"0150"'))
+
+    with pytest.raises(ImportAbort, match="extract 0150, older than the last applied extract 0153"):
+        import_kbo(kbo_folder)
 
 
 def test_a_folder_without_the_kbo_files_is_refused(municipality, tmp_path):
@@ -360,3 +385,27 @@ def test_a_changed_name_renews_its_source_only(municipality, kbo_folder):
     dates = dict(club.sources.values_list("group", "recorded_on"))
     assert dates["organisation"].isoformat() == "2026-11-01"
     assert dates["organisation_contact"].isoformat() == "2026-01-01"  # contacts unchanged
+
+
+def test_a_full_zip_with_a_damaged_member_stops_with_a_clear_message(
+    municipality, kbo_folder, tmp_path
+):
+    archive = tmp_path / "KboOpenData_0153_2026_11_Full.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zf:
+        for path in sorted(kbo_folder.iterdir()):
+            zf.write(path, path.name)
+    data = archive.read_bytes()
+    spot = data.index(b"Textiel Noord")
+    archive.write_bytes(data[:spot] + b"Textiel Zuid " + data[spot + 13 :])
+
+    with pytest.raises(ImportFileError) as error:
+        import_kbo(archive)
+
+    assert str(error.value) == (
+        "KboOpenData_0153_2026_11_Full.zip is damaged (Bad CRC-32 for file "
+        "'denomination.csv'): the download was cut short or the file was changed. "
+        "Download it again."
+    )
+    # Here the small member is read whole with its header; in a real file the error
+    # comes in the middle, and the batch that read it is rolled back.
+    assert not Organisation.objects.filter(name="Textiel Zuid").exists()

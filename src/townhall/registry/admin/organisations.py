@@ -23,6 +23,7 @@ from townhall.registry.identifiers import parse_enterprise_number
 from townhall.registry.models import (
     AssociationActivity,
     Organisation,
+    OrganisationActivity,
     OrganisationAddress,
     Representative,
 )
@@ -32,6 +33,14 @@ class OrganisationAddressInline(admin.TabularInline):
     model = OrganisationAddress
     extra = 0
     autocomplete_fields = ["address"]
+
+
+class OrganisationActivityInline(admin.TabularInline):
+    """The NACE-BEL activities the KBO gives (rov:orgActivity); the import keeps them."""
+
+    model = OrganisationActivity
+    extra = 0
+    fields = ["nace_code", "nace_version", "classification", "activity_group"]
 
 
 class RepresentativeInline(admin.TabularInline):
@@ -94,7 +103,7 @@ class OrganisationAdmin(SearchOrderedAdmin, PurposeAskedAdmin):
     paginator = EstimatedCountPaginator
     search_ordering = (Upper("name").asc(),)
     search_fields = ["name", "alternative_name", "enterprise_number", "vcode"]
-    inlines = [OrganisationAddressInline, RepresentativeInline]
+    inlines = [OrganisationAddressInline, OrganisationActivityInline, RepresentativeInline]
     # Both come from the association register (refresh_associations), never typed here.
     readonly_fields = ["main_activities", "removed_from_register_on"]
 

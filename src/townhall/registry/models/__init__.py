@@ -6,6 +6,7 @@
 - :mod:`.households`: households and their members;
 - :mod:`.organisations`: organisations, their addresses and representatives;
 - :mod:`.associations`: associations' main activities and the register feed's position;
+- :mod:`.activities`: organisations' NACE-BEL activities (from the KBO);
 - :mod:`.access_log`: every staff look at a person's data;
 - :mod:`.provenance`, :mod:`.preferences`, :mod:`.corrections`: the once-only
   records beside the base registers (their services keep their own modules:
@@ -20,6 +21,7 @@ their rejected rows) is the ``importers`` app's, which builds on this one.
 """
 
 from townhall.registry.models.access_log import AccessLogEntry
+from townhall.registry.models.activities import OrganisationActivity
 from townhall.registry.models.addresses import Address, address_errors, normalise_address
 from townhall.registry.models.associations import AssociationActivity, RegisterFeedPosition
 from townhall.registry.models.corrections import CorrectionRequest
@@ -45,6 +47,7 @@ __all__ = [
     "Household",
     "HouseholdMembership",
     "Organisation",
+    "OrganisationActivity",
     "OrganisationAddress",
     "Person",
     "RecordSource",

@@ -20,6 +20,7 @@ from townhall.registry.models import (
     Household,
     HouseholdMembership,
     Organisation,
+    OrganisationActivity,
     Person,
 )
 from townhall.registry.tests.factories import (
@@ -527,7 +528,7 @@ def organisation_form(**fields) -> dict:
         "phone": "",
         "website": "",
     }
-    for prefix in ("organisationaddress_set", "representatives"):
+    for prefix in ("organisationaddress_set", "activities", "representatives"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     return {**data, **fields}
 
@@ -569,6 +570,27 @@ def test_adding_an_organisation_with_a_wrong_enterprise_number(searching_client)
         response.context["adminform"].form.errors["enterprise_number"]
     )
     assert Organisation.objects.count() == 0
+
+
+def test_an_organisations_page_shows_its_activities(searching_client):
+    organisation = OrganisationFactory(name="Sportclub", enterprise_number="0403019261")
+    OrganisationActivity.objects.create(
+        organisation=organisation,
+        nace_code="93120",
+        nace_version="2008",
+        classification="MAIN",
+        activity_group="006",
+    )
+    give_record_purpose(searching_client, organisation)
+
+    response = searching_client.get(
+        reverse("admin:registry_organisation_change", args=[organisation.pk])
+    )
+
+    html = response.content.decode()
+    assert 'value="93120"' in html
+    assert '<option value="MAIN" selected>main activity</option>' in html
+    assert '<option value="2008" selected>NACE-BEL 2008</option>' in html
 
 
 # --- Households --------------------------------------------------------------

@@ -57,6 +57,7 @@ def test_the_models_keep_their_app_label_names_and_tables():
         "Household": "registry_household",
         "HouseholdMembership": "registry_householdmembership",
         "Organisation": "registry_organisation",
+        "OrganisationActivity": "registry_organisationactivity",
         "OrganisationAddress": "registry_organisationaddress",
         "Person": "registry_person",
         "Street": "registry_street",
