@@ -51,6 +51,14 @@ UPLOAD_WORKFLOW = "cases.add_workflowversion"
 # Issued documents (townhall.documents): the list and a document's page, and revoking one.
 VIEW_DOCUMENTS = "documents.view_issueddocument"
 REVOKE_DOCUMENT = "documents.revoke_issueddocument"
+# Imports of the authentic sources from the back office (townhall.importers.sources):
+# the run pages, and starting an import of one source. Citizens' affairs keeps the
+# address and population registers; the enterprises (KBO) go to the secretariat,
+# which keeps the municipality's data and its processes (there is no economy role).
+VIEW_IMPORT_RUNS = "importers.view_importrun"
+START_ADDRESS_IMPORT = "importers.start_address_import"
+START_POPULATION_IMPORT = "importers.start_population_import"
+START_ENTERPRISE_IMPORT = "importers.start_enterprise_import"
 
 
 def _perms(app_label: str, model: str, actions=("view",)) -> tuple[str, ...]:
@@ -104,6 +112,11 @@ ROLES: dict[str, Role] = {
                 # them and revoke one that no longer holds (the issuing desk).
                 VIEW_DOCUMENTS,
                 REVOKE_DOCUMENT,
+                # The registers it keeps, from their authentic sources: BeST, the
+                # population register's export.
+                VIEW_IMPORT_RUNS,
+                START_ADDRESS_IMPORT,
+                START_POPULATION_IMPORT,
             ),
         ),
         Role(
@@ -176,6 +189,9 @@ ROLES: dict[str, Role] = {
                 # cases to it (townhall.cases.uploads); not the cases themselves.
                 VIEW_WORKFLOWS,
                 *_perms("cases", "workflowversion", ("view", "add")),
+                # The organisations register from the KBO open data.
+                VIEW_IMPORT_RUNS,
+                START_ENTERPRISE_IMPORT,
             ),
         ),
         Role(

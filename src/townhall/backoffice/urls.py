@@ -9,6 +9,7 @@ from townhall.backoffice import (
     catalog_views,
     document_views,
     form_views,
+    import_views,
     person_views,
     views,
     workflow_views,
@@ -56,6 +57,16 @@ urlpatterns = [
         "documenten/<uuid:uuid>/intrekken/",
         document_views.document_revoke_view,
         name="document_revoke",
+    ),
+    # Imports of the authentic sources (registerimport): start one, follow a run, its
+    # rejected rows, the history
+    path("registerimport/", import_views.imports, name="imports"),
+    path("registerimport/starten/", import_views.import_start_view, name="import_start"),
+    path("registerimport/<int:pk>/", import_views.import_run, name="import_run"),
+    path(
+        "registerimport/<int:pk>/geweigerde-rijen.csv",
+        import_views.import_report,
+        name="import_report",
     ),
     # Messaging (berichten)
     path("berichten/", overview.messaging_home, name="messaging_home"),
