@@ -387,6 +387,22 @@ TOWNHALL_PAGE_CACHE_SECONDS = env.int("TOWNHALL_PAGE_CACHE_SECONDS", default=60)
 # above it the form is refused unread, with a page that says so.
 TOWNHALL_FORM_MAX_BYTES = env.int("TOWNHALL_FORM_MAX_BYTES", default=64 * 1024 * 1024)
 
+# --- Imports of the authentic sources (docs/imports.md, "Starting an import") ---
+TOWNHALL_IMPORTS = {
+    # A running import without a batch commit for this long is taken for dead: the
+    # next start of its source marks it failed and resumes (townhall.importers.locking).
+    # Longer than the slowest batch and the reading before the first one.
+    "STALE_MINUTES": env.int("TOWNHALL_IMPORT_STALE_MINUTES", default=15),
+    # A back-office import that no worker took this long after its start is given up.
+    "QUEUED_MINUTES": env.int("TOWNHALL_IMPORT_QUEUED_MINUTES", default=24 * 60),
+    # The largest file staff may upload (the KBO full ZIP is about 300 MB).
+    "UPLOAD_MAX_BYTES": env.int("TOWNHALL_IMPORT_UPLOAD_MAX_BYTES", default=1024**3),
+    # Files on the server staff may import without uploading them, per importer:
+    # {"best": ["/srv/imports/openaddress-bevlg.zip"], "kbo": [...]}. Staff choose
+    # among these; the browser never sends a path of its own.
+    "PATHS": env.json("TOWNHALL_IMPORT_PATHS", default={}),
+}
+
 # --- Documents: the electronic seal (docs/configuration.md, "Seal") ----------
 # Every issued PDF is sealed (PAdES) with the municipality's key: from files
 # (KEY_FILE, CERT_FILE) or from a PKCS#11 token (a hardware security module).

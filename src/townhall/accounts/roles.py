@@ -54,6 +54,14 @@ REVOKE_DOCUMENT = "documents.revoke_issueddocument"
 # Print batches of documents (a campaign's letters): follow and print them, start one.
 VIEW_DOCUMENT_BATCHES = "documents.view_documentbatch"
 ADD_DOCUMENT_BATCH = "documents.add_documentbatch"
+# Imports of the authentic sources from the back office (townhall.importers.sources):
+# the run pages, and starting an import of one source. Citizens' affairs keeps the
+# address and population registers; the enterprises (KBO) go to the secretariat,
+# which keeps the municipality's data and its processes (there is no economy role).
+VIEW_IMPORT_RUNS = "importers.view_importrun"
+START_ADDRESS_IMPORT = "importers.start_address_import"
+START_POPULATION_IMPORT = "importers.start_population_import"
+START_ENTERPRISE_IMPORT = "importers.start_enterprise_import"
 
 
 def _perms(app_label: str, model: str, actions=("view",)) -> tuple[str, ...]:
@@ -111,6 +119,11 @@ ROLES: dict[str, Role] = {
                 # Print batches: many documents issued at once for a campaign, on paper.
                 VIEW_DOCUMENT_BATCHES,
                 ADD_DOCUMENT_BATCH,
+                # The registers it keeps, from their authentic sources: BeST, the
+                # population register's export.
+                VIEW_IMPORT_RUNS,
+                START_ADDRESS_IMPORT,
+                START_POPULATION_IMPORT,
             ),
         ),
         Role(
@@ -187,6 +200,9 @@ ROLES: dict[str, Role] = {
                 # cases to it (townhall.cases.uploads); not the cases themselves.
                 VIEW_WORKFLOWS,
                 *_perms("cases", "workflowversion", ("view", "add")),
+                # The organisations register from the KBO open data.
+                VIEW_IMPORT_RUNS,
+                START_ENTERPRISE_IMPORT,
             ),
         ),
         Role(

@@ -30,6 +30,7 @@ from townhall.accounts.roles import (
     VIEW_DOCUMENT_BATCHES,
     VIEW_DOCUMENTS,
     VIEW_FORMS,
+    VIEW_IMPORT_RUNS,
     VIEW_WORKFLOWS,
 )
 from townhall.accounts.second_factor import backup_codes_left
@@ -125,6 +126,18 @@ TASKS: tuple[Task, ...] = (
         "backoffice:document_batches",
         VIEW_DOCUMENT_BATCHES,
         also_current_on=("backoffice:document_batch", "backoffice:document_batch_new"),
+    ),
+    Task(
+        "imports",
+        "counter",
+        _("Register imports"),
+        _(
+            "Bring the registers up to date from their authentic sources (addresses, "
+            "population, enterprises): upload a file, follow the import, its rejected rows."
+        ),
+        "backoffice:imports",
+        VIEW_IMPORT_RUNS,
+        also_current_on=("backoffice:import_start", "backoffice:import_run"),
     ),
     Task(
         "cases_inbox",

@@ -10,6 +10,7 @@ from townhall.backoffice import (
     document_batch_views,
     document_views,
     form_views,
+    import_views,
     person_views,
     views,
     workflow_views,
@@ -73,6 +74,16 @@ urlpatterns = [
         "documenten/reeksen/<uuid:uuid>/opnieuw/",
         document_batch_views.batch_retry,
         name="document_batch_retry",
+    ),
+    # Imports of the authentic sources (registerimport): start one, follow a run, its
+    # rejected rows, the history
+    path("registerimport/", import_views.imports, name="imports"),
+    path("registerimport/starten/", import_views.import_start_view, name="import_start"),
+    path("registerimport/<int:pk>/", import_views.import_run, name="import_run"),
+    path(
+        "registerimport/<int:pk>/geweigerde-rijen.csv",
+        import_views.import_report,
+        name="import_report",
     ),
     # Messaging (berichten)
     path("berichten/", overview.messaging_home, name="messaging_home"),

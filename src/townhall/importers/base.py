@@ -7,7 +7,12 @@ How an import runs (:meth:`Importer.run`):
    municipality's NIS code and postcodes).
 2. An unfinished :class:`ImportRun` with the same source, checksum and scope is
    resumed; otherwise a new run starts. A completed run is never resumed: the
-   same file imported again is applied again, which changes nothing.
+   same file imported again is applied again, which changes nothing. Making the
+   run active takes the source's lock (:mod:`.locking`): a start while another
+   run of the source is active is refused with :class:`~.locking.ImportRunning`.
+   A run started in the back office exists already, waiting (``queued``): it
+   takes over the position, counts and rejected rows of the unfinished run it
+   resumes.
 3. ``prepare()`` builds what the steps need in memory (such as the set of
    entities in scope). It is not committed, so it runs again on resume.
 4. Each :class:`Step` streams its file(s) and yields events: an item to apply,
@@ -41,6 +46,7 @@ from typing import Any, ClassVar
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
+from townhall.importers.locking import run_claim
 from townhall.importers.models import ImportRejection, ImportRun
 from townhall.importers.pipeline import Committer
 from townhall.importers.progress import Progress
@@ -288,8 +294,10 @@ class Importer(ABC):
         progress: Progress | None = None,
         notify: Callable[[str], None] | None = None,
         pipeline: bool = True,
+        queued: ImportRun | None = None,
     ):
         self.path = Path(path)
+        self.queued = queued  # the back office's waiting run this import carries out
         self.everything = everything
         self.batch_size = batch_size
         self.pipeline = pipeline  # commit in a second thread (see pipeline.py)
@@ -322,19 +330,27 @@ class Importer(ABC):
             self.prepare()
             steps = self.steps()
             names = [step.name for step in steps]
+            run.steps = names
+            ImportRun.objects.filter(pk=run.pk).update(steps=names, updated_at=timezone.now())
             first = names.index(run.step) if run.step in names else 0
             for step in steps[first:]:
                 start = run.position if step.name == run.step else {}
                 self._run_step(run, step, start)
             run.status = ImportRun.Status.COMPLETED
             run.finished_at = timezone.now()
-            run.step, run.position = "", {}
-            run.save(update_fields=["status", "finished_at", "step", "position", "updated_at"])
+            run.step, run.position, run.done = "", {}, run.total
+            run.save(
+                update_fields=["status", "finished_at", "step", "position", "done", "updated_at"]
+            )
         except BaseException as error:
             # The failed batch is rolled back; its counts and position were never
             # assigned to ``run`` (see _commit), so only the status is written.
             run.status = ImportRun.Status.FAILED
-            run.error = f"{type(error).__name__}: {error}"[:2000]
+            # An ImportAbort's message is written for people; anything else is a fault.
+            text = (
+                str(error) if isinstance(error, ImportAbort) else f"{type(error).__name__}: {error}"
+            )
+            run.error = text[:2000]
             ImportRun.objects.filter(pk=run.pk).update(
                 status=run.status, error=run.error, updated_at=timezone.now()
             )
@@ -344,8 +360,14 @@ class Importer(ABC):
         return run
 
     def _find_or_start(self, checksum: str, scope: str) -> ImportRun:
+        return run_claim(source=self.source, claim=lambda: self._claim(checksum, scope))
+
+    def _claim(self, checksum: str, scope: str) -> ImportRun:
+        # Runs still "running" here are alive: the dead ones were just marked failed.
         runs = ImportRun.objects.filter(source=self.source, checksum=checksum, scope=scope)
-        unfinished = runs.exclude(status=ImportRun.Status.COMPLETED).first()
+        if self.queued is not None:
+            runs = runs.exclude(pk=self.queued.pk)
+        unfinished = runs.filter(status=ImportRun.Status.FAILED).order_by("-pk").first()
         if unfinished is not None:
             where = ", ".join(
                 f"line {line:,} of {name}" for name, line in unfinished.position.items()
@@ -354,17 +376,44 @@ class Importer(ABC):
                 f"Resuming import run #{unfinished.pk} of this file"
                 + (f" after {where} (step {unfinished.step})." if where else ".")
             )
+        elif runs.exists():
+            self.notify("This file was imported completely before; importing it again.")
+        if self.queued is not None:
+            return self._take_queued(checksum, scope, unfinished)
+        if unfinished is not None:
             unfinished.status, unfinished.error = ImportRun.Status.RUNNING, ""
             unfinished.save(update_fields=["status", "error", "updated_at"])
             return unfinished
-        if runs.exists():
-            self.notify("This file was imported completely before; importing it again.")
         return ImportRun.objects.create(
             source=self.source, file_name=self.path.name[:255], checksum=checksum, scope=scope
         )
 
+    def _take_queued(self, checksum: str, scope: str, unfinished: ImportRun | None) -> ImportRun:
+        """The back office's waiting run starts, carrying on ``unfinished`` if any."""
+        run = ImportRun.objects.select_for_update().get(pk=self.queued.pk)
+        if run.status != ImportRun.Status.QUEUED:
+            raise ImportAbort(f"Import run #{run.pk} is no longer waiting to start.")
+        fields = ["checksum", "scope", "status", "error", "updated_at"]
+        if unfinished is not None:
+            run.step, run.position, run.counts = (
+                unfinished.step,
+                unfinished.position,
+                unfinished.counts,
+            )
+            fields += ["step", "position", "counts"]
+            ImportRejection.objects.filter(run=unfinished).update(run=run)
+            unfinished.error = f"Continued in import run #{run.pk}."
+            unfinished.save(update_fields=["error", "updated_at"])
+        run.checksum, run.scope = checksum, scope
+        run.status, run.error = ImportRun.Status.RUNNING, ""
+        run.save(update_fields=fields)
+        self.queued = run
+        return run
+
     def _run_step(self, run: ImportRun, step: Step, start: dict[str, int]) -> None:
         self.progress.start(step.name)
+        # A heartbeat: the step may read a while before its first commit.
+        ImportRun.objects.filter(pk=run.pk).update(updated_at=timezone.now())
         self._rows_committed = 0
         # Outside a transaction a second connection can commit while this one reads on.
         committer = Committer(self._commit) if self.pipeline and not _in_transaction() else None
@@ -394,14 +443,20 @@ class Importer(ABC):
 
     def _hand_over(self, committer, run: ImportRun, step: Step, batch: Batch) -> None:
         # Position and rows are taken now: the step reads on while the batch commits.
-        job = (run, step, batch, step.position(), step.rows_read())
+        job = (run, step, batch, step.position(), step.rows_read(), step.progress())
         if committer is None:
             self._commit(*job)
         else:
             committer.submit(*job)
 
     def _commit(
-        self, run: ImportRun, step: Step, batch: Batch, position: dict[str, int], rows: int
+        self,
+        run: ImportRun,
+        step: Step,
+        batch: Batch,
+        position: dict[str, int],
+        rows: int,
+        progress: tuple[int, int] = (0, 0),
     ) -> None:
         with transaction.atomic():
             if batch.items:
@@ -416,11 +471,20 @@ class Importer(ABC):
                 )
                 for rejection in batch.rejections
             )
+            # updated_at is the run's heartbeat (see locking.py); done and total the
+            # progress bar of the run's page.
+            done, total = progress
             ImportRun.objects.filter(pk=run.pk).update(
-                step=step.name, position=position, counts=counts, updated_at=timezone.now()
+                step=step.name,
+                position=position,
+                counts=counts,
+                done=done,
+                total=total,
+                updated_at=timezone.now(),
             )
         # Only now, with the batch committed, does the run in memory move on.
         run.step, run.position, run.counts = step.name, position, counts
+        run.done, run.total = done, total
         self._rows_committed = rows
         reset_queries()  # with DEBUG on, Django would keep every batch's SQL in memory
 

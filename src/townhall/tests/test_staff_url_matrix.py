@@ -44,6 +44,7 @@ from townhall.demo.staff import demo_sign_ins, staff_create
 from townhall.documents.models import DocumentBatch, IssuedDocument
 from townhall.documents.tests.factories import document_issued
 from townhall.eforms.services import form_examples_load
+from townhall.importers.models import ImportRun
 from townhall.messaging.models import Broadcast, LetterBatch, Message, MessageTemplate
 from townhall.messaging.templates import templates_load
 from townhall.registry.corrections import CorrectionRequest
@@ -120,12 +121,20 @@ def _document_reader(user: User) -> bool:
     )
 
 
-# Pages that answer 404, not 403, to a staff member outside the object's department.
+def _address_importer(user: User) -> bool:
+    """May read the sample import run, of the addresses (BeST): who may start one."""
+    return user.has_perm("importers.start_address_import")
+
+
+# Pages that answer 404, not 403, to a staff member outside the object's department
+# (or, for an import run, without the permission to start an import of its source).
 SCOPED_BY_DEPARTMENT = (
     "backoffice:case",
     "backoffice:case_file",
     "backoffice:case_document",
     "backoffice:document",
+    "backoffice:import_run",
+    "backoffice:import_report",
 )
 
 
@@ -457,6 +466,12 @@ TABLE: dict[str, Rule] = {
         perm("documents.add_documentbatch"),
         kwargs=lambda s: {"uuid": s["documents.documentbatch"].uuid},
     ),
+    # Register imports: the runs name files and counts; the rejected rows' reasons mask
+    # national numbers and name no person by the register (no look at a person).
+    "backoffice:imports": Rule(perm("importers.view_importrun")),
+    "backoffice:import_start": Rule(perm("importers.view_importrun")),  # POST only
+    "backoffice:import_run": Rule(_address_importer, kwargs=_pk("importers.importrun")),
+    "backoffice:import_report": Rule(_address_importer, kwargs=_pk("importers.importrun")),
     # Staff pages outside the second-factor flow that are not sign-in pages.
     "staff:sign_out": Rule(every_staff),  # POST only
     "staff:assisted_end": Rule(every_staff),  # POST only
@@ -598,7 +613,11 @@ def _samples() -> tuple[dict, dict[str, User]]:
     )
     print_batch.pdf.save("matrix.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     IssuedDocument.objects.filter(pk=document.pk).update(batch=print_batch)
+    import_run = ImportRun.objects.create(
+        source="best", file_name="openaddress-bevlg.csv", checksum="0" * 64, scope="all"
+    )
     samples = {
+        "importers.importrun": import_run,
         "documents.issueddocument": document,
         "documents.documentbatch": print_batch,
         "cases.case": case,

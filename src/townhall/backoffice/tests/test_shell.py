@@ -16,6 +16,7 @@ from townhall.backoffice.navigation import TASKS, navigation_for
 from townhall.backoffice.tests.conftest import staff_of
 from townhall.catalog.services import product_create
 from townhall.eforms.services import form_examples_load
+from townhall.importers.models import ImportRun
 from townhall.messaging.models import Broadcast, LetterBatch, MessageTemplate
 from townhall.messaging.services import message_send
 from townhall.registry.corrections import correction_request_create
@@ -27,6 +28,7 @@ DECISION = {"case_reference": "2026-00007", "product": "Parkeerkaart"}
 SHELL = '<nav class="staff-nav" aria-label="Back office">'
 # Back-office URLs that only take a POST (they answer 405 to a GET): no page to draw.
 POST_ONLY = {
+    "backoffice:import_start",
     "backoffice:messaging_resend",
     "backoffice:messaging_letter_render",
     "backoffice:messaging_letter_posted",
@@ -43,6 +45,7 @@ POST_ONLY = {
 }
 # The letters as one PDF; a case list as CSV or XLSX.
 NOT_HTML = {
+    "backoffice:import_report",
     "backoffice:messaging_letter_pdf",
     "backoffice:cases_export",
     "backoffice:case_file",
@@ -115,6 +118,9 @@ def samples(municipality, templates):
         "backoffice:messaging_template": [template.code],
         "backoffice:case": [_correction_case(person).uuid],
         **_document_samples(),
+        "backoffice:import_run": [
+            ImportRun.objects.create(source="best", file_name="a.csv", checksum="0", scope="all").pk
+        ],
         **_workflow_samples(),
         **online_counter_samples(),
     }
@@ -219,6 +225,7 @@ def test_each_role_sees_exactly_the_tasks_its_permissions_open(client, municipal
                 "Correction requests 0 open",
                 "Issued documents",
                 "Print batches",
+                "Register imports",
                 "Cases of the department",
                 "My cases",
                 "Case figures",
