@@ -66,7 +66,10 @@ class StartForm(forms.Form):
                 (path, path) for path in paths
             ]
         else:
+            # Only an upload, then: the file is what the form asks (no "optional" label).
             del self.fields["server_path"]
+            self.fields["file"].required = True
+            self.fields["file"].error_messages["required"] = _("Choose the file to import.")
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -182,13 +185,34 @@ def _run_or_404(request, pk: int) -> ImportRun:
     return run
 
 
+# The importers' steps by the names they keep in a run (code, in English), as staff read them.
+STEP_LABELS = {
+    "addresses": gettext_lazy("addresses"),
+    "enterprises": gettext_lazy("enterprises"),
+    "establishments": gettext_lazy("establishment units"),
+    "population": gettext_lazy("persons and households"),
+    # The tables of a KBO monthly update, in the order they are applied.
+    "enterprise": gettext_lazy("enterprises"),
+    "establishment": gettext_lazy("establishment units"),
+    "denomination": gettext_lazy("names"),
+    "address": gettext_lazy("addresses"),
+    "contact": gettext_lazy("contact details"),
+    "activity": gettext_lazy("activities"),
+    "branch": gettext_lazy("branches"),
+}
+
+
+def step_label(name: str) -> str:
+    return str(STEP_LABELS.get(name, name))
+
+
 def _step_rows(run: ImportRun) -> list[dict]:
     rows = []
     for name, counts in run.counts.items():
         skipped = counts.get("skipped") or {}
         rows.append(
             {
-                "name": name,
+                "name": step_label(name),
                 "read": counts.get("read", 0),
                 **{outcome: counts.get(outcome, 0) for outcome in OUTCOMES},
                 "skipped": sum(skipped.values()),
@@ -210,6 +234,7 @@ def import_run(request, pk: int):
         {
             "run": run,
             "steps": _step_rows(run),
+            "step_label": step_label(run.step) if run.step else "",
             "step_number": steps.index(run.step) + 1 if run.step in steps else 0,
             "step_count": len(steps),
             "percent": min(100, run.done * 100 // run.total) if run.total else 0,
