@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "anymail",
+    # The register's history (townhall.registry.history).
+    "simple_history",
     "townhall.municipality",
     "townhall.registry",
     "townhall.importers",
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The signed-in user as the author of the register's changes saved during the request.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "townhall.accounts.assisted.AssistedSessionMiddleware",
     "townhall.accounts.second_factor.StaffSecondFactorMiddleware",

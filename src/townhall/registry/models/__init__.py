@@ -12,7 +12,8 @@
 
 Each module imports the models it refers to from its sibling, never from this
 package, and nothing here imports a module outside the package: the models form
-no import loop with the services that use them. Writes go through
+no import loop with the services that use them. :mod:`.history` gives the
+models of the register their historical twins (``HistoricalPerson``, ...). Writes go through
 :mod:`townhall.registry.services`. The importers' bookkeeping (import runs and
 their rejected rows) is the ``importers`` app's, which builds on this one.
 """
@@ -20,6 +21,7 @@ their rejected rows) is the ``importers`` app's, which builds on this one.
 from townhall.registry.models.access_log import AccessLogEntry
 from townhall.registry.models.addresses import Address, address_errors, normalise_address
 from townhall.registry.models.corrections import CorrectionRequest
+from townhall.registry.models.history import HistoryContext
 from townhall.registry.models.households import Household, HouseholdMembership
 from townhall.registry.models.organisations import (
     Organisation,
@@ -37,6 +39,7 @@ __all__ = [
     "Consent",
     "ContactPreference",
     "CorrectionRequest",
+    "HistoryContext",
     "Household",
     "HouseholdMembership",
     "Organisation",
