@@ -12,6 +12,7 @@ import random
 from decimal import Decimal
 
 from townhall.demo.municipality import MUNICIPALITY_NAME, NIS_CODE, POSTCODE
+from townhall.registry.history import bulk_create_with_history
 from townhall.registry.models import Address
 
 # Street names by kind of street; the real and the invented mixed.
@@ -158,4 +159,4 @@ class StreetMap:
 
 def addresses_write(addresses: list[Address], *, batch_size: int) -> None:
     """Save the planned addresses in bulk; their primary keys are set afterwards."""
-    Address.objects.bulk_create(addresses, batch_size=batch_size)
+    bulk_create_with_history(Address, addresses, batch_size=batch_size)

@@ -369,6 +369,8 @@ def _orphan(number: int) -> str:
 class KboImporter(Importer):
     """KBO/BCE open data (FPS Economy): the monthly full file."""
 
+    label = "KBO"
+
     def __init__(self, path: Path | str, **options):
         super().__init__(path, **options)
         self.files = kbo_files(self.path)
