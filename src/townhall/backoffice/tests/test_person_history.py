@@ -11,7 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from townhall.accounts.tests.staff import resident_account, sign_in_resident, sign_in_verified
+from townhall.accounts.tests.staff import (
+    resident_account,
+    sign_in_resident,
+    sign_in_verified,
+    staff_user,
+)
 from townhall.backoffice.tests.conftest import staff_of
 from townhall.registry.history import history_context
 from townhall.registry.models import AccessLogEntry, HouseholdMembership, Person
@@ -153,7 +158,7 @@ def test_the_history_asks_why_logs_the_look_and_shows_each_change(client, jan):
     url = reverse("backoffice:person_history", args=[jan.pk])
     asked = client.get(url).content.decode()
     assert "Why do you open this history?" in asked
-    assert "Peeters" not in asked
+    assert "Peeters" not in asked  # the name it had before the change: no version shown
     assert not AccessLogEntry.objects.exists()
 
     assert client.post(url, PURPOSE)["Location"] == url
@@ -199,3 +204,40 @@ def test_the_history_reads_in_four_queries_however_long_it_is(jan):
     assert len(queries) == 4
     assert len(lines) == 7
     assert lines[-1].kind == "created"
+
+
+def test_a_person_added_in_the_admin_is_a_version_by_the_signed_in_staff_member(
+    client, municipality
+):
+    staff = staff_user("root", is_superuser=True, department_code=None)
+    sign_in_verified(client, staff)
+    form = {
+        "national_number": "",
+        "given_names": "Lies",
+        "family_name": "Wouters",
+        "birth_date": "",
+        "birth_date_precision": "day",
+        "sex": "x",
+        "nationality": "BE",
+        "language": "nl",
+        "domicile": "",
+        "state": "not_resident",
+        "state_since": "",
+        "email": "",
+        "mobile": "",
+    }
+    response = client.post(reverse("admin:registry_person_add"), form)
+    assert response.status_code == 302
+    assert versions(Person.objects.get(family_name="Wouters")) == [("+", staff.pk, None)]
+
+
+def test_the_history_without_a_purpose_asks_again_and_shows_nothing(client, jan):
+    sign_in_verified(client, staff_of("citizens_affairs", "Burgerzaken", "katrien"))
+    url = reverse("backoffice:person_history", args=[jan.pk])
+    response = client.post(url, {"purpose": "", "explanation": ""})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Why do you open this history?" in page
+    assert "Family name" not in page  # no version shown
+    assert not AccessLogEntry.objects.exists()
+    assert "Why do you open this history?" in client.get(url).content.decode()
