@@ -107,6 +107,9 @@ if DEBUG and not TECHNICAL_ERROR_PAGES:
     )
 
 ROOT_URLCONF = "townhall.urls"
+# The register's history (townhall.registry.history) is read by record, never by date
+# across records: no index on the date, which every import's versions would pay for.
+SIMPLE_HISTORY_DATE_INDEX = False
 WSGI_APPLICATION = "townhall.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -53,40 +53,63 @@ def _user_of(request, instance=None, **kwargs):
 
 
 class RegisterHistory(HistoricalRecords):
-    """simple-history's records, with the who and why of ``history_context``."""
+    """simple-history's records, with the who and why of ``history_context``, and no
+    index an import pays for without a read that needs it."""
 
     def get_change_reason_for_object(self, instance, history_type, using):
         return super().get_change_reason_for_object(instance, history_type, using) or (
             history_current().reason or None
         )
 
+    def _get_history_user_fields(self):
+        fields = super()._get_history_user_fields()
+        # Imports write no user: a partial index (below) leaves their versions out of it.
+        fields["history_user"].db_index = False
+        return fields
 
-def _register(model: type[models.Model], *, excluded: tuple[str, ...] = ()) -> None:
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        options["indexes"] = [
+            models.Index(
+                fields=["history_user"],
+                condition=models.Q(history_user__isnull=False),
+                name=f"hist_{model._meta.model_name[:18]}_user",
+            )
+        ]
+        return options
+
+
+def _register(model: type[models.Model], *, excluded: tuple[str, ...], unindexed: tuple) -> None:
     register(
         model,
         records_class=RegisterHistory,
         excluded_fields=list(excluded),
         get_user=_user_of,
+        history_id_field=models.BigAutoField(primary_key=True),
         history_change_reason_field=models.CharField(max_length=REASON_LENGTH, null=True),
-        # The unique fields' copies need no index: versions are looked up by the row's id.
+        # Versions are read by the row's id (and by a household, organisation or person
+        # for their memberships, addresses and representatives): the copies of the
+        # unique fields and of the other foreign keys need no index.
         no_db_index=[
-            field.name for field in model._meta.fields if field.unique and not field.primary_key
+            *(field.name for field in model._meta.fields if field.unique and not field.primary_key),
+            *unindexed,
         ],
     )
 
 
-# The models and the fields their versions leave out (townhall.registry.history says why).
+# The models, the fields their versions leave out (townhall.registry.history says why),
+# and the foreign keys no read of the history looks versions up by.
 TRACKED = (
-    (Person, ("national_number_hash", "national_number_encrypted", "updated_at")),
-    (Address, ("key",)),
-    (Household, ()),
-    (HouseholdMembership, ()),
-    (Organisation, ()),
-    (OrganisationAddress, ()),
-    (Representative, ()),
+    (Person, ("national_number_hash", "national_number_encrypted", "updated_at"), ("domicile",)),
+    (Address, ("key",), ()),
+    (Household, (), ("address",)),
+    (HouseholdMembership, (), ()),
+    (Organisation, (), ()),
+    (OrganisationAddress, (), ("address",)),
+    (Representative, (), ()),
 )
-for _model, _excluded in TRACKED:
-    _register(_model, excluded=_excluded)
+for _model, _excluded, _unindexed in TRACKED:
+    _register(_model, excluded=_excluded, unindexed=_unindexed)
 
 
 def history_model(model: type[models.Model]) -> type[models.Model] | None:
