@@ -31,6 +31,7 @@ elsewhere simple-history's ``bulk_history_create``.
 
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
@@ -136,7 +137,7 @@ def insert_rows(
     rows' primary keys in the order of ``rows``."""
     if not rows:
         return [] if returning_pks else None
-    historical = history_model(model)
+    historical = _history_model(model)
     if not _postgres():
         created = model.objects.bulk_create(
             model(**dict(zip(columns, row, strict=True))) for row in rows
@@ -164,6 +165,14 @@ def insert_rows(
     if historical is not None:
         _history_of(model, pks)
     return pks if returning_pks else None
+
+
+def _history_model(model: type[models.Model]) -> type[models.Model] | None:
+    """The historical twin to write the versions of ``model``'s rows to (None: none), off
+    with ``SIMPLE_HISTORY_ENABLED = False`` as simple-history's own signals are."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return None
+    return history_model(model)
 
 
 def _history_targets(model: type[models.Model]) -> tuple[str, str, list]:
@@ -243,7 +252,7 @@ def delete_matching(
         f"WHERE {_any_of(model, name)}{restriction}"
     )
     parameters = [_SEPARATOR.join(values), *only.values()]
-    if history_model(model) is not None:
+    if _history_model(model) is not None:
         # The "deleted" versions of the rows deleted, from what the DELETE returns.
         target, select, (date, reason, user) = _history_targets(model)
         historical = quote(history_model(model)._meta.db_table)
@@ -264,7 +273,7 @@ def update_rows(model: type[models.Model], columns: Sequence[str], rows: list[tu
     if not rows:
         return
     compared = [name for name in columns if not getattr(_field(model, name), "auto_now", False)]
-    historical = history_model(model)
+    historical = _history_model(model)
     if not _postgres():
         rows = _changed(model, columns, compared, rows)
         instances = [model(pk=row[0], **dict(zip(columns, row[1:], strict=True))) for row in rows]
