@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "anymail",
+    # The register's history (townhall.registry.history).
+    "simple_history",
     "townhall.municipality",
     "townhall.registry",
     "townhall.importers",
@@ -88,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The signed-in user as the author of the register's changes saved during the request.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "townhall.accounts.assisted.AssistedSessionMiddleware",
     "townhall.accounts.second_factor.StaffSecondFactorMiddleware",
@@ -107,6 +111,9 @@ if DEBUG and not TECHNICAL_ERROR_PAGES:
     )
 
 ROOT_URLCONF = "townhall.urls"
+# The register's history (townhall.registry.history) is read by record, never by date
+# across records: no index on the date, which every import's versions would pay for.
+SIMPLE_HISTORY_DATE_INDEX = False
 WSGI_APPLICATION = "townhall.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -90,6 +90,9 @@ ROLES: dict[str, Role] = {
                 *_perms("registry", "address", VIEW_CHANGE),
                 *_perms("registry", "street", VIEW_CHANGE),
                 *_perms("registry", "accesslogentry"),
+                # The register's history (a person's page "History"): personal data too,
+                # read by the department that keeps the population register only.
+                *_perms("registry", "historicalperson"),
                 *_perms("registry", "correctionrequest", VIEW_CHANGE),
                 *_perms("registry", "organisation"),
                 *_perms("registry", "representative"),

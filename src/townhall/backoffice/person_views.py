@@ -1,10 +1,15 @@
 """A person's mandates (volmachten), for staff: whom they let act for them, and for whom
-they act.
+they act; and the history of the person's record.
 
 As a person's message log, it is a staff read of the person: it asks why first (the
 purpose is shared with the person's record for half an hour) and every opening writes
 the access log of the person and of each person on the other side of a mandate, since
 the page names them too.
+
+The history page (citizens' affairs: ``registry.view_historicalperson``) lists every
+version of the record and of the person's household memberships, field by field, with
+who or what changed it (``registry.selectors.person_history``); each opening is in
+the person's access log ("viewed the history of the record").
 """
 
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +20,10 @@ from townhall.backoffice.messaging_views.access import staff_permission_required
 from townhall.registry.admin.person_links import person_record_links
 from townhall.registry.admin.persons import PurposeForm, purpose_recent, purpose_remember
 from townhall.registry.models import AccessLogEntry, Person
-from townhall.registry.services import access_log_record_many
+from townhall.registry.selectors import HISTORY_LIMIT, person_history
+from townhall.registry.services import access_log_record, access_log_record_many
+
+VIEW_HISTORY = "registry.view_historicalperson"
 
 
 @staff_permission_required("accounts.view_mandate")
@@ -55,5 +63,38 @@ def person_mandates(request, pk):
     return response
 
 
-def _purpose_page(request, person, form):
-    return render(request, "backoffice/person_purpose.html", {"person": person, "form": form})
+def _purpose_page(request, person, form, template="backoffice/person_purpose.html"):
+    return render(request, template, {"person": person, "form": form})
+
+
+@staff_permission_required(VIEW_HISTORY)
+def person_history_view(request, pk):
+    """Every change to the person's record and household memberships, newest first."""
+    person = get_object_or_404(Person, pk=pk)
+    template = "backoffice/person_history_purpose.html"
+    if request.method == "POST":
+        form = PurposeForm(request.POST)
+        if form.is_valid():
+            purpose_remember(request, person.pk, form.purpose_text())
+            return redirect("backoffice:person_history", person.pk)
+        return _purpose_page(request, person, form, template)
+    purpose = purpose_recent(request, person.pk)
+    if purpose is None:
+        return _purpose_page(request, person, PurposeForm(), template)
+    lines = person_history(person)
+    access_log_record(
+        actor=request.user, person=person, action=AccessLogEntry.Action.HISTORY, purpose=purpose
+    )
+    response = render(
+        request,
+        "backoffice/person_history.html",
+        {
+            "person": person,
+            "purpose": purpose,
+            "lines": lines,
+            "limited": len(lines) >= HISTORY_LIMIT,
+            "record_links": person_record_links(person=person, user=request.user),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response

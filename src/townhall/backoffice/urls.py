@@ -28,6 +28,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("begeleide-sessie/", views.assisted_session_start, name="assisted_start"),
     path("persoon/<int:pk>/volmachten/", person_views.person_mandates, name="person_mandates"),
+    path("persoon/<int:pk>/geschiedenis/", person_views.person_history_view, name="person_history"),
     # Case handling's inboxes (zaken): the department's, one's own, giving cases, export, figures
     path("zaken/", case_inbox_views.cases_inbox, name="cases_inbox"),
     path("zaken/mijn/", case_inbox_views.cases_mine, name="cases_mine"),

@@ -17,6 +17,7 @@ from townhall.demo.numbers import EnterpriseNumbers
 from townhall.demo.population import PlannedPerson, Population
 from townhall.demo.streets import StreetMap
 from townhall.demo.timeline import REFERENCE_DATE, day_between, years_after
+from townhall.registry.history import bulk_create_with_history
 from townhall.registry.models import (
     Address,
     Organisation,
@@ -152,8 +153,11 @@ def organisations_write(
     planned: list[PlannedOrganisation], persons: dict[int, Person], *, batch_size: int
 ) -> None:
     """Save the organisations, their addresses and representatives in bulk."""
-    Organisation.objects.bulk_create([plan.organisation for plan in planned], batch_size=batch_size)
-    OrganisationAddress.objects.bulk_create(
+    bulk_create_with_history(
+        Organisation, [plan.organisation for plan in planned], batch_size=batch_size
+    )
+    bulk_create_with_history(
+        OrganisationAddress,
         [
             OrganisationAddress(
                 organisation=plan.organisation, address=plan.address, kind=plan.address_kind
@@ -163,7 +167,8 @@ def organisations_write(
         ],
         batch_size=batch_size,
     )
-    Representative.objects.bulk_create(
+    bulk_create_with_history(
+        Representative,
         [
             Representative(
                 organisation=plan.organisation,

@@ -14,6 +14,7 @@ import random
 from townhall.demo.numbers import PersonNumbers
 from townhall.demo.population import PlannedPerson, Population
 from townhall.registry import protection
+from townhall.registry.history import bulk_create_with_history
 from townhall.registry.identifiers import parse_person_number
 from townhall.registry.models import Household, HouseholdMembership, Person
 from townhall.registry.person_fields import COLUMNS
@@ -78,14 +79,15 @@ def population_write(population: Population, *, batch_size: int) -> dict[int, Pe
         rows[visitor.key] = _person_row(
             visitor, domicile=None, state=Person.State.NOT_RESIDENT, state_since=None
         )
-    Person.objects.bulk_create(rows.values(), batch_size=batch_size)
+    bulk_create_with_history(Person, list(rows.values()), batch_size=batch_size)
 
     households = [
         Household(address=planned.address, register_number=f"{index:06d}")
         for index, planned in enumerate(population.households, start=1)
     ]
-    Household.objects.bulk_create(households, batch_size=batch_size)
-    HouseholdMembership.objects.bulk_create(
+    bulk_create_with_history(Household, households, batch_size=batch_size)
+    bulk_create_with_history(
+        HouseholdMembership,
         [
             HouseholdMembership(
                 household=household,

@@ -43,6 +43,7 @@ from townhall.demo.sources import sources_write
 from townhall.demo.staff import SIGN_INS, staff_create
 from townhall.demo.streets import StreetMap, addresses_write
 from townhall.municipality.models import Municipality
+from townhall.registry.history import DEMO_SEED, history_context
 from townhall.registry.models import AccessLogEntry, Address, Organisation, Person, Street
 
 DEFAULT_SEED = 8770
@@ -179,7 +180,15 @@ def _refuse_unless_empty() -> None:
 
 @transaction.atomic(durable=True)
 def demo_seed(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> SeedReport:
-    """Fill an empty database with the demo municipality drawn from ``seed``; all or nothing."""
+    """Fill an empty database with the demo municipality drawn from ``seed``; all or nothing.
+
+    Every record of the register gets its first version in the register's history,
+    with "demo seed" as its reason."""
+    with history_context(reason=DEMO_SEED):
+        return _demo_seed(seed=seed, scale=scale)
+
+
+def _demo_seed(*, seed: int, scale: float) -> SeedReport:
     _refuse_unless_empty()
     plan = demo_plan(seed=seed, scale=scale)
     municipality, departments = municipality_create(enterprise_number=plan.municipality_number)

@@ -17,6 +17,7 @@ import random
 from decimal import Decimal
 
 from townhall.demo.municipality import MUNICIPALITY_NAME, NIS_CODE, POSTCODE
+from townhall.registry.history import bulk_create_with_history
 from townhall.registry.models import Address, Street, street_key
 
 # Street names by kind of street; the real and the invented mixed.
@@ -181,8 +182,9 @@ class StreetMap:
 
 
 def addresses_write(addresses: list[Address], *, streets: list[Street], batch_size: int) -> None:
-    """Save the planned streets and addresses in bulk; their primary keys are set afterwards."""
-    Street.objects.bulk_create(streets, batch_size=batch_size)
+    """Save the planned streets and addresses in bulk, each with its first version in the
+    register's history; their primary keys are set afterwards."""
+    bulk_create_with_history(Street, streets, batch_size=batch_size)
     for address in addresses:
         address.street_id = address.street.pk  # the street's key, now that it has one
-    Address.objects.bulk_create(addresses, batch_size=batch_size)
+    bulk_create_with_history(Address, addresses, batch_size=batch_size)

@@ -21,7 +21,10 @@ How an import runs (:meth:`Importer.run`):
    state such as duplicate detection, and are not applied again.
 5. Every ``batch_size`` events form one transaction: ``step.apply(batch)``
    writes the items (and may reject some), the rejections are stored, and the
-   run's counts and position move on. An error anywhere in the batch rolls all
+   run's counts and position move on, and every row of the registers the batch
+   created, changed or deleted gets its version in the register's history, with
+   the run as its reason ("import run 12: BeST file x.csv") and no user
+   (:mod:`townhall.registry.history`). An error anywhere in the batch rolls all
    of it back; the run is marked failed and the next run of the same file goes
    on after the last committed batch. Outside a transaction the batches are
    committed by a second thread while the next one is read (:mod:`.pipeline`).
@@ -56,6 +59,7 @@ from townhall.importers.reading import (
     ImportAbort,
     SourceFile,
 )
+from townhall.registry.history import history_context
 from townhall.registry.logging import mask_national_numbers
 
 DEFAULT_BATCH_SIZE = 5000
@@ -284,6 +288,7 @@ class Importer(ABC):
     """An import of one source; subclasses give the checksum, scope and steps."""
 
     source: ClassVar[str]  # set by @register
+    label: ClassVar[str] = ""  # the source as people name it ("BeST"); the name by default
 
     def __init__(
         self,
@@ -458,7 +463,8 @@ class Importer(ABC):
         rows: int,
         progress: tuple[int, int] = (0, 0),
     ) -> None:
-        with transaction.atomic():
+        # The committer thread runs this too: the history's context is set here, per batch.
+        with history_context(reason=self.history_reason(run)), transaction.atomic():
             if batch.items:
                 step.apply(batch)
             counts = _merged_counts(run.counts, step.name, batch, rows - self._rows_committed)
@@ -487,6 +493,10 @@ class Importer(ABC):
         run.done, run.total = done, total
         self._rows_committed = rows
         reset_queries()  # with DEBUG on, Django would keep every batch's SQL in memory
+
+    def history_reason(self, run: ImportRun) -> str:
+        """The why of the register's versions this run writes."""
+        return f"import run {run.pk}: {self.label or self.source} file {run.file_name}"
 
     def _draw(self, run: ImportRun, step: Step, batch: Batch, force: bool = False) -> None:
         done, total = step.progress()

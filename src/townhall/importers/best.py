@@ -294,6 +294,8 @@ def _conflict(values: tuple, holder: list) -> str:
 class BestImporter(Importer):
     """BeST open address data (FPS BOSA), one CSV per region."""
 
+    label = "BeST"
+
     def __init__(self, path: Path | str, **options):
         super().__init__(path, **options)
         self.source_file = single_csv(self.path)

@@ -409,6 +409,8 @@ class KboImporter(Importer):
             cls = update
         return super().__new__(cls)
 
+    label = "KBO"
+
     def __init__(self, path: Path | str, **options):
         super().__init__(path, **options)
         self.files = self.extract_files(kbo_found(self.path))

@@ -82,6 +82,8 @@ class PopulationStep(CsvStep):
 class PopulationImporter(Importer):
     """The municipality's population register export (persons and households)."""
 
+    label = "population register"
+
     def __init__(self, path: Path | str, **options):
         super().__init__(path, **options)
         if self.everything:

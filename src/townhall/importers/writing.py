@@ -19,13 +19,24 @@ the ORM (``filter``, ``bulk_create``, ``bulk_update``), so both paths give the
 same rows. Columns are named by the model's attribute names (``organisation_id``
 for a foreign key); a column left out gets the field's default, and
 ``auto_now``/``auto_now_add`` fields the time of the batch.
+
+An update leaves a row whose values are already the new ones alone. For a model
+whose history the register keeps (``registry.history``), every row inserted,
+changed or deleted gets its version in the historical table, in the same
+transaction, with the who and why of ``history_context`` (the import run): on
+PostgreSQL one ``INSERT ... SELECT`` from the rows just copied in, and the
+update and delete as ``WITH changed AS (UPDATE/DELETE ... RETURNING) INSERT``;
+elsewhere simple-history's ``bulk_history_create``.
 """
 
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
+
+from townhall.registry.history import history_columns, history_current, history_model
 
 _SEPARATOR = "\n"  # no key, URI or number the importers look up contains a line break
 
@@ -126,13 +137,16 @@ def insert_rows(
     rows' primary keys in the order of ``rows``."""
     if not rows:
         return [] if returning_pks else None
+    historical = _history_model(model)
     if not _postgres():
         created = model.objects.bulk_create(
             model(**dict(zip(columns, row, strict=True))) for row in rows
         )
+        if historical is not None:
+            _bulk_history(model, created, update=False)
         return [instance.pk for instance in created] if returning_pks else None
     pks = None
-    if returning_pks:
+    if returning_pks or historical is not None:
         pks = _next_pks(model, len(rows))
         columns = (model._meta.pk.attname, *columns)
         rows = [(pk, *row) for pk, row in zip(pks, rows, strict=True)]
@@ -148,7 +162,66 @@ def insert_rows(
         else:
             for row in rows:
                 write(row)
-    return pks
+    if historical is not None:
+        _history_of(model, pks)
+    return pks if returning_pks else None
+
+
+def _history_model(model: type[models.Model]) -> type[models.Model] | None:
+    """The historical twin to write the versions of ``model``'s rows to (None: none), off
+    with ``SIMPLE_HISTORY_ENABLED = False`` as simple-history's own signals are."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return None
+    return history_model(model)
+
+
+def _history_targets(model: type[models.Model]) -> tuple[str, str, list]:
+    """The historical table's columns to fill, the select list, and its parameters."""
+    quote = connection.ops.quote_name
+    historical = history_model(model)
+    shared = history_columns(model)
+    meta = historical._meta
+    extra = [
+        meta.get_field(name).column
+        for name in ("history_date", "history_change_reason", "history_type", "history_user")
+    ]
+    target = ", ".join(quote(column) for column in (*shared, *extra))
+    select = ", ".join(quote(column) for column in shared) + ", %s, %s, %s, %s"
+    context = history_current()
+    user = getattr(context.user, "pk", None)
+    return target, select, [timezone.now(), context.reason or None, user]
+
+
+def _history_of(model: type[models.Model], pks: list[int]) -> None:
+    """The "created" versions of the rows just inserted (PostgreSQL)."""
+    quote = connection.ops.quote_name
+    target, select, (date, reason, user) = _history_targets(model)
+    historical = quote(history_model(model)._meta.db_table)
+    table = quote(model._meta.db_table)
+    pk = quote(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # see rows_matching
+        cursor.execute(
+            f"INSERT INTO {historical} ({target}) SELECT {select} FROM {table} "  # noqa: S608
+            f"WHERE {pk} = ANY(%s::bigint[])",
+            [date, reason, "+", user, pks],
+        )
+        if connection.in_atomic_block:
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+
+
+def _bulk_history(model: type[models.Model], instances: list, *, update: bool) -> None:
+    """Versions of ``instances`` through simple-history (other databases than PostgreSQL)."""
+    context = history_current()
+    getattr(model, model._meta.simple_history_manager_attribute).bulk_history_create(
+        instances,
+        update=update,
+        default_user=context.user,
+        default_change_reason=context.reason or None,
+        default_date=timezone.now(),
+        batch_size=500,
+    )
 
 
 def _next_pks(model: type[models.Model], number: int) -> list[int]:
@@ -174,21 +247,40 @@ def delete_matching(
         return
     quote = connection.ops.quote_name
     restriction = "".join(f" AND {quote(_field(model, key).column)} = %s" for key in only)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {quote(model._meta.db_table)} "  # noqa: S608 - quoted names
-            f"WHERE {_any_of(model, name)}{restriction}",
-            [_SEPARATOR.join(values), *only.values()],
+    delete = (
+        f"DELETE FROM {quote(model._meta.db_table)} "  # noqa: S608 - quoted names
+        f"WHERE {_any_of(model, name)}{restriction}"
+    )
+    parameters = [_SEPARATOR.join(values), *only.values()]
+    if _history_model(model) is not None:
+        # The "deleted" versions of the rows deleted, from what the DELETE returns.
+        target, select, (date, reason, user) = _history_targets(model)
+        historical = quote(history_model(model)._meta.db_table)
+        delete = (
+            f"WITH gone AS ({delete} RETURNING *) "  # noqa: S608 - quoted names
+            f"INSERT INTO {historical} ({target}) SELECT {select} FROM gone"
         )
+        parameters += [date, reason, "-", user]
+    with connection.cursor() as cursor:
+        cursor.execute(delete, parameters)
 
 
 def update_rows(model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> None:
-    """Set ``columns`` of existing rows; each row is the primary key, then the values."""
+    """Set ``columns`` of existing rows; each row is the primary key, then the values.
+
+    A row whose values (but for the ``auto_now`` times) are already these is left
+    alone, and gets no version in the register's history."""
     if not rows:
         return
+    compared = [name for name in columns if not getattr(_field(model, name), "auto_now", False)]
+    historical = _history_model(model)
     if not _postgres():
+        rows = _changed(model, columns, compared, rows)
         instances = [model(pk=row[0], **dict(zip(columns, row[1:], strict=True))) for row in rows]
         model.objects.bulk_update(instances, list(columns), batch_size=500)
+        if historical is not None and rows:
+            changed = model.objects.filter(pk__in=[row[0] for row in rows]).order_by("pk")
+            _bulk_history(model, list(changed), update=True)
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -199,6 +291,24 @@ def update_rows(model: type[models.Model], columns: Sequence[str], rows: list[tu
         f"{quote(_field(model, name).column)} = staging.{quote(_field(model, name).column)}"
         for name in columns
     )
+    update = (
+        f"UPDATE {table} SET {assignments} FROM {staging} AS staging "  # noqa: S608
+        f"WHERE {table}.{pk} = staging.{pk}"
+    )
+    if compared:
+        old = ", ".join(f"{table}.{quote(_field(model, name).column)}" for name in compared)
+        new = ", ".join(f"staging.{quote(_field(model, name).column)}" for name in compared)
+        update += f" AND ROW({old}) IS DISTINCT FROM ROW({new})"
+    parameters = []
+    if historical is not None:
+        # The "changed" versions, from what the UPDATE returns: only the rows it changed.
+        target, select, (date, reason, user) = _history_targets(model)
+        update = (
+            f"WITH changed AS ({update} RETURNING {table}.*) "  # noqa: S608
+            f"INSERT INTO {quote(historical._meta.db_table)} ({target}) "
+            f"SELECT {select} FROM changed"
+        )
+        parameters = [date, reason, "~", user]
     with connection.cursor() as cursor:
         # A bare copy of the columns (no constraints), dropped again at once.
         cursor.execute(f"DROP TABLE IF EXISTS {staging}")
@@ -208,8 +318,25 @@ def update_rows(model: type[models.Model], columns: Sequence[str], rows: list[tu
         with cursor.copy(f"COPY {staging} ({pk}, {names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        cursor.execute(
-            f"UPDATE {table} SET {assignments} FROM {staging} AS staging "  # noqa: S608
-            f"WHERE {table}.{pk} = staging.{pk}"
-        )
+        cursor.execute(update, parameters)
         cursor.execute(f"DROP TABLE {staging}")
+
+
+def _changed(model, columns: Sequence[str], compared: list[str], rows: list[tuple]) -> list[tuple]:
+    """The ``rows`` whose ``compared`` values differ from the database's (other databases)."""
+    if not compared:
+        return rows
+    indexes = [columns.index(name) + 1 for name in compared]
+    fields = [_field(model, name) for name in compared]
+    saved = {
+        pk: values
+        for pk, *values in model.objects.filter(pk__in=[row[0] for row in rows]).values_list(
+            "pk", *compared
+        )
+    }
+    return [
+        row
+        for row in rows
+        if saved.get(row[0])
+        != [field.to_python(row[index]) for field, index in zip(fields, indexes, strict=True)]
+    ]

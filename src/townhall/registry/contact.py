@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from townhall.registry.events import person_contact_changed
+from townhall.registry.history import history_context
 from townhall.registry.models import LANGUAGES, Person
 from townhall.registry.preferences import (
     CONSENT_TOPICS,
@@ -270,6 +271,22 @@ def contact_details_update(
         topic_channels=topic_channels,
         language=language,
     )
+    with history_context(user=actor, reason=detail):  # the register's history: who and how
+        return _contact_details_save(
+            person=person,
+            actor=actor,
+            email=email,
+            mobile=mobile,
+            preferred_channel=preferred_channel,
+            topic_channels=topic_channels,
+            language=language,
+            detail=detail,
+        )
+
+
+def _contact_details_save(
+    *, person, actor, email, mobile, preferred_channel, topic_channels, language, detail
+) -> Person:
     today = timezone.localdate()
     source = {"source": Source.RESIDENT, "detail": detail, "on": today, "recorded_by": actor}
     before = contact_settings_for(person)

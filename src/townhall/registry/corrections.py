@@ -27,6 +27,7 @@ from townhall.languages import NAMES
 from townhall.municipality.scoping import for_department
 from townhall.registry import provenance
 from townhall.registry.events import correction_requested
+from townhall.registry.history import history_context, history_correction_reason
 from townhall.registry.models import CorrectionRequest, Person
 from townhall.registry.models.corrections import REMARK_MAX_LENGTH
 from townhall.registry.person_fields import PERSON_FIELDS
@@ -144,13 +145,15 @@ def correction_request_apply(
     person = Person.objects.select_for_update().get(pk=correction.person_id)
     old = getattr(person, item_key)
     try:
-        person_update(
-            person=person,
-            changes={item_key: (value or "").strip()},
-            actor=actor,
-            source=provenance.BY_STAFF,
-            detail=f"{provenance.CHANGED_BY_STAFF} ({reference})",
-        )
+        # The register's history names the case the correction was granted in.
+        with history_context(reason=history_correction_reason(reference)):
+            person_update(
+                person=person,
+                changes={item_key: (value or "").strip()},
+                actor=actor,
+                source=provenance.BY_STAFF,
+                detail=f"{provenance.CHANGED_BY_STAFF} ({reference})",
+            )
     except ValidationError as invalid:
         errors = invalid.message_dict.get(item_key) if hasattr(invalid, "error_dict") else None
         raise ValidationError({"corrected": errors or invalid.messages}) from invalid

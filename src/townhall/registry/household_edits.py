@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from townhall.registry import provenance
 from townhall.registry.events import household_changed
+from townhall.registry.history import history_context
 from townhall.registry.models import Household, HouseholdMembership, Person
 from townhall.registry.provenance import FieldGroup
 
@@ -146,12 +147,13 @@ def household_memberships_edit(
     touched = {stored[pk].person for pk in removed} | {m.person_id for m in (*added, *edited)}
     touched |= {stored[m.pk].person for m in edited}
 
-    if removed:
-        HouseholdMembership.objects.filter(pk__in=removed).delete()
-    # The rows that become the current reference person last: the database allows
-    # one current reference person per household at any moment.
-    for membership in sorted((*edited, *added), key=_becomes_current_reference):
-        _membership_save(membership)
+    with history_context(user=actor):  # the register's history: who changed the rows
+        if removed:
+            HouseholdMembership.objects.filter(pk__in=removed).delete()
+        # The rows that become the current reference person last: the database allows
+        # one current reference person per household at any moment.
+        for membership in sorted((*edited, *added), key=_becomes_current_reference):
+            _membership_save(membership)
     _household_source_record(persons=touched, actor=actor)
     changes = _changes(
         before=list(stored.values()), after=rows_after, touched=touched, created=new_household

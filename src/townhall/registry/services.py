@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from townhall.registry import protection, provenance
 from townhall.registry.events import household_changed, person_contact_changed, person_moved
+from townhall.registry.history import history_context
 from townhall.registry.identifiers import PersonNumber, parse_person_number
 from townhall.registry.models import (
     AccessLogEntry,
@@ -239,7 +240,8 @@ def person_update(*, person: Person, changes: dict, actor, source: str, detail: 
     if not changed:
         return person
     try:
-        with transaction.atomic():
+        # The register's history: the actor and the detail (a caller's reason wins).
+        with history_context(user=actor, reason=detail), transaction.atomic():
             person.save()
     except IntegrityError:
         # The same number registered by someone else between the check and the save.

@@ -341,6 +341,7 @@ def visits(register, residents) -> list[Visit]:
                 reverse("backoffice:messaging_broadcast", args=[residents["broadcast"].uuid]),
                 reverse("backoffice:messaging_cancel", args=[message.uuid]),
                 reverse("backoffice:person_mandates", args=[register["an"].pk]),
+                reverse("backoffice:person_history", args=[register["an"].pk]),
                 *workflow_pages(),
                 reverse("staff:backup_codes"),
             ],

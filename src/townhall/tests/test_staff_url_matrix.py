@@ -337,6 +337,11 @@ TABLE: dict[str, Rule] = {
     "backoffice:person_mandates": Rule(
         perm("accounts.view_mandate"), _person, lambda s: {"pk": s["registry.person"].pk}
     ),
+    "backoffice:person_history": Rule(
+        perm("registry.view_historicalperson"),
+        _person,
+        lambda s: {"pk": s["registry.person"].pk},
+    ),
     "backoffice:messaging_resend": Rule(
         perm("messaging.change_message"), kwargs=lambda s: {"uuid": s["messaging.message"].uuid}
     ),

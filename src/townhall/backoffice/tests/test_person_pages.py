@@ -50,17 +50,18 @@ def _object_tools(page: str) -> list[tuple[str, str]]:
     ]
 
 
-def test_the_record_leads_to_the_household_messages_mandates_corrections_and_access_log(
+def test_the_record_leads_to_the_household_messages_mandates_history_corrections_and_access_log(
     client, family
 ):
     an = family["an"]
     sign_in_verified(client, staff_user("root", is_superuser=True, department_code=None))
     client.post(reverse("admin:registry_person_purpose", args=[an.pk]), PURPOSE)
     page = client.get(reverse("admin:registry_person_change", args=[an.pk])).content.decode()
-    assert _object_tools(page)[:5] == [
+    assert _object_tools(page)[:6] == [
         ("Household", reverse("admin:registry_household_change", args=[family["household"].pk])),
         ("Messages", reverse("backoffice:messaging_person", args=[an.pk])),
         ("Mandates", reverse("backoffice:person_mandates", args=[an.pk])),
+        ("History", reverse("backoffice:person_history", args=[an.pk])),
         (
             "Correction requests",
             f"{reverse('admin:registry_correctionrequest_changelist')}?person__id__exact={an.pk}",

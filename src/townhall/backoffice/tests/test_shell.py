@@ -111,6 +111,7 @@ def samples(municipality, templates):
         ],
         "backoffice:messaging_person": [person.pk],
         "backoffice:person_mandates": [person.pk],
+        "backoffice:person_history": [person.pk],
         # Its confirmation page (the POST cancels).
         "backoffice:messaging_cancel": [
             message_send(recipient=person, template="decision", context=DECISION).uuid

@@ -1,7 +1,7 @@
 """The pages about one person that a staff member may open from the person's record.
 
 The record (admin) and the back office's pages of a person show the same list: the
-household, the messages, the mandates, the correction requests and the access log,
+household, the messages, the mandates, the history, the correction requests and the access log,
 each only when the staff member's role opens that page (the same permission the page
 itself checks). Each of those pages asks its own purpose where it shows persons, and
 writes the access log itself: a link shows nothing.
@@ -51,6 +51,10 @@ def person_record_links(*, person: Person, user) -> list[RecordLink]:
     if may("accounts.view_mandate"):
         links.append(
             RecordLink(_("Mandates"), reverse("backoffice:person_mandates", args=[person.pk]))
+        )
+    if may("registry.view_historicalperson"):
+        links.append(
+            RecordLink(_("History"), reverse("backoffice:person_history", args=[person.pk]))
         )
     if may("registry.view_correctionrequest", "registry.change_correctionrequest"):
         url = reverse("admin:registry_correctionrequest_changelist")

@@ -15,7 +15,8 @@
 
 Each module imports the models it refers to from its sibling, never from this
 package, and nothing here imports a module outside the package: the models form
-no import loop with the services that use them. Writes go through
+no import loop with the services that use them. :mod:`.history` gives the
+models of the register their historical twins (``HistoricalPerson``, ...). Writes go through
 :mod:`townhall.registry.services`. The importers' bookkeeping (import runs and
 their rejected rows) is the ``importers`` app's, which builds on this one.
 """
@@ -25,6 +26,7 @@ from townhall.registry.models.activities import OrganisationActivity
 from townhall.registry.models.addresses import Address, address_errors, normalise_address
 from townhall.registry.models.associations import AssociationActivity, RegisterFeedPosition
 from townhall.registry.models.corrections import CorrectionRequest
+from townhall.registry.models.history import HistoryContext
 from townhall.registry.models.households import Household, HouseholdMembership
 from townhall.registry.models.organisations import (
     Organisation,
@@ -44,6 +46,7 @@ __all__ = [
     "Consent",
     "ContactPreference",
     "CorrectionRequest",
+    "HistoryContext",
     "Household",
     "HouseholdMembership",
     "Organisation",

@@ -22,6 +22,7 @@ class AccessLogEntry(models.Model):
         LOOKUP = "lookup", _("looked up by national number")
         EXPORT = "export", _("exported the record")
         SEARCH = "search", _("searched the register")
+        HISTORY = "history", _("viewed the history of the record")
 
     class SearchKind(models.TextChoices):
         NAME_OR_STREET = "name_or_street", _("a name or a street")

@@ -55,6 +55,10 @@ def test_rehash_gives_persons_their_new_hash_and_mask_and_accounts_follow():
         )
         assert person.national_number_masked != old_mask
         assert account.national_number_hash == person.national_number_hash
+        # The register's history shows the new mask: a re-hash is no change of number.
+        assert set(person.history.values_list("national_number_masked", flat=True)) == {
+            person.national_number_masked
+        }
     assert "1 persons and 1 resident accounts" in output
 
 

@@ -65,6 +65,14 @@ def test_the_models_keep_their_app_label_names_and_tables():
         "RegisterFeedPosition": "registry_registerfeedposition",
         "Representative": "registry_representative",
         "TopicPreference": "registry_topicpreference",
+        # The register's history (registry.models.history), one twin per model kept.
+        "HistoricalAddress": "registry_historicaladdress",
+        "HistoricalHousehold": "registry_historicalhousehold",
+        "HistoricalHouseholdMembership": "registry_historicalhouseholdmembership",
+        "HistoricalOrganisation": "registry_historicalorganisation",
+        "HistoricalOrganisationAddress": "registry_historicalorganisationaddress",
+        "HistoricalPerson": "registry_historicalperson",
+        "HistoricalRepresentative": "registry_historicalrepresentative",
     }
 
 
