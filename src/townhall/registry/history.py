@@ -43,6 +43,7 @@ __all__ = [
     "DEMO_SEED",
     "HistoryContext",
     "bulk_create_with_history",
+    "bulk_update_with_history",
     "history_columns",
     "history_context",
     "history_correction_reason",
@@ -98,3 +99,20 @@ def bulk_create_with_history(model: type[models.Model], objs: list, *, batch_siz
         batch_size=batch_size,
     )
     return created
+
+
+def bulk_update_with_history(
+    model: type[models.Model], objs: list, fields: list[str], *, batch_size: int
+) -> None:
+    """``bulk_update`` of whole rows (``objs`` read from the database, then changed) and
+    the "changed" version of each, with the current context's who and why."""
+    model.objects.bulk_update(objs, fields, batch_size=batch_size)
+    context = history_current()
+    getattr(model, model._meta.simple_history_manager_attribute).bulk_history_create(
+        objs,
+        update=True,
+        default_user=context.user,
+        default_change_reason=context.reason or None,
+        default_date=timezone.now(),
+        batch_size=batch_size,
+    )

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from townhall.registry.history import bulk_update_with_history
 from townhall.registry.models import Address, Street, normalise_address
 
 
@@ -71,9 +72,10 @@ def street_rename(
         )
     street.name, street.name_nl, street.name_fr, street.name_de = name, name_nl, name_fr, name_de
     street.save()
-    Address.objects.bulk_update(
-        [Address(pk=pk, street_name=new_name, key=key) for pk, new_name, key in renamed],
-        ["street_name", "key"],
-        batch_size=500,
-    )
+    # Whole rows, so each address's new version in the register's history is complete.
+    changes = {pk: (new_name, key) for pk, new_name, key in renamed}
+    addresses = list(Address.objects.filter(pk__in=changes))
+    for address in addresses:
+        address.street_name, address.key = changes[address.pk]
+    bulk_update_with_history(Address, addresses, ["street_name", "key"], batch_size=500)
     return street

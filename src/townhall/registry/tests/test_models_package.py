@@ -67,6 +67,7 @@ def test_the_models_keep_their_app_label_names_and_tables():
         "TopicPreference": "registry_topicpreference",
         # The register's history (registry.models.history), one twin per model kept.
         "HistoricalAddress": "registry_historicaladdress",
+        "HistoricalStreet": "registry_historicalstreet",
         "HistoricalHousehold": "registry_historicalhousehold",
         "HistoricalHouseholdMembership": "registry_historicalhouseholdmembership",
         "HistoricalOrganisation": "registry_historicalorganisation",

@@ -89,3 +89,21 @@ def test_a_street_needs_a_name_of_a_sensible_length(name):
 def test_the_register_uri_is_the_address_registers():
     street = Street(name="Bruggestraat", postcode="8770", best_id=101)
     assert street.uri == "https://data.vlaanderen.be/id/straatnaam/101"
+
+
+def test_a_rename_is_a_version_of_the_street_and_of_each_of_its_addresses():
+    from townhall.registry.history import history_context
+    from townhall.registry.selectors import register_as_of
+
+    one = AddressFactory(street_name="Stationsstraat", house_number="1", postcode="8770")
+    two = AddressFactory(street_name="Stationsstraat", house_number="2", postcode="8770")
+    street = one.street
+    before = Address.history.filter(id=one.pk).latest().history_date
+    with history_context(reason="street renamed by the council"):
+        street_rename(street=street, name="Koning Albertstraat")
+    for address in (one, two):
+        latest = Address.history.filter(id=address.pk).latest()
+        assert (latest.history_type, latest.street_name) == ("~", "Koning Albertstraat")
+        assert latest.history_change_reason == "street renamed by the council"
+    assert Street.history.filter(id=street.pk).latest().name == "Koning Albertstraat"
+    assert register_as_of(one, before).street_name == "Stationsstraat"

@@ -18,6 +18,7 @@ from townhall.accounts.roles import staff_role_assign
 from townhall.accounts.tests.staff import department, staff_user
 from townhall.importers.models import ImportRun
 from townhall.importers.services import import_start
+from townhall.municipality.tests.factories import municipality_for_tests
 from townhall.registry.models import Address
 
 HEADER = (
@@ -73,6 +74,11 @@ def _wait_for(condition, timeout=120.0) -> bool:
 
 def _run(pk: int) -> ImportRun:
     return ImportRun.objects.get(pk=pk)
+
+
+@pytest.fixture
+def municipality(db):
+    return municipality_for_tests()
 
 
 @pytest.mark.slow
