@@ -18,7 +18,7 @@ from townhall.accounts.roles import staff_role_assign
 from townhall.accounts.tests.staff import department, staff_user
 from townhall.importers.models import ImportRun
 from townhall.importers.services import import_start
-from townhall.municipality.tests.factories import municipality_for_tests
+from townhall.importers.tests import conftest as importers_conftest
 from townhall.registry.models import Address
 
 HEADER = (
@@ -76,9 +76,8 @@ def _run(pk: int) -> ImportRun:
     return ImportRun.objects.get(pk=pk)
 
 
-@pytest.fixture
-def municipality(db):
-    return municipality_for_tests()
+# Ingelmunster (NIS 36007, postcode 8770), whose addresses the generated file holds.
+municipality = importers_conftest.municipality
 
 
 @pytest.mark.slow
