@@ -161,9 +161,7 @@ class AddressStep(CsvStep):
         self, values, line: int, nis_code: str, status: str, *, strict: bool, name: str = ""
     ) -> StreetRow | None:
         """The row's street; None for a retired row whose street cannot be told."""
-        names = tuple(
-            " ".join(values.get(f"streetname_{code}", "").split()) for code in ("nl", "fr", "de")
-        )
+        names = tuple(" ".join(values.get(f"streetname_{code}", "").split()) for code in OFFICIAL)
         name = name or " ".join(_first(values, self.street_columns).split())
         text = values.get("street_id", "").strip()
         best_id = None

@@ -99,6 +99,10 @@ NOT_PAGES = {
     "eforms:draft_continue": "a redirect to the draft's first open step",
     "eforms:receipt": "a submission's receipt, a PDF",
     "documents:verify_file": "takes a POST (a PDF) from the verification page",
+    "backoffice:document_batch_pdf": "a print batch's PDF",
+    "backoffice:document_batch_retry": "takes a POST from the batch's page",
+    "backoffice:import_start": "takes a POST (an upload) from the imports page",
+    "backoffice:import_report": "an import's rejected rows, a CSV file",
 }
 NAMESPACES = {
     *("portal", "accounts", "messaging", "staff", "backoffice", "demo", "catalog", "eforms"),

@@ -25,9 +25,11 @@ from townhall.cases.models import Case, WorkflowVersion
 from townhall.cases.services import workflows_ensure
 from townhall.catalog.models import Product
 from townhall.catalog.services import product_create
+from townhall.documents.models import DocumentBatch
 from townhall.documents.tests.factories import document_issued
 from townhall.eforms.models import FormVersion
 from townhall.eforms.services import form_examples_load
+from townhall.importers.models import ImportRun
 from townhall.messaging.services import message_send
 from townhall.messaging.templates import templates_load
 from townhall.municipality.tests.factories import municipality_for_tests
@@ -75,7 +77,32 @@ def register():
     )
     inbox_case_for(an)
     document, _code = document_issued(holder=an, holder_name=an.full_name)
-    return {"an": an, "household": household, "template": templates[0], "document": document}
+    # A print batch half made (its page refreshes itself) and an import run with its counts.
+    batch = DocumentBatch.objects.create(
+        kind="certificate_of_residence",
+        title="Bewijs van woonst Kerkstraat",
+        holders=[an.pk, jef.pk],
+        total=2,
+        done=1,
+        issued=1,
+        state=DocumentBatch.State.RUNNING,
+    )
+    run = ImportRun.objects.create(
+        source="best",
+        file_name="openaddress-bevlg.csv",
+        checksum="0" * 64,
+        scope="all",
+        status=ImportRun.Status.COMPLETED,
+        counts={"addresses": {"read": 7, "created": 5, "rejected": 2}},
+    )
+    return {
+        "an": an,
+        "household": household,
+        "template": templates[0],
+        "document": document,
+        "batch": batch,
+        "run": run,
+    }
 
 
 def inbox_case_for(person) -> None:
@@ -128,6 +155,11 @@ def staff_pages(register) -> list[str]:
         reverse("backoffice:documents"),
         reverse("backoffice:document", args=[register["document"].uuid]),
         reverse("backoffice:document_revoke", args=[register["document"].uuid]),
+        reverse("backoffice:document_batches"),
+        reverse("backoffice:document_batch_new"),
+        reverse("backoffice:document_batch", args=[register["batch"].uuid]),
+        reverse("backoffice:imports"),
+        reverse("backoffice:import_run", args=[register["run"].pk]),
         "/admin/bestaat-niet/",  # 404 as staff see it
     ]
     return list(dict.fromkeys(pages))
