@@ -25,6 +25,7 @@ data: never open data, never in a log.
 from pathlib import Path
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_noop
 
 from townhall.importers.base import Batch, CsvStep, Importer, Rejected
 from townhall.importers.models import ImportRun
@@ -82,7 +83,7 @@ class PopulationStep(CsvStep):
 class PopulationImporter(Importer):
     """The municipality's population register export (persons and households)."""
 
-    label = "population register"
+    label = gettext_noop("population register")  # the history's why reads it translated
 
     def __init__(self, path: Path | str, **options):
         super().__init__(path, **options)

@@ -27,9 +27,11 @@
 """
 
 import contextlib
+import re
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from townhall.registry.models.history import (
     REASON_LENGTH,
@@ -49,9 +51,13 @@ __all__ = [
     "history_correction_reason",
     "history_current",
     "history_model",
+    "history_reason_text",
 ]
 
-DEMO_SEED = "demo seed"
+DEMO_SEED = gettext_noop("demo seed")
+# The whys this module writes, in English as they are kept; read back by history_reason_text.
+IMPORT_REASON = re.compile(r"import run (?P<number>\d+): (?P<source>.+) file (?P<file>.+)")
+CORRECTION_REASON = re.compile(r"correction case (?P<reference>.+)")
 
 
 @contextlib.contextmanager
@@ -73,6 +79,22 @@ def history_context(*, reason: str = "", user=None):
         yield
     finally:
         current.reset(token)
+
+
+def history_reason_text(reason: str) -> str:
+    """A kept why in the reader's language: the import runs' and correction cases' own
+    phrases, and any message id (the demo seed, "via My data"); other text as it is."""
+    if not reason:
+        return ""
+    if found := IMPORT_REASON.fullmatch(reason):
+        return gettext("import run %(number)s: %(source)s file %(file)s") % {
+            "number": found["number"],
+            "source": gettext(found["source"]),
+            "file": found["file"],
+        }
+    if found := CORRECTION_REASON.fullmatch(reason):
+        return gettext("correction case %(reference)s") % {"reference": found["reference"]}
+    return gettext(reason)
 
 
 def history_correction_reason(reference: str) -> str:

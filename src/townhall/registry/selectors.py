@@ -12,10 +12,9 @@ from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.utils import formats, timezone
-from django.utils.translation import gettext
 
 from townhall.registry.admin.persons import looks_like_national_number
-from townhall.registry.history import history_model
+from townhall.registry.history import history_model, history_reason_text
 from townhall.registry.models import (
     Address,
     Household,
@@ -242,8 +241,8 @@ def _history_line(model, version, before, shown) -> HistoryLine:
         kind=_KINDS[version.history_type],
         changes=changes,
         who=(user.get_full_name() or user.get_username()) if user is not None else "",
-        # A reason that is a message id ("via My data") reads in the page's language.
-        why=gettext(version.history_change_reason) if version.history_change_reason else "",
+        # The kept why (English, as written) reads in the page's language.
+        why=history_reason_text(version.history_change_reason or ""),
     )
 
 

@@ -107,3 +107,21 @@ def test_a_rename_is_a_version_of_the_street_and_of_each_of_its_addresses():
         assert latest.history_change_reason == "street renamed by the council"
     assert Street.history.filter(id=street.pk).latest().name == "Koning Albertstraat"
     assert register_as_of(one, before).street_name == "Stationsstraat"
+
+
+def test_the_kept_whys_of_the_history_read_in_the_readers_language():
+    from django.utils import translation
+
+    from townhall.registry.history import DEMO_SEED, history_reason_text
+
+    with translation.override("nl"):
+        assert history_reason_text(DEMO_SEED) == "demoseed"
+        assert (
+            history_reason_text("import run 12: population register file persons.csv")
+            == "importrun 12: bevolkingsregister bestand persons.csv"
+        )
+        assert history_reason_text("correction case ING-2026-000004") == (
+            "verbeteringszaak ING-2026-000004"
+        )
+        assert history_reason_text("a reason typed by hand") == "a reason typed by hand"
+    assert history_reason_text("") == ""
