@@ -118,8 +118,6 @@ def batch_list(request):
             {
                 "page": page,
                 "may_add": request.user.has_perm(ADD_DOCUMENT_BATCH),
-                "older_url": f"?older={page.older}" if page.older else "",
-                "newer_url": f"?newer={page.newer}" if page.newer else "",
             },
         )
     )

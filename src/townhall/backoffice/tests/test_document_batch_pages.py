@@ -15,6 +15,7 @@ from townhall.registry.models import AccessLogEntry, Person, Street
 pytestmark = pytest.mark.django_db
 
 NEW = "/backoffice/documenten/reeksen/nieuw/"
+LIST = "/backoffice/documenten/reeksen/"
 
 
 @pytest.fixture(autouse=True)
@@ -166,3 +167,23 @@ def test_staff_without_the_permission_are_refused(client, municipality):
     sign_in_verified(client, staff_of("communication", "Communicatie", "sofie"))
     assert client.get("/backoffice/documenten/reeksen/").status_code == 403
     assert client.get(NEW).status_code == 403
+
+
+def test_the_list_pages_by_keyset_in_one_query_of_its_own(
+    client, citizens_affairs, django_assert_num_queries
+):
+    from townhall.backoffice.tests.test_document_pages import REQUEST, SHELL, counted
+
+    for n in range(55):
+        DocumentBatch.objects.create(
+            kind="certificate_of_residence",
+            title=f"Batch {n:02d}",
+            department=citizens_affairs.department,
+        )
+    first = counted(client, LIST, django_assert_num_queries, REQUEST + SHELL + 1)
+    titles = [batch.title for batch in first.context["page"]]
+    assert len(titles) == 50
+    assert titles[0] == "Batch 54"  # newest first
+    older = first.context["page"].older
+    rest = client.get(LIST, {"older": older}).context["page"]
+    assert [batch.title for batch in rest] == [f"Batch {n:02d}" for n in range(4, -1, -1)]
