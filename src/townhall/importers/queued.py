@@ -82,9 +82,10 @@ def _input_path(run: ImportRun) -> Iterator[Path]:
         raise ImportAbort(GONE)
     try:
         local = Path(default_storage.path(run.upload))
-    except NotImplementedError:  # a remote storage: copied here first, below
+    except NotImplementedError:  # a storage without local files (S3 and the like)
         local = None
-    if local is not None:
+    # Some storages name a path where nothing lies (Django's in-memory one): copy those too.
+    if local is not None and local.is_file():
         yield local
         return
     with tempfile.TemporaryDirectory(prefix="townhall-import-") as folder:

@@ -121,6 +121,24 @@ def test_staff_upload_the_best_file_and_follow_the_run_to_its_end(
     assert [FILE, "11", "duplicate of line 2 (address_id 2001001)"] in lines
 
 
+def test_an_upload_kept_in_a_storage_without_local_files_is_copied_out_and_imported(
+    katrien, django_capture_on_commit_callbacks, settings
+):
+    # A remote storage (S3, say) has no path(): the worker copies the upload to a local
+    # temporary file first. Django's in-memory storage is one such storage.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    client, _user = katrien
+    with django_capture_on_commit_callbacks(execute=True):
+        start(client, file=upload())
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.COMPLETED, run.error
+    assert Address.objects.count() == 7
+    assert run.upload == ""
+
+
 def test_a_waiting_run_page_refreshes_its_progress_and_says_it_waits(katrien):
     client, _user = katrien
     start(client, file=upload())  # no worker in this test: the run waits
