@@ -64,18 +64,18 @@ from townhall.documents.kinds import register as kinds
 from townhall.documents.models import DocumentBatch, IssuedDocument
 from townhall.documents.seal import SealUnavailable, seal_pdf
 from townhall.documents.services import (
-    STYLESHEET,
     DocumentRefused,
     _file_write,
     _issuer,
     document_html,
     kind_get,
     number_prefix,
+    pdf_of,
 )
 from townhall.eforms.submissions import reference_block
 from townhall.languages import interface_language
 from townhall.municipality.selectors import municipality_get_active
-from townhall.pdf import pdf_layout, pdf_pool
+from townhall.pdf import pdf_pool
 from townhall.registry.models import AccessLogEntry, Person
 from townhall.registry.services import access_log_record_many
 
@@ -302,11 +302,7 @@ def _skip_reason(kind, person, municipality) -> str:
 
 def _render_many(htmls: list[str]) -> list[tuple[bytes, int]]:
     """In a worker: each document's HTML as PDF bytes (before the seal) and its pages."""
-    rendered = []
-    for html in htmls:
-        layout = pdf_layout(html, stylesheet=STYLESHEET)
-        rendered.append((layout.write_pdf(), len(layout.pages)))
-    return rendered
+    return [pdf_of(html) for html in htmls]
 
 
 def _commit(batch: DocumentBatch, kind: DocumentKind, chunk: _Chunk) -> None:
@@ -381,7 +377,6 @@ def _print_file(batch: DocumentBatch) -> None:
     """Join the batch's sealed documents, in print order, into the PDF to print."""
     documents = IssuedDocument.objects.filter(batch=batch).order_by("pk").only("path", "number")
     writer = PdfWriter()
-    pages = 0
     for document in documents.iterator(chunk_size=500):
         try:
             with default_storage.open(document.path, "rb") as file:
@@ -391,7 +386,7 @@ def _print_file(batch: DocumentBatch) -> None:
                 _("The file of document %(number)s is missing, so the batch cannot be printed.")
                 % {"number": document.number}
             ) from error
-        pages = len(writer.pages)
+    pages = len(writer.pages)
     with tempfile.TemporaryDirectory(prefix="townhall-batch-") as workdir:
         path = Path(workdir) / "batch.pdf"
         if pages:

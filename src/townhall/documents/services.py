@@ -129,7 +129,12 @@ def document_html(
 
 def _render(**what) -> tuple[bytes, int]:
     """The document as PDF bytes (before the seal) and its number of pages."""
-    layout = pdf_layout(document_html(**what), stylesheet=STYLESHEET)
+    return pdf_of(document_html(**what))
+
+
+def pdf_of(html: str) -> tuple[bytes, int]:
+    """A document's HTML as PDF bytes (before the seal) and its number of pages."""
+    layout = pdf_layout(html, stylesheet=STYLESHEET)
     return layout.write_pdf(), len(layout.pages)
 
 
