@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "townhall.eforms",
     "townhall.cases",
     "townhall.documents",
+    "townhall.news",
     "townhall.portal",
     "townhall.backoffice",
     "townhall.demo",

@@ -1,0 +1,1 @@
+"""News, events and alerts per target group and street (see docs/news.md)."""
