@@ -97,7 +97,7 @@ def pages_for(facts: dict) -> list[Page]:
     compose = {
         "action": "preview",
         "audience": "street",
-        "street": facts["street"],
+        "street": facts["street_id"],
         "topic": "news",
         "subject_nl": "Wegenwerken",
         "body_nl": "Van maandag tot vrijdag is de straat afgesloten.",

@@ -148,6 +148,19 @@ def _streets() -> list[tuple[str, str, str]]:
     ]
 
 
+def _street_objects(streets: list[tuple[str, str, str]]) -> list[int]:
+    """The register's street object of each grown street (made once, found again on a
+    second grow), by its place in ``streets``: the grown addresses point to them, as
+    the importers' do, so a selection by street finds their residents."""
+    from townhall.registry.models import Street
+
+    known = {(street.name, street.postcode): street.pk for street in Street.objects.all()}
+    for name, postcode, _place in streets:
+        if (name, postcode) not in known:
+            known[(name, postcode)] = Street.objects.create(name=name, postcode=postcode).pk
+    return [known[(name, postcode)] for name, postcode, _place in streets]
+
+
 def _grow_persons(cursor, rng: random.Random, missing: int) -> dict[str, int]:
     from django.utils import timezone
 
@@ -162,6 +175,7 @@ def _grow_persons(cursor, rng: random.Random, missing: int) -> dict[str, int]:
     now = timezone.now().isoformat()
     today = timezone.localdate()
     streets = _streets()
+    street_ids = _street_objects(streets)
     ids = {
         table: next_id(cursor, table)
         for table in (
@@ -181,7 +195,7 @@ def _grow_persons(cursor, rng: random.Random, missing: int) -> dict[str, int]:
         cursor,
         "registry_address",
         ["id", "street_name", "house_number", "box_number", "postcode", "municipality_name",
-         "nis_code", "register_uri", "key"],
+         "nis_code", "register_uri", "key", "street_id"],
     )  # fmt: skip
     house_numbers: dict[int, int] = {}
     for index, _plan in enumerate(households):
@@ -190,7 +204,9 @@ def _grow_persons(cursor, rng: random.Random, missing: int) -> dict[str, int]:
         house_numbers[street] = house_numbers.get(street, 0) + 1
         # High numbers: never the key of a demo address.
         parts = normalise_address(name, str(1000 + house_numbers[street]), "", postcode, place)
-        addresses.row(ids["registry_address"] + index, *parts[:5], "", "", parts[5])
+        addresses.row(
+            ids["registry_address"] + index, *parts[:5], "", "", parts[5], street_ids[street]
+        )
     addresses.close()
     household_rows = Copier(
         cursor, "registry_household", ["id", "address_id", "register_number", "created_at"]
@@ -302,7 +318,7 @@ def _grow_organisations(cursor, rng: random.Random, target: int) -> int:
         cursor,
         "registry_organisation",
         ["id", "enterprise_number", "name", "alternative_name", "legal_form", "kind", "status",
-         "email", "phone", "website"],
+         "email", "phone", "website", "subsidy_category"],
     )  # fmt: skip
     prefix = 3_000_000
     for index in range(target - count):
@@ -316,7 +332,7 @@ def _grow_organisations(cursor, rng: random.Random, target: int) -> int:
         name = f"{rng.choice(trades)} {rng.choice(families)} {suffix}"
         rows.row(
             last + 1 + index, number, name, "", code, kind, "active",
-            f"info{index}@example.org" if rng.random() < 0.5 else "", "", "",
+            f"info{index}@example.org" if rng.random() < 0.5 else "", "", "", "",
         )  # fmt: skip
     rows.close()
     sequence_catch_up(cursor, "registry_organisation")
@@ -346,12 +362,13 @@ def prepare() -> dict:
         sys.exit("The register has no demo resident: was the demo seeded?")
     user = resident_account_for_person(person=resident)
     street = resident.domicile.street_name
+    street_id = resident.domicile.street_id
     broadcast = Broadcast.objects.filter(selection_label__icontains=street).first()
     if broadcast is None:
         broadcast = broadcast_send(
             template="document-request",
             context={"case_reference": "2026-42", "document": "een foto", "deadline": "morgen"},
-            selection=Selection(street=street, postcode=resident.domicile.postcode),
+            selection=Selection(street=street_id, postcode=resident.domicile.postcode),
             sent_by=User.objects.get(username="communicatie"),
         )
     housemate = (
@@ -380,6 +397,7 @@ def prepare() -> dict:
         "resident_session": request.session.session_key,
         "resident_person": resident.pk,
         "street": street,
+        "street_id": street_id,  # the compose form chooses a street by its register row
         "postcode": resident.domicile.postcode,
         "broadcast": str(broadcast.uuid),
         "persons": resident.__class__.objects.count(),
