@@ -132,7 +132,8 @@ class PersonAdmin(PersonSearchAdminMixin, SearchOrderedAdmin, PurposeAskedAdmin)
     list_filter = ["state", "number_kind", "language", "sex"]
     # A term with "@" searches the e-mail address instead, whole (see get_search_results).
     search_fields = ["family_name", "given_names", "domicile__street_name"]
-    list_select_related = ["domicile"]
+    # Read for the page's rows after the sort, not joined to every row found (paging).
+    list_prefetch_related = ("domicile",)
     purpose_template = "admin/registry/person/purpose.html"
     purpose_covers_search = False
     autocomplete_fields = ["domicile"]
