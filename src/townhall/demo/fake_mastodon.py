@@ -115,7 +115,7 @@ class FakeMastodon:
         if method == "POST" and path == STATUSES:
             return self._post(headers, body)
         if method == "GET" and path.startswith(STATUSES + "/"):
-            with self._state() as state:
+            with self._state(write=False) as state:
                 found = [s for s in state["statuses"] if s["id"] == path.rsplit("/", 1)[1]]
             if not found:
                 return _error(404, "Record not found")
@@ -189,8 +189,8 @@ class FakeMastodon:
         }
 
     @contextmanager
-    def _state(self) -> Iterator[dict]:
-        """The statuses and keys, from the file and back to it when there is one."""
+    def _state(self, *, write: bool = True) -> Iterator[dict]:
+        """The statuses and keys, from the file (and back to it) when there is one."""
         if self.state_file is None:
             with self._lock:
                 yield {"statuses": self.statuses, "keys": self.keys}
@@ -203,11 +203,12 @@ class FakeMastodon:
             except (FileNotFoundError, ValueError):
                 state = {"statuses": [], "keys": {}}
             yield state
-            self.state_file.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+            if write:
+                self.state_file.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
 
     def statuses_posted(self) -> list[dict]:
         """Every status made, newest first."""
-        with self._state() as state:
+        with self._state(write=False) as state:
             return list(reversed(state["statuses"]))
 
     # --- serving it on a local port -----------------------------------------------
