@@ -3,10 +3,12 @@ posted once, retried after 429, 5xx, a time-out and a server that is down, faile
 at once on a refusal, and never posted twice."""
 
 import socket
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -320,3 +322,36 @@ def test_staff_cancel_a_waiting_post_and_retry_a_failed_one(fake, committed, dja
         social_post_retry(post=retried, actor=staff)
     counts = social_post_counts(source=SOURCE)
     assert counts == {"gemeente": {"queued": 0, "sent": 1, "failed": 0, "cancelled": 1}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_the_same_moment_post_once(settings):
+    """Two tasks for one post run in two threads while the server is slow to answer:
+    the first claims it and posts, the second finds it taken and sends nothing."""
+    fake = FakeMastodon()
+    with fake.serve() as url:
+        accounts(settings, url)
+        # Written without its task (the service would run it at once here).
+        post = SocialPost.objects.create(
+            account="gemeente", plugin="mastodon", text="Kermis", language="nl", idempotency_key="k"
+        )
+        fake.hang_after_posting(0.5)
+        started = threading.Barrier(2)
+
+        def worker():
+            started.wait()
+            try:
+                social_post_deliver(post.pk)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=worker) for _n in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+    post.refresh_from_db()
+    assert post.state == SocialPost.State.SENT
+    assert post.attempts == 1
+    assert len(fake.requests) == 1
+    assert len(fake.statuses) == 1
