@@ -25,6 +25,7 @@
 import logging
 from datetime import timedelta
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -32,7 +33,12 @@ from django.utils.translation import gettext as _
 
 from townhall.messaging.errors import PermanentFailure, TemporaryFailure
 from townhall.messaging.queueing import task_get
-from townhall.messaging.social.channels import Outgoing, Posted, RateLimited
+from townhall.messaging.social.channels import (
+    Outgoing,
+    Posted,
+    RateLimited,
+    UnknownSocialChannel,
+)
 from townhall.messaging.social.configuration import account_get, social_settings
 from townhall.messaging.social.models import SocialPost, SocialPostEvent
 from townhall.tasks import enqueue_after_commit
@@ -91,7 +97,13 @@ def social_post_send(post: SocialPost) -> None:
         idempotency_key=post.remote_idempotency_key,
     )
     try:
-        result: Posted | Exception = account_get(post.account).post(outgoing)
+        account = account_get(post.account)
+    except (UnknownSocialChannel, ImproperlyConfigured) as error:
+        # The account was removed from the settings or broken since: no retry mends it.
+        social_post_result_record(post, PermanentFailure(str(error)))
+        return
+    try:
+        result: Posted | Exception = account.post(outgoing)
     except Exception as error:
         result = error
     social_post_result_record(post, result)

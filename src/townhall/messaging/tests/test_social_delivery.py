@@ -22,7 +22,11 @@ from townhall.messaging.social.delivery import (
     social_posts_sweep,
 )
 from townhall.messaging.social.models import SocialPost
-from townhall.messaging.social.selectors import social_post_counts
+from townhall.messaging.social.selectors import (
+    social_post_counts,
+    social_post_page,
+    social_posts_for_source,
+)
 from townhall.messaging.social.services import (
     social_post_cancel,
     social_post_request,
@@ -355,3 +359,30 @@ def test_two_workers_at_the_same_moment_post_once(settings):
     assert post.attempts == 1
     assert len(fake.requests) == 1
     assert len(fake.statuses) == 1
+
+
+@pytest.mark.django_db
+def test_a_post_whose_account_was_removed_fails_with_the_reason(fake, settings):
+    post = ask()  # its task is not run: outside committed()
+    settings.TOWNHALL_SOCIAL = {**settings.TOWNHALL_SOCIAL, "ACCOUNTS": {}}
+    social_post_deliver(post.pk)
+    post.refresh_from_db()
+    assert post.state == SocialPost.State.FAILED
+    assert "No social media account is configured as 'gemeente'" in post.reason
+
+
+@pytest.mark.django_db
+def test_the_selectors_read_once(fake, django_assert_num_queries):
+    for n in range(3):
+        ask(key=f"k{n}")
+    SocialPost.objects.filter(idempotency_key="k0").update(state=SocialPost.State.SENT)
+    SocialPost.objects.filter(idempotency_key="k1").update(state=SocialPost.State.SENDING)
+    with django_assert_num_queries(1):
+        counts = social_post_counts(source=SOURCE)
+    assert counts == {"gemeente": {"queued": 2, "sent": 1, "failed": 0, "cancelled": 0}}
+    with django_assert_num_queries(1):
+        assert len(social_posts_for_source(source=SOURCE)) == 3
+    with django_assert_num_queries(1):
+        page = social_post_page(params={}, size=2)
+    assert len(page) == 2
+    assert page.older
