@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 from freezegun import freeze_time
@@ -386,3 +387,22 @@ def test_the_selectors_read_once(fake, django_assert_num_queries):
         page = social_post_page(params={}, size=2)
     assert len(page) == 2
     assert page.older
+
+
+@pytest.mark.django_db
+def test_the_command_queues_a_post_or_says_why_not(fake, capsys, committed):
+    call_command(
+        "social_post", "--account", "gemeente", "--text", "Kort.", "--link", LINK, "--preview"
+    )
+    assert "(Mastodon: 30 characters of at most 500)" in capsys.readouterr().out
+    assert SocialPost.objects.count() == 0
+    with committed():
+        call_command(
+            "social_post", "--account", "gemeente", "--text", "Het park is open.", "--link", LINK
+        )
+    assert "on gemeente: queued." in capsys.readouterr().out
+    assert len(posts_made(fake)) == 1
+    with pytest.raises(CommandError, match="takes at most 500"):
+        call_command("social_post", "--account", "gemeente", "--text", "x" * 501)
+    with pytest.raises(CommandError, match="configured: gemeente"):
+        call_command("social_post", "--account", "nope", "--text", "Hallo")
