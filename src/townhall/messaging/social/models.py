@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from townhall.languages import INTERFACE, language_choices
 
@@ -32,7 +33,8 @@ class SocialPost(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")
         SENDING = "sending", _("sending")
-        SENT = "sent", _("posted")
+        # Not the letters' "posted" (handed to the post office).
+        SENT = "sent", pgettext_lazy("social media post", "posted")
         FAILED = "failed", _("failed")
         CANCELLED = "cancelled", _("cancelled")
 
@@ -64,7 +66,9 @@ class SocialPost(models.Model):
     # When the current round of attempts began (asked for, or tried again by staff):
     # the retry horizon counts from here.
     queued_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(_("posted"), null=True, blank=True)
+    sent_at = models.DateTimeField(
+        pgettext_lazy("social media post", "posted"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("social media post")
