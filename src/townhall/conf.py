@@ -21,6 +21,8 @@ MIN_HASH_KEY_LENGTH = 32
 DEMO_OIDC_CLIENT_SECRET = "townhall-demo-client-secret"  # noqa: S105
 # The key the demo's fake association register accepts (townhall.demo.fake_verenigingsregister).
 DEMO_VERENIGINGSREGISTER_API_KEY = "townhall-demo-verenigingsregister-key"
+# The access token the demo's fake Mastodon server accepts (townhall.demo.fake_mastodon).
+DEMO_MASTODON_TOKEN = "townhall-demo-mastodon-token"  # noqa: S105
 
 
 def key_derived_from_secret(secret_key: str) -> str:

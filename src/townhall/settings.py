@@ -13,6 +13,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from townhall.conf import (
+    DEMO_MASTODON_TOKEN,
     DEMO_OIDC_CLIENT_SECRET,
     DEMO_VERENIGINGSREGISTER_API_KEY,
     enforce_production_rules,
@@ -366,6 +367,33 @@ TOWNHALL_SMS = {
         env.float("TOWNHALL_SMS_READ_TIMEOUT_SECONDS", default=10.0),
     ),
 }
+# Social media accounts (townhall.messaging.social, docs/configuration.md "Social
+# media"): ACCOUNTS is a JSON object, one entry per account (PLUGIN "mastodon" or
+# "webhook" and its options); secrets come from the environment variables that
+# TOKEN_ENV and SECRET_ENV name. The demo posts to its own fake Mastodon server.
+TOWNHALL_SOCIAL = {
+    "ACCOUNTS": env.json(
+        "TOWNHALL_SOCIAL_ACCOUNTS",
+        default={
+            "mastodon": {
+                "PLUGIN": "mastodon",
+                "BASE_URL": f"{TOWNHALL_PUBLIC_URL}/demo/mastodon",
+                "TOKEN": DEMO_MASTODON_TOKEN,
+            }
+        }
+        if DEMO_MODE
+        else {},
+    ),
+    "TIMEOUT": (
+        env.float("TOWNHALL_SOCIAL_CONNECT_TIMEOUT_SECONDS", default=3.05),
+        env.float("TOWNHALL_SOCIAL_READ_TIMEOUT_SECONDS", default=15.0),
+    ),
+    "RETRY_FIRST": env.int("TOWNHALL_SOCIAL_RETRY_FIRST", default=60),
+    "RETRY_MAX": env.int("TOWNHALL_SOCIAL_RETRY_MAX", default=1800),
+    "RETRY_HORIZON": env.int("TOWNHALL_SOCIAL_RETRY_HORIZON", default=6 * 3600),
+    "SENDING_TIMEOUT": env.int("TOWNHALL_SOCIAL_SENDING_TIMEOUT", default=600),
+    "QUEUED_TIMEOUT": env.int("TOWNHALL_SOCIAL_QUEUED_TIMEOUT", default=900),
+}
 # The Flemish association register's public API (docs/associations.md): read only,
 # the key goes in the vr-api-key header. The demo serves a fake of it at /demo/verenigingsregister/.
 TOWNHALL_VERENIGINGSREGISTER = {
@@ -519,6 +547,11 @@ DEMO_FEATURES = {
     "identity_provider": env.bool("TOWNHALL_DEMO_IDP", default=DEMO_MODE),
     "mailbox": EMAIL_BACKEND.endswith("DemoMailboxBackend"),
     "sms_capture": any(g.get("ADAPTER") == "demo-capture" for g in TOWNHALL_SMS["GATEWAYS"]),
+    # The demo's fake Mastodon server and its public token (townhall.demo.fake_mastodon).
+    "mastodon_fake": any(
+        isinstance(a, dict) and a.get("TOKEN") == DEMO_MASTODON_TOKEN
+        for a in (TOWNHALL_SOCIAL["ACCOUNTS"] or {}).values()
+    ),
 }
 if DEMO_FEATURES["identity_provider"] and MODE == "demo":
     from townhall.demo_idp.conf import demo_idp_settings

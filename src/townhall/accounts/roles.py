@@ -62,6 +62,10 @@ VIEW_IMPORT_RUNS = "importers.view_importrun"
 START_ADDRESS_IMPORT = "importers.start_address_import"
 START_POPULATION_IMPORT = "importers.start_population_import"
 START_ENTERPRISE_IMPORT = "importers.start_enterprise_import"
+# The municipality's posts on its social media accounts (townhall.messaging.social):
+# the list, and trying a failed post again or stopping one that waits.
+VIEW_SOCIAL_POSTS = "messaging.view_socialpost"
+CHANGE_SOCIAL_POSTS = "messaging.change_socialpost"
 
 
 def _perms(app_label: str, model: str, actions=("view",)) -> tuple[str, ...]:
@@ -147,6 +151,10 @@ ROLES: dict[str, Role] = {
                 SEND_URGENT_BROADCAST,
                 *_perms("messaging", "messagetemplate", MANAGE),
                 *_perms("messaging", "templatetext", (*MANAGE, "delete")),
+                # Its posts on the municipality's social media accounts: follow them,
+                # try a failed one again, stop one that waits.
+                VIEW_SOCIAL_POSTS,
+                CHANGE_SOCIAL_POSTS,
                 # The product catalogue (the website's products, kept in LPDC too): write,
                 # publish and withdraw products, read their snapshots.
                 *_perms("catalog", "product", MANAGE),

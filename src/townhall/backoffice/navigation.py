@@ -31,6 +31,7 @@ from townhall.accounts.roles import (
     VIEW_DOCUMENTS,
     VIEW_FORMS,
     VIEW_IMPORT_RUNS,
+    VIEW_SOCIAL_POSTS,
     VIEW_WORKFLOWS,
 )
 from townhall.accounts.second_factor import backup_codes_left
@@ -248,6 +249,18 @@ TASKS: tuple[Task, ...] = (
             "backoffice:messaging_letter_render",
             "backoffice:messaging_letter_pdf",
             "backoffice:messaging_letter_posted",
+        ),
+    ),
+    Task(
+        "social_posts",
+        "messages",
+        _("Social media posts"),
+        _("The posts on the municipality's social media accounts, and those that failed."),
+        "backoffice:messaging_social",
+        VIEW_SOCIAL_POSTS,
+        also_current_on=(
+            "backoffice:messaging_social_retry",
+            "backoffice:messaging_social_cancel",
         ),
     ),
     Task(

@@ -21,6 +21,7 @@ from townhall.backoffice.messaging_views import (
     message_templates,
     overview,
     persons,
+    social,
 )
 
 app_name = "backoffice"
@@ -116,6 +117,17 @@ urlpatterns = [
         "berichten/brieven/<int:pk>/gepost/",
         letters.letter_batch_posted_view,
         name="messaging_letter_posted",
+    ),
+    path("berichten/sociale-media/", social.social_posts, name="messaging_social"),
+    path(
+        "berichten/sociale-media/<uuid:uuid>/opnieuw/",
+        social.social_post_retry_view,
+        name="messaging_social_retry",
+    ),
+    path(
+        "berichten/sociale-media/<uuid:uuid>/annuleren/",
+        social.social_post_cancel_view,
+        name="messaging_social_cancel",
     ),
     path("berichten/sjablonen/", message_templates.template_list, name="messaging_templates"),
     path(

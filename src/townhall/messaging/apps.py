@@ -17,3 +17,6 @@ class MessagingConfig(AppConfig):
         )
         from townhall.messaging.channels import email, letter, sms  # noqa: F401
         from townhall.messaging.sms import capture, generic_http, twilio  # noqa: F401
+
+        # The social channel plugins, and the check of the configured accounts.
+        from townhall.messaging.social import checks, mastodon, webhook  # noqa: F401

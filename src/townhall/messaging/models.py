@@ -418,3 +418,8 @@ class MessageStateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.state}: {self.messages}"
+
+
+# The social part of the outbox (posts to the municipality's own accounts) lives in
+# its own module; imported here so Django finds its models in this app.
+from townhall.messaging.social.models import SocialPost, SocialPostEvent  # noqa: E402, F401

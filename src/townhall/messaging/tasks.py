@@ -6,6 +6,8 @@ sender says so); broadcasts go in chunks on ``bulk``, an urgent broadcast's on
 the defaults). Workers for ``urgent`` and ``default`` run apart from the bulk
 worker (``run_demo`` starts both), so an announcement to thousands never
 delays a decision, and a storm warning never waits behind a newsletter.
+Social media posts (:mod:`townhall.messaging.social`) go one task per post on
+``default``.
 
 This module calls the work modules and registers each task by name with
 :mod:`townhall.messaging.queueing`, through which the work modules enqueue the
@@ -18,6 +20,7 @@ from townhall.messaging import broadcasts, delivery, queueing
 
 # Kept importable from here, where they used to live.
 from townhall.messaging.queueing import chunk_enqueue, message_enqueue, messages_enqueue
+from townhall.messaging.social import delivery as social_delivery
 
 __all__ = ["chunk_enqueue", "message_enqueue", "messages_enqueue"]
 
@@ -45,6 +48,12 @@ def broadcast_prepare_part_task(part_id: int) -> None:
 @task(queue_name="default")
 def messages_sweep_task() -> None:
     delivery.messages_sweep()
+    social_delivery.social_posts_sweep()
+
+
+@task(queue_name="default")
+def social_post_deliver_task(post_id: int) -> None:
+    social_delivery.social_post_deliver(post_id)
 
 
 for _task in (
@@ -53,5 +62,6 @@ for _task in (
     broadcast_prepare_task,
     broadcast_prepare_part_task,
     messages_sweep_task,
+    social_post_deliver_task,
 ):
     queueing.task_register(_task.name, _task)

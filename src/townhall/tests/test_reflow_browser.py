@@ -47,7 +47,7 @@ from townhall.documents.tests.factories import document_issued
 from townhall.eforms.models import Submission
 from townhall.eforms.selectors import form_version_current
 from townhall.eforms.services import draft_start
-from townhall.messaging.models import Broadcast, Message
+from townhall.messaging.models import Broadcast, Message, SocialPost
 from townhall.messaging.unsubscribe import unsubscribe_token
 from townhall.registry.corrections import correction_request_create
 from townhall.registry.models import Organisation, Representative
@@ -95,6 +95,8 @@ NOT_PAGES = {
     "backoffice:case_undo": "takes a POST from the case page",
     "demo:mailbox_detail": "one demo e-mail, in the mailbox's layout",
     "demo:verenigingsregister": "the fake association register's API, JSON",
+    "demo:mastodon_api": "the fake Mastodon server's API, JSON",
+    "backoffice:messaging_social_retry": "takes a POST",
     "catalog:ldes": "the catalogue's LDES feed, JSON-LD",
     "eforms:draft_continue": "a redirect to the draft's first open step",
     "eforms:receipt": "a submission's receipt, a PDF",
@@ -290,6 +292,7 @@ def visits(register, residents) -> list[Visit]:
                 reverse("staff:sign_in"),
                 reverse("demo:mailbox"),
                 reverse("demo:sms"),
+                reverse("demo:mastodon"),
                 reverse("catalog:overview"),
                 reverse("catalog:search") + "?q=gezin",
                 reverse("catalog:product", args=["attest-gezinssamenstelling"]),
@@ -344,6 +347,8 @@ def visits(register, residents) -> list[Visit]:
                 *staff_pages(register),
                 reverse("backoffice:messaging_broadcast", args=[residents["broadcast"].uuid]),
                 reverse("backoffice:messaging_cancel", args=[message.uuid]),
+                reverse("backoffice:messaging_social"),
+                reverse("backoffice:messaging_social_cancel", args=[_social_post().uuid]),
                 reverse("backoffice:person_mandates", args=[register["an"].pk]),
                 reverse("backoffice:person_history", args=[register["an"].pk]),
                 *workflow_pages(),
@@ -352,6 +357,20 @@ def visits(register, residents) -> list[Visit]:
             controls_in_reach=False,
         ),
     ]
+
+
+def _social_post() -> SocialPost:
+    """A post waiting for its next attempt, with the reason of the last one."""
+    return SocialPost.objects.create(
+        account="mastodon",
+        plugin="mastodon",
+        text="De kermis begint zaterdag op het marktplein, met de braderie in de winkelstraten.",
+        link="https://www.example.be/nieuws/kermis-en-braderie-in-het-centrum",
+        language="nl",
+        idempotency_key="reflow",
+        attempts=2,
+        reason="Mastodon 'mastodon': 503 Service Unavailable",
+    )
 
 
 def workflow_pages() -> list[str]:

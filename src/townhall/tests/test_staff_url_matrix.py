@@ -45,7 +45,13 @@ from townhall.documents.models import DocumentBatch, IssuedDocument
 from townhall.documents.tests.factories import document_issued
 from townhall.eforms.services import form_examples_load
 from townhall.importers.models import ImportRun
-from townhall.messaging.models import Broadcast, LetterBatch, Message, MessageTemplate
+from townhall.messaging.models import (
+    Broadcast,
+    LetterBatch,
+    Message,
+    MessageTemplate,
+    SocialPost,
+)
 from townhall.messaging.templates import templates_load
 from townhall.registry.corrections import CorrectionRequest
 from townhall.registry.models import (
@@ -348,6 +354,15 @@ TABLE: dict[str, Rule] = {
     "backoffice:messaging_cancel": Rule(
         perm("messaging.change_message"), kwargs=lambda s: {"uuid": s["messaging.message"].uuid}
     ),
+    "backoffice:messaging_social": Rule(perm("messaging.view_socialpost")),
+    "backoffice:messaging_social_retry": Rule(
+        perm("messaging.change_socialpost"),
+        kwargs=lambda s: {"uuid": s["messaging.socialpost"].uuid},
+    ),
+    "backoffice:messaging_social_cancel": Rule(
+        perm("messaging.change_socialpost"),
+        kwargs=lambda s: {"uuid": s["messaging.socialpost"].uuid},
+    ),
     "backoffice:messaging_letters": Rule(perm("messaging.view_letterbatch")),
     "backoffice:messaging_letter_render": Rule(
         perm("messaging.change_letterbatch"), kwargs=lambda s: {"pk": s["messaging.letterbatch"].pk}
@@ -640,6 +655,14 @@ def _samples() -> tuple[dict, dict[str, User]]:
         "messaging.broadcast": broadcast,
         "messaging.message": message,
         "messaging.letterbatch": batch,
+        "messaging.socialpost": SocialPost.objects.create(
+            account="mastodon",
+            plugin="mastodon",
+            text="Matrix",
+            language="nl",
+            idempotency_key="matrix",
+            state=SocialPost.State.FAILED,
+        ),
         "templates": templates,
     }
     return samples, users

@@ -17,7 +17,7 @@ from townhall.backoffice.tests.conftest import staff_of
 from townhall.catalog.services import product_create
 from townhall.eforms.services import form_examples_load
 from townhall.importers.models import ImportRun
-from townhall.messaging.models import Broadcast, LetterBatch, MessageTemplate
+from townhall.messaging.models import Broadcast, LetterBatch, MessageTemplate, SocialPost
 from townhall.messaging.services import message_send
 from townhall.registry.corrections import correction_request_create
 from townhall.registry.tests.factories import PersonFactory
@@ -42,6 +42,7 @@ POST_ONLY = {
     "backoffice:case_take",
     "backoffice:case_undo",
     "backoffice:document_batch_retry",
+    "backoffice:messaging_social_retry",
 }
 # The letters as one PDF; a case list as CSV or XLSX.
 NOT_HTML = {
@@ -117,6 +118,16 @@ def samples(municipality, templates):
             message_send(recipient=person, template="decision", context=DECISION).uuid
         ],
         "backoffice:messaging_template": [template.code],
+        # Its confirmation page (the POST cancels).
+        "backoffice:messaging_social_cancel": [
+            SocialPost.objects.create(
+                account="mastodon",
+                plugin="mastodon",
+                text="Kermis",
+                language="nl",
+                idempotency_key="shell",
+            ).uuid
+        ],
         "backoffice:case": [_correction_case(person).uuid],
         **_document_samples(),
         "backoffice:import_run": [
@@ -247,6 +258,7 @@ def test_each_role_sees_exactly_the_tasks_its_permissions_open(client, municipal
                 "Online forms",
                 "New announcement",
                 "Messages overview",
+                "Social media posts",
                 "Message templates",
                 "Second factor and backup codes",
             ],
