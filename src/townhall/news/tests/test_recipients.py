@@ -203,7 +203,7 @@ def test_the_digests_list_their_subscriptions_with_topics_and_street(town):
     [daily] = digest_recipients(frequency="daily")
     assert daily.address == "daily@example.org"
     assert daily.audiences == frozenset({"residents"})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="No digest is sent"):
         list(digest_recipients(frequency="immediate"))
 
 
