@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from townhall.messaging.errors import PermanentFailure
+from townhall.messaging.errors import MessagingError, PermanentFailure
 from townhall.messaging.models import Message
 from townhall.messaging.secret_values import SecretSource, secret_sources
 from townhall.messaging.services import EmailRecipient, MobileRecipient, message_send
@@ -149,11 +149,17 @@ class UnsubscribeLinkSource(SecretSource):
 
 
 def own_address(subscription: Subscription) -> EmailRecipient | MobileRecipient:
-    """The subscriber as a recipient at the address they gave (no name: we ask none)."""
+    """The subscriber as a recipient (no name: we ask none) at the address they gave,
+    or, for a signed-in resident's subscription, at the one the register holds now."""
     subscriber = subscription.subscriber
-    kind = EmailRecipient if subscriber.channel == SubscriptionChannel.EMAIL else MobileRecipient
+    email = subscriber.channel == SubscriptionChannel.EMAIL
+    address = subscriber.address
+    if subscriber.person is not None:
+        person = subscriber.person
+        address = person.email.strip().lower() if email else person.mobile
+    kind = EmailRecipient if email else MobileRecipient
     return kind(
-        address=subscriber.address,
+        address=address,
         given_names="",
         family_name="",
         language=subscriber.language,
@@ -193,9 +199,13 @@ def subscriber_message_send(
     """Send a publication (or a digest) to a subscription's own address, with its
     one-click unsubscribe link: in ``List-Unsubscribe`` for e-mail, and filled in
     where the text says ``{{ unsubscribe_link }}`` (its SMS text should end with
-    it). ``topic`` is the register's (``news`` or ``alerts``)."""
+    it). ``topic`` is the register's (``news`` or ``alerts``). ``MessagingError`` when
+    a resident's subscription has no address in the register any more."""
+    recipient = own_address(subscription)
+    if not recipient.address:
+        raise MessagingError(_("The register holds no address for this subscription any more."))
     return message_send(
-        recipient=own_address(subscription),
+        recipient=recipient,
         template=template,
         context=context,
         topic=topic,

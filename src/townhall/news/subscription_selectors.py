@@ -15,8 +15,11 @@
    (``CONSENT_TOPICS``), so they follow the channel chosen for alerts, which may
    be a letter for someone without e-mail or mobile.
 
-Each person appears once (a subscription first, then their residence), each
-address once. Rows are read in keyset batches of ``batch_size`` by primary
+A signed-in resident's subscription goes to the address the register holds for
+them *now* on its channel (their e-mail address or mobile number changed on the
+contact preferences applies at once); when the register no longer has one, it
+is skipped. Each person appears once (a subscription first, then their
+residence), each address once. Rows are read in keyset batches of ``batch_size`` by primary
 key, so 10,000 subscribers are never in memory at once; only the sets of
 persons and addresses already given are kept.
 """
@@ -68,7 +71,19 @@ SUBSCRIPTION_COLUMNS = (
     "subscriber__language",
     "subscriber__person_id",
     "subscriber__person__domicile__street_id",
+    "subscriber__person__email",
+    "subscriber__person__mobile",
 )
+
+
+def subscriber_address(row: dict) -> str:
+    """Where a subscription row goes: the register's address now for a resident's
+    ("" when it has none any more), the address given for anyone else's."""
+    if row["subscriber__person_id"] is None:
+        return row["subscriber__address"]
+    if row["subscriber__channel"] == SubscriptionChannel.EMAIL:
+        return (row["subscriber__person__email"] or "").strip().lower()
+    return row["subscriber__person__mobile"] or ""
 
 
 def _language(code: str | None, fallback: str) -> str:
@@ -132,8 +147,9 @@ def publication_recipients(
     for batch in _batches(subscriptions, SUBSCRIPTION_COLUMNS, batch_size):
         for row in batch:
             person_id = row["subscriber__person_id"]
-            key = (row["subscriber__channel"], row["subscriber__address"].lower())
-            if key in addresses or (person_id is not None and person_id in persons):
+            address = subscriber_address(row)
+            key = (row["subscriber__channel"], address.lower())
+            if not address or key in addresses or (person_id is not None and person_id in persons):
                 continue
             addresses.add(key)
             if person_id is not None:
@@ -143,7 +159,7 @@ def publication_recipients(
             )
             yield Recipient(
                 channel=row["subscriber__channel"],
-                address=row["subscriber__address"],
+                address=address,
                 language=_language(row["subscriber__language"], language_fallback),
                 via=VIA_MY_STREET if on_street else VIA_SUBSCRIPTION,
                 subscription_id=row["pk"],
@@ -224,9 +240,12 @@ def digest_recipients(
         ).values_list("subscription_id", "audience"):
             audiences.setdefault(sid, set()).add(audience)
         for row in batch:
+            address = subscriber_address(row)
+            if not address:
+                continue
             yield DigestRecipient(
                 subscription_id=row["pk"],
-                address=row["subscriber__address"],
+                address=address,
                 language=_language(row["subscriber__language"], language_fallback),
                 all_topics=row["all_topics"],
                 topic_ids=frozenset(topics.get(row["pk"], ())),

@@ -245,3 +245,17 @@ def test_10000_subscribers_and_20_streets_in_a_fixed_number_of_queries(
         )
     assert len(found) == 10_100
     assert len({r.address for r in found}) == 10_100
+
+
+def test_a_residents_subscription_follows_their_address_in_the_register(town):
+    an = town["an"]
+    person_update(
+        person=an, changes={"email": "an.new@example.org"}, actor=None, source=Source.RESIDENT
+    )
+    found = [r for r in recipients(town, KIND_ALERT) if r.person_id == an.pk]
+    assert [(r.address, r.via) for r in found] == [("an.new@example.org", VIA_MY_STREET)]
+    person_update(person=an, changes={"email": ""}, actor=None, source=Source.RESIDENT)
+    found = [r for r in recipients(town, KIND_ALERT) if r.person_id == an.pk]
+    # No e-mail in the register any more: not the old address, but the alert by SMS
+    # as a resident of the street, on the channel the register gives.
+    assert [(r.channel, r.via) for r in found] == [("sms", VIA_RESIDENCE)]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
+from townhall.messaging.errors import MessagingError
 from townhall.messaging.models import Message
 from townhall.messaging.templates import templates_load
 from townhall.news.models import (
@@ -19,8 +20,11 @@ from townhall.news.models import (
     Subscription,
 )
 from townhall.news.subscription_messages import subscriber_message_send, unsubscribe_token
-from townhall.news.subscriptions import subscriptions_purge_pending
+from townhall.news.subscriptions import Choices, my_subscription_save, subscriptions_purge_pending
 from townhall.news.tests.conftest import link_path
+from townhall.registry.provenance import Source
+from townhall.registry.services import person_update
+from townhall.registry.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 SUBSCRIBE_SMS = "/abonneren/sms/"
@@ -225,3 +229,30 @@ def test_a_consent_record_is_never_changed(templates):
     with pytest.raises(ValueError, match="never changed"):
         record.save()
     assert reverse("news_subscriptions:subscribe_sms") == SUBSCRIBE_SMS
+
+
+def test_a_residents_message_goes_to_the_registers_address_now(smtp, news_template, committed):
+    person = PersonFactory(email="old@example.org")
+    subscription = my_subscription_save(
+        person=person,
+        channel="email",
+        choices=Choices(topic_ids=(), all_topics=True, audiences=("residents",)),
+        wording="Ja.",
+        language="nl",
+    )
+    person_update(
+        person=person, changes={"email": "new@example.org"}, actor=None, source=Source.RESIDENT
+    )
+    subscription.refresh_from_db()
+    with committed():
+        subscriber_message_send(
+            subscription=subscription, template="news-test", context={}, topic="news"
+        )
+    assert len(smtp.to("new@example.org")) == 1
+    assert not smtp.to("old@example.org")
+    person_update(person=person, changes={"email": ""}, actor=None, source=Source.RESIDENT)
+    subscription.refresh_from_db()
+    with pytest.raises(MessagingError, match="no address for this subscription"):
+        subscriber_message_send(
+            subscription=subscription, template="news-test", context={}, topic="news"
+        )
