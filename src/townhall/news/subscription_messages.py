@@ -31,6 +31,7 @@ from townhall.messaging.errors import MessagingError, PermanentFailure
 from townhall.messaging.models import Message
 from townhall.messaging.secret_values import SecretSource, secret_sources
 from townhall.messaging.services import EmailRecipient, MobileRecipient, message_send
+from townhall.messaging.templates import templates_ensure
 from townhall.news.models import Subscription, SubscriptionChannel
 
 CONFIRM_SALT = "townhall.news.subscription-confirm"
@@ -168,7 +169,11 @@ def own_address(subscription: Subscription) -> EmailRecipient | MobileRecipient:
 
 
 def confirmation_send(*, subscription: Subscription) -> Message:
-    """The confirmation link by e-mail, or the code by SMS (urgent: the person waits for it)."""
+    """The confirmation link by e-mail, or the code by SMS (urgent: the person waits for it).
+
+    The shipped templates are loaded first when the database lacks them; a template
+    staff changed and did not check again raises ``MessagingError``."""
+    templates_ensure([CONFIRM_TEMPLATE, CODE_TEMPLATE])
     if subscription.subscriber.channel == SubscriptionChannel.EMAIL:
         return message_send(
             recipient=own_address(subscription),

@@ -15,6 +15,8 @@
    they unsubscribe from and one button. A second time gives the same calm answer.
 """
 
+import logging
+
 from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 
 from townhall.accounts.rate_limits import RateLimit, RateLimitExceeded, rate_limits_hit
 from townhall.accounts.throttling import client_ip_address
+from townhall.messaging.errors import MessagingError
 from townhall.news.models import ConsentRecord, Subscription, SubscriptionChannel
 from townhall.news.subscription_forms import (
     CONFIRM_WORDING,
@@ -47,6 +50,7 @@ from townhall.news.subscriptions import (
     subscription_unsubscribe,
 )
 
+logger = logging.getLogger(__name__)
 PER_CLIENT = RateLimit("news-subscribe-client", limit=10, window=3600)
 PER_ADDRESS = RateLimit("news-subscribe-address", limit=3, window=3600)
 PENDING_SMS_KEY = "news_subscription_sms_pending"
@@ -79,13 +83,19 @@ def _subscribe(request, form_class, channel: str, template: str):
             )
         except RateLimitExceeded as error:
             return _too_many(request, error)
-        subscription = subscription_request(
-            channel=channel,
-            address=address,
-            choices=form.choices(),
-            language=get_language(),
-            wording=form.wording(),
-        )
+        try:
+            subscription = subscription_request(
+                channel=channel,
+                address=address,
+                choices=form.choices(),
+                language=get_language(),
+                wording=form.wording(),
+            )
+        except MessagingError:
+            # Its template is not checked for use: nothing was kept, and the form stays.
+            logger.error("A subscription's confirmation template is not checked for use")
+            context = {"form": form, "unavailable": True}
+            return _no_store(render(request, template, context, status=503))
         if channel == SubscriptionChannel.SMS:
             request.session[PENDING_SMS_KEY] = str(subscription.uuid)
             return redirect("news_subscriptions:code")

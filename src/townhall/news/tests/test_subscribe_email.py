@@ -207,3 +207,19 @@ def test_the_form_is_dutch_first(client, dutch, templates):
     page = client.get(SUBSCRIBE).content.decode()
     assert "<h1>" in page
     assert 'lang="nl"' in page
+
+
+def test_an_unchecked_confirmation_template_keeps_nothing_and_says_so(client, templates):
+    templates["news-subscription-confirm"].is_active = False  # changed by staff, not checked
+    templates["news-subscription-confirm"].save()
+    answer = client.post(SUBSCRIBE, form())
+    assert answer.status_code == 503
+    assert b"We cannot send messages right now" in answer.content
+    assert 'value="ana@example.org"' in answer.content.decode()
+    assert not Subscription.objects.exists()
+    assert not Subscriber.objects.exists()
+
+
+def test_the_shipped_templates_are_loaded_when_the_database_lacks_them(client):
+    assert client.post(SUBSCRIBE, form()).status_code == 302
+    assert Message.objects.get().template.code == "news-subscription-confirm"
