@@ -109,7 +109,9 @@ def _subscriber(*, channel: str, address: str, language: str, person=None) -> Su
         for name, value in changes.items():
             setattr(subscriber, name, value)
         subscriber.save(update_fields=list(changes))
-    return subscriber
+    # One request per address at a time: two at once would both find no pending
+    # subscription and both write one (the second refused by the unique index).
+    return Subscriber.objects.select_for_update().get(pk=subscriber.pk)
 
 
 @transaction.atomic(durable=True)
