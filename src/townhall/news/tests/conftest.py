@@ -10,6 +10,7 @@ from townhall.messaging.templates import templates_load
 from townhall.messaging.tests.conftest import committed, smtp  # noqa: F401 (fixtures)
 from townhall.messaging.tests.sms_gateways_fake import FakeSmsGateway
 from townhall.municipality.tests.factories import municipality_for_tests
+from townhall.news.models import NewsTopic
 
 
 @pytest.fixture(autouse=True)
@@ -42,3 +43,12 @@ def link_path(text: str, marker: str) -> str:
     match = re.search(rf"https?://[^/\s]+(\S*{re.escape(marker)}\S*)", text)
     assert match, f"no link with {marker!r} in {text!r}"
     return match.group(1)
+
+
+def topic(code: str) -> NewsTopic:
+    """A topic by its code. The migration seeds them, but a test that flushes the
+    database (a browser test) takes them away for the tests after it."""
+    found, _created = NewsTopic.objects.get_or_create(
+        code=code, defaults={"name": code.replace("-", " ").capitalize()}
+    )
+    return found

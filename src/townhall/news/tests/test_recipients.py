@@ -7,7 +7,6 @@ import pytest
 
 from townhall.news.models import (
     Audience,
-    NewsTopic,
     Subscriber,
     Subscription,
     SubscriptionAudience,
@@ -22,6 +21,7 @@ from townhall.news.subscription_selectors import (
     publication_recipients,
 )
 from townhall.news.subscriptions import Choices, my_subscription_save
+from townhall.news.tests.conftest import topic
 from townhall.registry.models import Consent
 from townhall.registry.provenance import Source
 from townhall.registry.services import person_update
@@ -62,8 +62,8 @@ def subscribe(
 
 @pytest.fixture
 def town():
-    road_works = NewsTopic.objects.get(code="road-works")
-    events = NewsTopic.objects.get(code="events")
+    road_works = topic("road-works")
+    events = topic("events")
     kerk = AddressFactory(street_name="Kerkstraat", house_number="1")
     kerk_2 = AddressFactory(street_name="Kerkstraat", house_number="2")
     elsewhere = AddressFactory(street_name="Molenstraat", house_number="9")
@@ -210,7 +210,7 @@ def test_the_digests_list_their_subscriptions_with_topics_and_street(town):
 def test_10000_subscribers_and_20_streets_in_a_fixed_number_of_queries(
     django_assert_num_queries,
 ):
-    road_works = NewsTopic.objects.get(code="road-works")
+    road_works = topic("road-works")
     subscribers = Subscriber.objects.bulk_create(
         Subscriber(channel="email", address=f"s{n}@example.org", language="nl")
         for n in range(10_000)

@@ -12,19 +12,18 @@ from townhall.messaging.models import Message
 from townhall.news.models import (
     Audience,
     ConsentRecord,
-    NewsTopic,
     Subscriber,
     Subscription,
 )
 from townhall.news.subscription_messages import confirm_token, unsubscribe_token
-from townhall.news.tests.conftest import link_path
+from townhall.news.tests.conftest import link_path, topic
 
 pytestmark = pytest.mark.django_db
 SUBSCRIBE = "/abonneren/"
 
 
 def form(email="ana@example.org", **extra):
-    road_works = NewsTopic.objects.get(code="road-works")
+    road_works = topic("road-works")
     return {
         "email": email,
         "topics": [str(road_works.pk)],

@@ -5,8 +5,9 @@ import pytest
 
 from townhall.accounts.models import ActivityRecord
 from townhall.accounts.tests.residents import sign_in
-from townhall.news.models import ConsentRecord, NewsTopic, Subscription
+from townhall.news.models import ConsentRecord, Subscription
 from townhall.news.subscription_forms import CONSENT_MY_PAGE
+from townhall.news.tests.conftest import topic
 
 pytestmark = pytest.mark.django_db
 URL = "/mijn/nieuws/"
@@ -15,7 +16,7 @@ URL = "/mijn/nieuws/"
 def choices(**extra):
     return {
         "channel": "email",
-        "topics": [str(NewsTopic.objects.get(code="road-works").pk)],
+        "topics": [str(topic("road-works").pk)],
         "audiences": ["residents"],
         "frequency": "immediate",
         "my_street": "on",
