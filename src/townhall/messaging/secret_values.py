@@ -13,6 +13,12 @@
    retried mail does not carry a link that expired while it waited) and the
    markers are replaced in the text that goes out, not in the row.
 
+4. A source may also make the message's own one-click unsubscribe link
+   (:meth:`SecretSource.unsubscribe_url`): the e-mail channel then puts that one
+   in ``List-Unsubscribe`` instead of the register's consent link (a news
+   subscriber without a person in the register unsubscribes from their
+   subscription, not from a consent).
+
 The marker holds the message's own UUID, which does not exist before the
 message is written, so nothing a sender types into a name can fake one.
 """
@@ -36,6 +42,11 @@ class SecretSource(ABC):
     def values(self, arguments: Mapping[str, object]) -> dict[str, str]:
         """The value of each of :attr:`placeholders`; raise a ``PermanentFailure`` when
         none can be made any more (the account is gone)."""
+
+    def unsubscribe_url(self, arguments: Mapping[str, object]) -> str:
+        """The one-click unsubscribe link (RFC 8058) of a message made by this source,
+        or "" when it has none of its own."""
+        return ""
 
 
 class UnknownSecretSource(plugins.UnknownPlugin):
@@ -63,6 +74,14 @@ def marker(message_uuid: uuid.UUID, name: str) -> str:
     """What stands in the stored text of the message ``message_uuid`` where the
     secret value ``name`` goes."""
     return f"[{name}:{message_uuid}]"
+
+
+def secret_unsubscribe_url(message: Message, *, registry: Registry = secret_sources) -> str:
+    """The message's own unsubscribe link from its secret source, or ""."""
+    if not message.secret_source:
+        return ""
+    source = registry[message.secret_source["source"]]
+    return source.unsubscribe_url(message.secret_source.get("arguments", {}))
 
 
 def secret_text(message: Message, *, registry: Registry = secret_sources) -> tuple[str, str]:

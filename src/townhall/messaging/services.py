@@ -13,7 +13,9 @@
 5. An account's own e-mail (a sign-in link) goes to an :class:`EmailRecipient`
    instead: the address of the account, which may have no person in the
    register. Its secret values are made at hand-over
-   (:mod:`townhall.messaging.secret_values`), never stored.
+   (:mod:`townhall.messaging.secret_values`), never stored. A
+   :class:`MobileRecipient` is the same for a mobile number a person gave
+   themselves (a news subscriber's, confirmed by a code).
 """
 
 import contextlib
@@ -64,6 +66,25 @@ class EmailRecipient:
         return " ".join(part for part in (self.given_names, self.family_name) if part)
 
 
+@dataclass(frozen=True)
+class MobileRecipient:
+    """Someone reached by SMS at a mobile number (E.164) they gave us themselves,
+    rather than by the channels of the register (a news subscriber)."""
+
+    address: str
+    given_names: str
+    family_name: str
+    language: str
+    person: Person | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_names, self.family_name) if part)
+
+
+OwnAddress = EmailRecipient | MobileRecipient
+
+
 def template_for(template: MessageTemplate | str) -> MessageTemplate:
     if isinstance(template, str):
         found = MessageTemplate.objects.filter(code=template).first()
@@ -78,7 +99,7 @@ def template_for(template: MessageTemplate | str) -> MessageTemplate:
     return template
 
 
-def recipient_context(person: Person | EmailRecipient, municipality_name: str) -> dict[str, str]:
+def recipient_context(person: Person | OwnAddress, municipality_name: str) -> dict[str, str]:
     return {
         "given_names": person.given_names,
         "family_name": person.family_name,
@@ -110,7 +131,7 @@ def usable_channels_many(
 
 def message_compose(
     *,
-    person: Person | EmailRecipient,
+    person: Person | OwnAddress,
     template: MessageTemplate,
     texts: Mapping[tuple[str, str], tuple[str, str]],
     channels: list[ContactChannel],
@@ -129,7 +150,7 @@ def message_compose(
     full_context = {**context, **recipient_context(person, municipality_name)}
     channels = [c for c in channels if c.channel in template_channels(template)]
     message = Message(
-        person=person.person if isinstance(person, EmailRecipient) else person,
+        person=person.person if isinstance(person, OwnAddress) else person,
         recipient_name=person.full_name,
         template=template,
         kind=template.kind,
@@ -167,7 +188,7 @@ def template_texts(template: MessageTemplate) -> dict[tuple[str, str], tuple[str
 
 def message_send(
     *,
-    recipient: Person | EmailRecipient,
+    recipient: Person | OwnAddress,
     template: MessageTemplate | str,
     context: Mapping[str, object] | None = None,
     topic: str | None = None,
@@ -181,11 +202,12 @@ def message_send(
 
     ``template`` is a template or its code; ``context`` fills its placeholders;
     ``topic`` defaults to the template's. An :class:`EmailRecipient` is
-    written to at its own address, by e-mail only. ``secret_source`` names the
+    written to at its own address, by e-mail only, a :class:`MobileRecipient`
+    by SMS only. ``secret_source`` names the
     :class:`~townhall.messaging.secret_values.SecretSource` that fills its
     placeholders at hand-over, with ``secret_arguments`` (only for an
-    ``EmailRecipient``). Raises ``MessagingError`` for an unknown or unchecked
-    template or a missing placeholder value.
+    ``EmailRecipient`` or a ``MobileRecipient``). Raises ``MessagingError`` for an
+    unknown or unchecked template or a missing placeholder value.
     """
     from townhall.municipality.selectors import municipality_get_active_cached
 
@@ -213,6 +235,10 @@ def message_send(
         message.channel = Channel.EMAIL
         message.address = recipient.address
         message.reason = _("Earlier messages to this e-mail address bounced; it is blocked.")
+    elif isinstance(recipient, MobileRecipient) and message.state == Message.State.FAILED:
+        message.channel = Channel.SMS
+        message.address = recipient.address
+        message.reason = _("Earlier messages to this mobile number failed; it is blocked.")
     if secret_source:
         message.secret_source = {"source": secret_source, "arguments": dict(secret_arguments or {})}
     message.idempotency_key = idempotency_key or None
@@ -232,21 +258,23 @@ def message_send(
     return message
 
 
-def _channels_for(recipient: Person | EmailRecipient, topic: str) -> list[ContactChannel]:
+def _channels_for(recipient: Person | OwnAddress, topic: str) -> list[ContactChannel]:
     if isinstance(recipient, EmailRecipient):
         # The account's own address, not the register's choice of channel.
         return usable_channels([ContactChannel(Channel.EMAIL, recipient.address)])
+    if isinstance(recipient, MobileRecipient):
+        return usable_channels([ContactChannel(Channel.SMS, recipient.address)])
     return usable_channels(contact_channels_for(recipient, topic))
 
 
 def _secret_markers(
-    recipient: Person | EmailRecipient, secret_source: str, message_uuid: uuid.UUID
+    recipient: Person | OwnAddress, secret_source: str, message_uuid: uuid.UUID
 ) -> dict[str, str]:
     """The markers that stand in the stored text for the source's secret values."""
     if not secret_source:
         return {}
-    if not isinstance(recipient, EmailRecipient):
-        raise MessagingError(_("A secret goes only to the e-mail address of an account."))
+    if not isinstance(recipient, OwnAddress):
+        raise MessagingError(_("A secret goes only to an address its owner gave us themselves."))
     return {name: marker(message_uuid, name) for name in secret_sources[secret_source].placeholders}
 
 

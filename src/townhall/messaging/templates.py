@@ -49,6 +49,8 @@ SHIPPED_NAMES = (
     gettext_noop("We received your request (without signing in)"),
     gettext_noop("News about your application"),
     gettext_noop("A message about your application"),
+    gettext_noop("Confirm a subscription to news"),
+    gettext_noop("Code to confirm alerts by text message"),
 )
 
 

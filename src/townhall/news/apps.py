@@ -7,3 +7,8 @@ class NewsConfig(AppConfig):
     label = "news"
     verbose_name = _("News and alerts")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The secret sources of the subscription messages (confirmation link, SMS code,
+        # unsubscribe link), which the outbox asks for at hand-over.
+        from townhall.news import subscription_messages  # noqa: F401

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from townhall.portal import my_cases, my_data, my_drafts, my_messages, my_page, views
+from townhall.portal import (
+    my_cases,
+    my_data,
+    my_drafts,
+    my_messages,
+    my_page,
+    my_subscriptions,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -24,6 +32,12 @@ urlpatterns = [
     ),
     path("mijn/contact/", my_data.contact_preferences, name="contact_preferences"),
     path("mijn/berichten/", my_messages.my_messages, name="my_messages"),
+    path("mijn/nieuws/", my_subscriptions.my_subscriptions, name="my_subscriptions"),
+    path(
+        "mijn/nieuws/<uuid:subscription_uuid>/stoppen/",
+        my_subscriptions.my_subscription_stop,
+        name="my_subscription_stop",
+    ),
     path("mijn/aanvragen/", my_cases.my_requests, name="my_requests"),
     path("mijn/zaken/", my_cases.my_cases, name="my_cases"),
     path("mijn/zaken/<uuid:case_uuid>/", my_cases.my_case, name="my_case"),

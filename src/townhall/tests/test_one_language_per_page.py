@@ -374,8 +374,21 @@ def test_every_resident_page_is_in_one_language(demo, english, language):
 def test_pages_before_signing_in_and_forms_sent_back_are_in_one_language(demo, english, language):
     walk = Walk(language, english)
     client = browser(language)
-    follow_links(client, walk, [reverse("portal:home"), reverse("accounts:sign_in")], "anonymous")
+    start = [
+        reverse("portal:home"),
+        reverse("accounts:sign_in"),
+        reverse("news_subscriptions:subscribe_email"),
+    ]
+    follow_links(client, walk, start, "anonymous")
     sent_back = {
+        "news by e-mail to an address that is none": client.post(
+            reverse("news_subscriptions:subscribe_email"),
+            {"email": "jana(at)example", "audiences": ["residents"], "consent": "on"},
+        ),
+        "alerts by SMS to a fixed line": client.post(
+            reverse("news_subscriptions:subscribe_sms"),
+            {"mobile": "051 31 12 34", "all_topics": "on", "consent": "on"},
+        ),
         "a too short password": client.post(
             reverse("accounts:register"),
             {

@@ -71,6 +71,7 @@ NOT_PAGES = {
     "accounts:email_sign_in": "takes a POST from the sign-in page",
     "accounts:sign_out": "takes a POST",
     "accounts:acting_choose": "takes a POST from My page",
+    "portal:my_subscription_stop": "takes a POST from My page's subscriptions",
     "messaging:sms_receipt": "an SMS gateway's delivery report",
     "staff:second_factor": "needs a half-finished staff sign-in; same layout as the sign-in",
     "staff:setup": "needs a half-finished staff sign-in; same layout as the sign-in",
@@ -109,6 +110,7 @@ NOT_PAGES = {
 NAMESPACES = {
     *("portal", "accounts", "messaging", "staff", "backoffice", "demo", "catalog", "eforms"),
     "documents",
+    "news_subscriptions",
 }
 
 # Where a control is out of reach: the window's edges, with a pixel for rounding.
@@ -302,6 +304,12 @@ def visits(register, residents) -> list[Visit]:
                 reverse("documents:verify_start"),
                 reverse("documents:verify", args=[_verifiable_code()]),
                 reverse("documents:verify", args=["ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ"]),  # unknown
+                reverse("news_subscriptions:subscribe_email"),
+                reverse("news_subscriptions:subscribe_sms"),
+                reverse("news_subscriptions:sent"),
+                reverse("news_subscriptions:code"),  # no code waiting: start again
+                reverse("news_subscriptions:confirm", args=["x"]),  # a link that does not work
+                reverse("news_subscriptions:unsubscribe", args=["x"]),
                 "/bestaat-niet/",
             ],
         ),
@@ -313,6 +321,7 @@ def visits(register, residents) -> list[Visit]:
                 reverse("portal:my_data"),
                 reverse("portal:correction_report", args=["given_names"]),
                 reverse("portal:contact_preferences"),
+                reverse("portal:my_subscriptions"),
                 reverse("portal:my_messages"),
                 reverse("portal:my_message", args=[message.uuid]),
                 reverse("accounts:mandates"),

@@ -3,7 +3,9 @@
 1. The message gets a stable ``Message-ID`` made from its own id, so a copy
    that an interrupted worker sends again can be recognised downstream.
 2. Anything that is not a personal service message (a topic that needs
-   consent) carries ``List-Unsubscribe`` with a one-click link (RFC 8058).
+   consent) carries ``List-Unsubscribe`` with a one-click link (RFC 8058); a
+   message whose secret source makes its own link (a news subscription's)
+   carries that one.
 3. SMTP answers are sorted: a 5xx refusal of the recipient is a bounce
    (permanent), 4xx and a server that is down or hangs up are temporary.
 4. A text with a secret value (a sign-in link) gets it only here, in the copy
@@ -29,7 +31,7 @@ from django.utils.translation import gettext as _
 from townhall.messaging.channels import DeliveryChannel, Handover, register
 from townhall.messaging.errors import AddressRefused, PermanentFailure, TemporaryFailure
 from townhall.messaging.models import Message
-from townhall.messaging.secret_values import secret_text
+from townhall.messaging.secret_values import secret_text, secret_unsubscribe_url
 from townhall.messaging.unsubscribe import unsubscribe_url
 from townhall.registry.preferences import CONSENT_TOPICS
 
@@ -49,8 +51,9 @@ def _headers(message: Message) -> dict[str, str]:
         "Auto-Submitted": "auto-generated",
         "X-Townhall-Reference": message.reference,
     }
-    if message.topic in CONSENT_TOPICS:
-        headers["List-Unsubscribe"] = f"<{unsubscribe_url(message)}>"
+    own_link = secret_unsubscribe_url(message)
+    if own_link or message.topic in CONSENT_TOPICS:
+        headers["List-Unsubscribe"] = f"<{own_link or unsubscribe_url(message)}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return headers
 

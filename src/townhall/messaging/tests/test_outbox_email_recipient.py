@@ -65,9 +65,9 @@ def test_a_blocked_address_gives_a_failed_message_with_the_reason(templates, com
     assert message.reason == "Earlier messages to this e-mail address bounced; it is blocked."
 
 
-def test_a_secret_goes_only_to_an_accounts_address(templates):
+def test_a_secret_goes_only_to_an_address_its_owner_gave(templates):
     person = PersonFactory(email="an@example.org")
-    with pytest.raises(MessagingError, match="only to the e-mail address of an account"):
+    with pytest.raises(MessagingError, match="only to an address its owner gave us themselves"):
         message_send(
             recipient=person, template="decision", context=DECISION, secret_source="anything"
         )

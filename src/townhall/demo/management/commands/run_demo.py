@@ -51,6 +51,10 @@ class Command(BaseCommand):
             "draft sweeper": subprocess.Popen(  # noqa: S603
                 [*manage, "purge_drafts", "--every", "3600"], env=env
             ),
+            # News subscriptions never confirmed within the link's 7 days go.
+            "subscription sweeper": subprocess.Popen(  # noqa: S603
+                [*manage, "purge_pending_subscriptions", "--every", "3600"], env=env
+            ),
             # The files of issued documents past their retention go (the rows stay).
             "document retention": subprocess.Popen(  # noqa: S603
                 [*manage, "purge_documents", "--every", "3600"], env=env
