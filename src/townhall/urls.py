@@ -62,6 +62,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("berichten/", include("townhall.messaging.urls")),
     path("catalogus/", include("townhall.catalog.urls")),
+    path("", include("townhall.news.urls")),
     path("anymail/", include((anymail_patterns, "anymail"))),
     path("", include("townhall.accounts.urls")),
     path("", include("townhall.eforms.urls")),
