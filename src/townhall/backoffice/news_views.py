@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -112,9 +113,10 @@ def publication_new(request):
         form = PublicationForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                publication = services.publication_create(
-                    author=request.user, **form.fields_for_service()
-                )
+                with transaction.atomic(durable=True):
+                    publication = services.publication_create(
+                        author=request.user, **form.fields_for_service()
+                    )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -142,9 +144,10 @@ def publication_edit(request, pk: int):
         form = PublicationForm(request.POST, request.FILES, instance=publication)
         if form.is_valid():
             try:
-                services.publication_update(
-                    publication=publication, actor=request.user, **form.fields_for_service()
-                )
+                with transaction.atomic(durable=True):
+                    services.publication_update(
+                        publication=publication, actor=request.user, **form.fields_for_service()
+                    )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -237,7 +240,8 @@ def publication_state(request, pk: int):
     if not request.user.has_perm(permission):
         raise PermissionDenied
     try:
-        service(publication=publication, actor=request.user)
+        with transaction.atomic(durable=True):
+            service(publication=publication, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

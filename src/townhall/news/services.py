@@ -14,7 +14,11 @@
    (:func:`publication_to_draft`). Each change of state writes a
    :class:`~townhall.news.models.PublicationStateChange` (who, when) in the same
    transaction.
-3. After the commit: the domain events (:mod:`townhall.news.events`), and a new
+3. Each service is one transaction. A request runs it as its outermost one (the back
+   office wraps each call in ``transaction.atomic(durable=True)``), so that
+   nothing of it is committed with another change; the demo seed runs them inside
+   its own.
+4. After the commit: the domain events (:mod:`townhall.news.events`), and a new
    content version of the public pages (:func:`townhall.page_cache.content_changed`)
    whenever what the website shows changed.
 """
@@ -204,7 +208,7 @@ def _pages_changed() -> None:
     transaction.on_commit(page_cache.content_changed)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def publication_create(*, author, **fields) -> Publication:
     """A new draft, written by ``author``."""
     publication = Publication(created_by=author)
@@ -223,7 +227,7 @@ def publication_create(*, author, **fields) -> Publication:
     return publication
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def publication_update(*, publication: Publication, actor, **fields) -> Publication:
     """Change the texts or settings; a published publication shows the change at once."""
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
@@ -238,7 +242,7 @@ def _locked(publication: Publication) -> Publication:
     return Publication.objects.select_for_update().get(pk=publication.pk)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def publication_submit(*, publication: Publication, actor) -> Publication:
     """A draft is ready for review by someone who may publish it."""
     publication = _locked(publication)
@@ -250,7 +254,7 @@ def publication_submit(*, publication: Publication, actor) -> Publication:
     return publication
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def publication_to_draft(*, publication: Publication, actor) -> Publication:
     """Back to draft: from review (it needs more work) or withdrawn (to use it again)."""
     publication = _locked(publication)
@@ -261,7 +265,7 @@ def publication_to_draft(*, publication: Publication, actor) -> Publication:
     return publication
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def publication_publish(
     *, publication: Publication, actor, publish_at: datetime.datetime | None = None
 ) -> Publication:
@@ -294,7 +298,7 @@ def publication_publish(
     return publication
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def publication_withdraw(*, publication: Publication, actor) -> Publication:
     """Take a published publication off the website and the feeds: it answers 410 Gone."""
     if not actor.has_perm(PUBLISH_PERMISSION):

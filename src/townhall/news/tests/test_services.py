@@ -170,7 +170,7 @@ def test_nothing_is_sent_when_the_publishing_rolls_back(writer, django_capture_o
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             try:
                 with transaction.atomic():
-                    services.publication_publish.__wrapped__(publication=publication, actor=writer)
+                    services.publication_publish(publication=publication, actor=writer)
                     raise RuntimeError("roll back")
             except RuntimeError:
                 pass
