@@ -113,6 +113,8 @@ class PublicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("audiences", self.instance.audiences)
+            self.initial.setdefault("topics", list(self.instance.topics.all()))
+            self.initial.setdefault("streets", list(self.instance.streets.all()))
         else:
             self.initial.setdefault("audiences", [Audience.RESIDENTS])
         self.fields["title"].required = True

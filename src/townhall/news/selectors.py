@@ -67,6 +67,8 @@ def filters_from(params) -> Filters:
     Raises :class:`UnknownFilter` for a topic or audience that does not exist."""
     topic_code = str(params.get("onderwerp", "") or "")[:40]
     audience = str(params.get("doelgroep", "") or "")[:40]
+    if "\x00" in topic_code or "\x00" in audience:  # PostgreSQL refuses NUL in a query
+        raise UnknownFilter(repr(topic_code))
     topic = None
     if topic_code:
         topic = NewsTopic.objects.filter(code=topic_code).first()

@@ -131,7 +131,7 @@ def _month(raw: str, today: datetime.date) -> tuple[int, int, bool]:
     if not raw:
         return today.year, today.month, True
     year, _sep, month = raw[:7].partition("-")
-    readable = year.isdigit() and month.isdigit() and len(year) == 4
+    readable = (year + month).isascii() and year.isdigit() and month.isdigit() and len(year) == 4
     if readable and 1 <= int(month) <= 12 and FIRST_YEAR <= int(year) <= LAST_YEAR:
         return int(year), int(month), True
     return today.year, today.month, False

@@ -12,8 +12,9 @@ from townhall.accounts.tests.staff import sign_in_verified
 from townhall.backoffice.news_forms import DATETIME_FORMAT
 from townhall.backoffice.tests.conftest import staff_of
 from townhall.news import services
-from townhall.news.models import Publication
+from townhall.news.models import NewsTopic, Publication
 from townhall.news.tests.test_services import PNG
+from townhall.registry.tests.factories import AddressFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +221,37 @@ def test_the_list_is_a_keyset_page_filtered_by_state_and_kind(
     assert len(older.context["page"]) == 5
     assert client.get(url, {"state": "published"}).context["page"].items == []
     assert client.get(url, {"state": "x" * 500, "older": "nonsense"}).status_code == 200
+
+
+def test_editing_keeps_topics_and_streets_and_shows_the_change_at_once(client, communication):
+    street = AddressFactory(street_name="Kerkstraat").street
+    topic = NewsTopic.objects.get(code="road-works")
+    publication = services.publication_create(
+        author=communication,
+        title="Werken",
+        audiences=["residents"],
+        topics=[topic],
+        streets=[street],
+    )
+    services.publication_publish(publication=publication, actor=communication)
+    page = client.get(reverse("backoffice:news_publication", args=[publication.pk]))
+    form = page.context["form"]
+    data = {
+        name: value
+        for name, value in (
+            (name, form[name].value()) for name in form.fields if name != "image_file"
+        )
+        if value not in (None, False, "")
+    }
+    data = {k: ("on" if v is True else v) for k, v in data.items()}
+    data["title"] = "Werken in de Kerkstraat"
+    data["topics"] = [t.pk if hasattr(t, "pk") else t for t in data["topics"]]
+    data["streets"] = [s.pk if hasattr(s, "pk") else s for s in data["streets"]]
+    response = client.post(reverse("backoffice:news_publication", args=[publication.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    publication.refresh_from_db()
+    assert publication.title == "Werken in de Kerkstraat"
+    assert list(publication.topics.all()) == [topic]
+    assert list(publication.streets.all()) == [street]
+    public = client.get(reverse("news:publication", args=[publication.slug]))
+    assert "Werken in de Kerkstraat" in public.content.decode()

@@ -194,6 +194,8 @@ def test_the_events_page_and_the_month_calendar(client, writer):
     assert unreadable.status_code == 200
     assert unreadable.context["understood"] is False
     assert client.get(reverse("news:events_calendar"), {"maand": "9999-01"}).status_code == 200
+    assert client.get(reverse("news:events_calendar"), {"maand": "²⁰²⁶-¹²"}).status_code == 200
+    assert client.get(reverse("news:events_list"), {"onderwerp": "a\x00b"}).status_code == 404
 
 
 def test_current_alerts_show_on_the_home_page(client, writer):
