@@ -27,8 +27,11 @@ def writer(municipality):
 
 
 @pytest.fixture
-def road_works():
-    return NewsTopic.objects.get(code="road-works")
+def road_works(db):
+    # Seeded by migration 0002; a transactional test's flush removes it, so made again.
+    return NewsTopic.objects.get_or_create(
+        code="road-works", defaults={"name": "Wegenwerken", "name_fr": "Travaux de voirie"}
+    )[0]
 
 
 def published(writer, **fields):
