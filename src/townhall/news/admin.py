@@ -12,7 +12,6 @@ from townhall.news.models import NewsTopic
 @admin.register(NewsTopic)
 class NewsTopicAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "position", "is_active"]
-    list_editable = ["position", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "name_fr", "name_en", "code"]
     ordering = ["position", "name"]
