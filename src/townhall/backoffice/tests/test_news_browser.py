@@ -1,14 +1,19 @@
 """The news pages in a real browser, at phone and desktop width, with axe-core: the
 public lists, the calendar and a publication page; the back office's list, form and
-previews. At 320 px no page is wider than the window (WCAG 1.4.10 Reflow)."""
+previews. At 320 px no page is wider than the window (WCAG 1.4.10 Reflow).
+
+It lives with the back office's tests because it walks both: the back office may use
+the news app's test fixtures, the news app may not use the back office's."""
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from townhall.accounts.tests.staff import sign_in_verified
+from townhall.backoffice.tests.conftest import staff_of
 from townhall.backoffice.tests.test_messaging_browser import carry_session
 from townhall.news import services
+from townhall.news.models import NewsTopic
 from townhall.news.tests.conftest import alert_fields, event_fields, published
 from townhall.tests.accessibility import HEIGHT, axe_reports_at_every_width
 
@@ -16,7 +21,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def publications(writer, road_works):
+def writer(municipality):
+    return staff_of("communication", "Communicatie", "pieter")
+
+
+@pytest.fixture
+def publications(writer):
+    # The topic is seeded by a migration; a transactional test's flush removes it.
+    road_works = NewsTopic.objects.get_or_create(
+        code="road-works", defaults={"name": "Wegenwerken"}
+    )[0]
     news = published(
         writer,
         title="Nieuwe speeltuin in het park",
