@@ -63,6 +63,7 @@ urlpatterns = [
     path("berichten/", include("townhall.messaging.urls")),
     path("catalogus/", include("townhall.catalog.urls")),
     path("abonneren/", include("townhall.news.subscription_urls")),
+    path("", include("townhall.news.urls")),
     path("anymail/", include((anymail_patterns, "anymail"))),
     path("", include("townhall.accounts.urls")),
     path("", include("townhall.eforms.urls")),

@@ -66,6 +66,12 @@ START_ENTERPRISE_IMPORT = "importers.start_enterprise_import"
 # the list, and trying a failed post again or stopping one that waits.
 VIEW_SOCIAL_POSTS = "messaging.view_socialpost"
 CHANGE_SOCIAL_POSTS = "messaging.change_socialpost"
+# News, events and alerts (townhall.news, townhall.backoffice.news_views): the list,
+# writing a draft and submitting it for review, and publishing or withdrawing one.
+VIEW_PUBLICATIONS = "news.view_publication"
+ADD_PUBLICATION = "news.add_publication"
+EDIT_PUBLICATION = "news.change_publication"
+PUBLISH_PUBLICATION = "news.publish_publication"
 
 
 def _perms(app_label: str, model: str, actions=("view",)) -> tuple[str, ...]:
@@ -164,6 +170,13 @@ ROLES: dict[str, Role] = {
                 # publishing it. The department that keeps the catalogue keeps its forms.
                 *_perms("eforms", "formdefinition", ("view", "add")),
                 *_perms("eforms", "formversion", ("view", "add", "change")),
+                # The website's news, events and alerts: write, review, publish, withdraw.
+                VIEW_PUBLICATIONS,
+                ADD_PUBLICATION,
+                EDIT_PUBLICATION,
+                PUBLISH_PUBLICATION,
+                # The list of news topics (an editable list, kept in the admin).
+                *_perms("news", "newstopic", MANAGE),
             ),
         ),
         Role(

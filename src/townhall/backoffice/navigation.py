@@ -32,6 +32,7 @@ from townhall.accounts.roles import (
     VIEW_FORMS,
     VIEW_IMPORT_RUNS,
     VIEW_SOCIAL_POSTS,
+    VIEW_PUBLICATIONS,
     VIEW_WORKFLOWS,
 )
 from townhall.accounts.second_factor import backup_codes_left
@@ -210,6 +211,19 @@ TASKS: tuple[Task, ...] = (
             "backoffice:workflow_upload",
             "backoffice:workflow_migrate",
             "backoffice:workflow_version_dry_run",
+        ),
+    ),
+    Task(
+        "publications",
+        "messages",
+        _("News, events and alerts"),
+        _("The website's publications: write, have them reviewed, preview per channel, publish."),
+        "backoffice:news_publications",
+        VIEW_PUBLICATIONS,
+        also_current_on=(
+            "backoffice:news_publication_new",
+            "backoffice:news_publication",
+            "backoffice:news_publication_preview",
         ),
     ),
     Task(

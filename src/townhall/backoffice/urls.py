@@ -11,6 +11,7 @@ from townhall.backoffice import (
     document_views,
     form_views,
     import_views,
+    news_views,
     person_views,
     views,
     workflow_views,
@@ -52,6 +53,18 @@ urlpatterns = [
         "zaken/<uuid:uuid>/documenten/<uuid:document_uuid>/",
         case_views.case_document,
         name="case_document",
+    ),
+    # News, events and alerts of the website (publicaties): write, preview, publish
+    path("publicaties/", news_views.publication_list, name="news_publications"),
+    path("publicaties/nieuw/", news_views.publication_new, name="news_publication_new"),
+    path("publicaties/<int:pk>/", news_views.publication_edit, name="news_publication"),
+    path(
+        "publicaties/<int:pk>/voorbeeld/",
+        news_views.publication_preview,
+        name="news_publication_preview",
+    ),
+    path(
+        "publicaties/<int:pk>/status/", news_views.publication_state, name="news_publication_state"
     ),
     # The documents the municipality issued (documenten): find, look at, revoke
     path("documenten/", document_views.document_list, name="documents"),

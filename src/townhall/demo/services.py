@@ -9,7 +9,8 @@
    the plan in one transaction (bulk inserts in batches): the municipality,
    addresses, persons and households, organisations, where each came from
    (record sources), staff accounts, a few access-log entries and the product
-   catalogue (through the LPDC importer, ``demo.catalogue``). A failure
+   catalogue (through the LPDC importer, ``demo.catalogue``), and the website's
+   news, events and alerts (``demo.news``). A failure
    leaves nothing behind.
 """
 
@@ -30,6 +31,7 @@ from townhall.demo.forms import demo_forms_create
 from townhall.demo.households import population_plan
 from townhall.demo.messages import demo_messages_create
 from townhall.demo.municipality import municipality_create
+from townhall.demo.news import demo_publications_create
 from townhall.demo.numbers import EnterpriseNumbers
 from townhall.demo.organisations import (
     PlannedOrganisation,
@@ -91,6 +93,7 @@ class SeedReport:
     products: int = 0
     forms: int = 0
     cases: int = 0
+    publications: int = 0
 
     def lines(self) -> list[str]:
         return [f"{name.replace('_', ' ')}: {count:,}" for name, count in vars(self).items()]
@@ -213,6 +216,7 @@ def _demo_seed(*, seed: int, scale: float) -> SeedReport:
     forms = demo_forms_create()
     logged = AccessLogEntry.objects.count()
     cases = demo_cases_create(users=users)
+    publications = demo_publications_create()
     # The clerk who grants a demo parking card issues its permit: a read of the register.
     entries += AccessLogEntry.objects.count() - logged
     kinds = [planned.organisation.kind for planned in plan.organisations]
@@ -231,4 +235,5 @@ def _demo_seed(*, seed: int, scale: float) -> SeedReport:
         products=products,
         forms=forms,
         cases=cases,
+        publications=publications,
     )

@@ -3,8 +3,11 @@
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 
+from townhall.languages import FALLBACK, interface_language
 from townhall.municipality.context_processors import municipality_for
+from townhall.news.selectors import alerts_current
 from townhall.page_cache import public_page
 
 
@@ -18,7 +21,11 @@ def home(request):
         if municipality
         else []
     )
-    return render(request, "portal/home.html", {"counter_hours": counter_hours})
+    language = interface_language((get_language() or FALLBACK)[:2])
+    alerts = alerts_current()  # one query, at most a handful of rows
+    for alert in alerts:
+        alert.shown_title, alert.shown_language = alert.text_with_language("title", language)
+    return render(request, "portal/home.html", {"counter_hours": counter_hours, "alerts": alerts})
 
 
 def branding_css(request):

@@ -59,7 +59,7 @@ def test_the_base_set_has_the_web_server_but_no_redis_queue_nor_test_tools():
     assert "gunicorn" in base  # docs/operations.md runs it
     assert not REDIS_QUEUE & set(base), "the Redis Queue packages belong to the redis extra"
     assert "freezegun" not in base, "freezegun is for tests"
-    assert "nh3" in base  # news bodies are sanitised by it (townhall.news)
+    assert "nh3" in base, "the news app sanitises the bodies of publications with it"
     # Each larger set holds the base set at the same versions.
     for superset in ("redis.txt", "dev.txt"):
         wider = pins(superset)

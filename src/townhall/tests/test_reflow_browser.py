@@ -82,6 +82,7 @@ NOT_PAGES = {
     "backoffice:messaging_letter_posted": "takes a POST",
     "backoffice:messaging_letter_pdf": "a PDF",
     "backoffice:catalog_product_state": "takes a POST",
+    "backoffice:news_publication_state": "takes a POST from the publication's page",
     "backoffice:form_preview": "takes a POST (the editor's script), a part of the editor's page",
     "backoffice:form_version_publish": "takes a POST",
     "backoffice:cases_assign": "takes a POST from the inbox",

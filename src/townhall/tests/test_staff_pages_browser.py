@@ -18,6 +18,7 @@ import pytest
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from townhall.accounts.tests.staff import department, sign_in_verified, staff_user
 from townhall.backoffice.tests.test_messaging_browser import carry_session
@@ -33,6 +34,7 @@ from townhall.importers.models import ImportRun
 from townhall.messaging.services import message_send
 from townhall.messaging.templates import templates_load
 from townhall.municipality.tests.factories import municipality_for_tests
+from townhall.news.services import publication_create
 from townhall.registry.models import HouseholdMembership
 from townhall.registry.services import household_add_member, household_create, organisation_create
 from townhall.registry.tests.factories import AddressFactory, PersonFactory
@@ -76,6 +78,15 @@ def register():
         themes=["CultuurSportVrijeTijd"],
     )
     inbox_case_for(an)
+    # The website's publications: an alert whose SMS is too long (the warning shows).
+    publication = publication_create(
+        author=staff_user("pieter", department_code="communication"),
+        kind="alert",
+        title="Wegenwerken Kerkstraat",
+        ends_at=timezone.now() + datetime.timedelta(days=3),
+        sms_text="De Kerkstraat is afgesloten. " * 12,
+        audiences=["residents"],
+    )
     document, _code = document_issued(holder=an, holder_name=an.full_name)
     # A print batch half made (its page refreshes itself) and an import run with its counts.
     batch = DocumentBatch.objects.create(
@@ -102,6 +113,7 @@ def register():
         "document": document,
         "batch": batch,
         "run": run,
+        "publication": publication,
     }
 
 
@@ -160,6 +172,10 @@ def staff_pages(register) -> list[str]:
         reverse("backoffice:document_batch", args=[register["batch"].uuid]),
         reverse("backoffice:imports"),
         reverse("backoffice:import_run", args=[register["run"].pk]),
+        reverse("backoffice:news_publications"),
+        reverse("backoffice:news_publication_new"),
+        reverse("backoffice:news_publication", args=[register["publication"].pk]),
+        reverse("backoffice:news_publication_preview", args=[register["publication"].pk]),
         "/admin/bestaat-niet/",  # 404 as staff see it
     ]
     return list(dict.fromkeys(pages))

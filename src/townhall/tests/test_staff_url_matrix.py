@@ -53,6 +53,7 @@ from townhall.messaging.models import (
     SocialPost,
 )
 from townhall.messaging.templates import templates_load
+from townhall.news.services import publication_create
 from townhall.registry.corrections import CorrectionRequest
 from townhall.registry.models import (
     AccessLogEntry,
@@ -328,6 +329,8 @@ TABLE: dict[str, Rule] = {
     # snapshots are written by the services only).
     **model_pages("catalog.product"),
     **model_pages("catalog.productsnapshot"),
+    # The news topics (an editable list; never deleted, retired instead).
+    **model_pages("news.newstopic"),
     # The back office.
     "backoffice:home": Rule(every_staff),
     # H1 makes this a permission of the counter roles; change this line with it.
@@ -402,6 +405,18 @@ TABLE: dict[str, Rule] = {
     ),
     "backoffice:form_version_publish": Rule(
         perm("eforms.change_formversion"), kwargs=_pk("eforms.formversion")
+    ),
+    # News, events and alerts (publications name no person; the POST answers a GET with 405).
+    "backoffice:news_publications": Rule(perm("news.view_publication")),
+    "backoffice:news_publication_new": Rule(perm("news.add_publication")),
+    "backoffice:news_publication": Rule(
+        perm("news.change_publication"), kwargs=_pk("news.publication")
+    ),
+    "backoffice:news_publication_preview": Rule(
+        perm("news.view_publication"), kwargs=_pk("news.publication")
+    ),
+    "backoffice:news_publication_state": Rule(
+        perm("news.change_publication"), kwargs=_pk("news.publication")
     ),
     # Case handling: a case's page shows its applicant; a staff member of another
     # department gets 404 for it (the department scoping rule), as for no such case.
@@ -523,6 +538,7 @@ REFUSED_TO_ALL = (
     "catalog_product_delete",
     "catalog_productsnapshot_add",
     "catalog_productsnapshot_delete",
+    "news_newstopic_delete",
 )
 for _name in REFUSED_TO_ALL:
     TABLE[f"admin:{_name}"] = replace(TABLE[f"admin:{_name}"], allowed=nobody)
@@ -618,6 +634,9 @@ def _samples() -> tuple[dict, dict[str, User]]:
         themes=["BurgerOverheid"],
         publish=True,
     )
+    publication = publication_create(
+        author=users["communicatie"], title="Wegenwerken", audiences=["residents"]
+    )
     workflows_ensure()  # a workflow per online product, and the corrections'
     case = case_open_for_correction(correction_request_id=correction.pk)
     _inbox_samples(case=case, users=users)
@@ -637,6 +656,7 @@ def _samples() -> tuple[dict, dict[str, User]]:
         source="best", file_name="openaddress-bevlg.csv", checksum="0" * 64, scope="all"
     )
     samples = {
+        "news.publication": publication,
         "importers.importrun": import_run,
         "documents.issueddocument": document,
         "documents.documentbatch": print_batch,

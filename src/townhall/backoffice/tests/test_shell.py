@@ -33,6 +33,7 @@ POST_ONLY = {
     "backoffice:messaging_letter_render",
     "backoffice:messaging_letter_posted",
     "backoffice:catalog_product_state",
+    "backoffice:news_publication_state",
     "backoffice:form_preview",
     "backoffice:form_version_publish",
     "backoffice:cases_assign",
@@ -135,6 +136,19 @@ def samples(municipality, templates):
         ],
         **_workflow_samples(),
         **online_counter_samples(),
+        **_news_samples(),
+    }
+
+
+def _news_samples() -> dict:
+    """A publication, for its page and its preview."""
+    from townhall.news.services import publication_create
+
+    author = staff_user("pieter", department_code="communication")
+    publication = publication_create(author=author, title="Shell", audiences=["residents"])
+    return {
+        "backoffice:news_publication": [publication.pk],
+        "backoffice:news_publication_preview": [publication.pk],
     }
 
 
@@ -256,6 +270,7 @@ def test_each_role_sees_exactly_the_tasks_its_permissions_open(client, municipal
                 "Start page",
                 "Products and services",
                 "Online forms",
+                "News, events and alerts",
                 "New announcement",
                 "Messages overview",
                 "Social media posts",

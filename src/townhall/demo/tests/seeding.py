@@ -9,6 +9,7 @@ from townhall.documents.models import DocumentBatch, IssuedDocument
 from townhall.eforms.models import FormDefinition, FormVersion, ReferenceCounter, Submission
 from townhall.messaging.models import Message, MessageStateCount, MessageTemplate, TemplateText
 from townhall.municipality.models import Municipality
+from townhall.news.models import Publication
 from townhall.registry.models import (
     AccessLogEntry,
     Address,
@@ -56,6 +57,7 @@ def register_digest() -> str:
 def demo_erase() -> None:
     """Delete what the seed wrote, children first, so another seed can run on the same database."""
     for model in (
+        Publication,  # the demo news; their state changes go with them
         IssuedDocument,  # the demo cases' permits (their files are the test's media)
         DocumentBatch,  # the demo print batch
         Case,  # its timeline, questions and files go with it

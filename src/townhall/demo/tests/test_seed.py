@@ -21,6 +21,8 @@ from townhall.demo.tests.seeding import demo_erase
 from townhall.demo.timeline import REFERENCE_DATE, age_on_reference_date
 from townhall.demo_idp.personas import PERSONAS_BY_SLUG
 from townhall.documents.models import IssuedDocument
+from townhall.news.models import Publication
+from townhall.news.selectors import Filters, alerts_current, events_page, news_page
 from townhall.registry import protection
 from townhall.registry.identifiers import (
     parse_enterprise_number,
@@ -317,3 +319,16 @@ def test_citizens_affairs_finds_peeters_and_a_pasted_national_number(report, cli
     assert AccessLogEntry.objects.filter(
         person=person, actor=clerk, action=AccessLogEntry.Action.LOOKUP
     ).exists()
+
+
+def test_the_demo_publishes_news_events_and_a_road_works_alert(report):
+    assert report.publications == 8
+    (alert,) = alerts_current()
+    assert alert.urgent
+    assert Publication.objects.get(pk=alert.pk).streets.count() == 2
+    assert len(events_page(params={}, filters=Filters())) == 3
+    assert len(news_page(params={}, filters=Filters())) == 4  # three news items and the alert
+    assert Publication.objects.filter(state=Publication.State.DRAFT).count() == 1
+    assert {p.created_by.username for p in Publication.objects.select_related("created_by")} == {
+        "communicatie"
+    }

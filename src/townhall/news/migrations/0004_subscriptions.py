@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('news', '0002_default_topics'),
+        ('news', '0003_publications'),
         ('registry', '0013_history'),
     ]
 
