@@ -31,8 +31,8 @@ from townhall.accounts.roles import (
     VIEW_DOCUMENTS,
     VIEW_FORMS,
     VIEW_IMPORT_RUNS,
-    VIEW_SOCIAL_POSTS,
     VIEW_PUBLICATIONS,
+    VIEW_SOCIAL_POSTS,
     VIEW_WORKFLOWS,
 )
 from townhall.accounts.second_factor import backup_codes_left
