@@ -55,6 +55,16 @@ STREET_WORDS = [
     "Zuid", "Sint-Amands", "Abdij", "Bos", "Dorp", "Heide", "Kasteel", "Leie", "Mandel",
 ]  # fmt: skip
 STREET_KINDS = ["straat", "laan", "weg", "dreef", "plein", "steenweg"]
+# The rows each importer writes, as (table, condition) in insertion order: COPY real's rows.
+WRITTEN = {
+    "best": [("registry_address", "register_uri <> ''")],
+    "kbo": [
+        ("registry_address", "register_uri = ''"),
+        ("registry_organisation", "true"),
+        ("registry_organisationaddress", "true"),
+        ("registry_recordsource", "organisation_id IS NOT NULL"),
+    ],
+}
 PLACES = [(f"3{index:04d}", str(8000 + index * 3), f"Gemeente {index}") for index in range(300)]
 
 
@@ -221,6 +231,11 @@ def copy_ceiling(connection, workdir: Path, parts: list[tuple[str, str]]) -> flo
     deleted (and the tables vacuumed), then loaded again with COPY: what any
     importer must at least spend on those tables' indexes and constraints.
     """
+    return copy_ceiling_load(connection, copy_ceiling_dump(connection, workdir, parts))
+
+
+def copy_ceiling_dump(connection, workdir: Path, parts: list[tuple[str, str]]) -> list:
+    """Dump and delete the rows of ``parts`` (see :func:`copy_ceiling`)."""
     from django.db import transaction
 
     dumps = []
@@ -237,6 +252,13 @@ def copy_ceiling(connection, workdir: Path, parts: list[tuple[str, str]]) -> flo
                 cursor.execute(f"DELETE FROM {table} WHERE {condition}")
         for table, _, _ in dumps:
             cursor.execute(f"VACUUM ANALYZE {table}")
+    return dumps
+
+
+def copy_ceiling_load(connection, dumps: list) -> float:
+    """Seconds to COPY the dumped rows back, in one transaction (see :func:`copy_ceiling`)."""
+    from django.db import transaction
+
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         for table, _, path in dumps:
@@ -336,7 +358,7 @@ def run(options, workdir: Path) -> None:
             best_file,
             best_rows,
             copy_best,
-            [("registry_address", "register_uri <> ''")],
+            WRITTEN["best"],
         ),
         (
             "KBO enterprises",
@@ -344,12 +366,7 @@ def run(options, workdir: Path) -> None:
             kbo_folder,
             kbo_rows,
             copy_kbo,
-            [
-                ("registry_address", "register_uri = ''"),
-                ("registry_organisation", "true"),
-                ("registry_organisationaddress", "true"),
-                ("registry_recordsource", "organisation_id IS NOT NULL"),
-            ],
+            WRITTEN["kbo"],
         ),
     ):
         started, cpu = time.perf_counter(), time.process_time()
