@@ -137,7 +137,7 @@ def run(options, workdir: Path) -> None:
     if options.importer != "kbo-update":
         dumps = bench.copy_ceiling_dump(connection, workdir, bench.WRITTEN[options.importer])
         server = backend_cpu(connection)
-        ceiling = bench.copy_ceiling_load(connection, dumps)
+        ceiling = sum(bench.copy_ceiling_load(connection, dumps).values())
         server = backend_cpu(connection) - server
         print(
             f"COPY real: {ceiling:.2f} s ({rows / ceiling:,.0f} rows/s, "
