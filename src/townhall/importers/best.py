@@ -26,6 +26,7 @@
 """
 
 import math
+import operator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +42,7 @@ from townhall.importers.base import (
 from townhall.importers.best_streets import RANKS, StreetNames, StreetRow, streets_apply
 from townhall.importers.reading import ImportAbort, SourceFile, single_csv
 from townhall.importers.registry import register
-from townhall.importers.writing import insert_rows, rows_matching, update_rows
+from townhall.importers.writing import index_lookups, insert_rows, rows_matching, update_rows
 from townhall.languages import FALLBACK, OFFICIAL
 from townhall.municipality.selectors import municipality_get_active
 from townhall.registry.models import Address
@@ -89,6 +90,8 @@ class AddressStep(CsvStep):
         HEADER + f"  (or EPSG:3812_x,EPSG:3812_y instead of {'/'.join(COORDINATES[0])})"
     )
 
+    by_position = True  # a dict per row cost more than the checks of the row
+
     def __init__(
         self,
         source: SourceFile,
@@ -102,20 +105,53 @@ class AddressStep(CsvStep):
         self.nis_code = nis_code
         self.postcodes = postcodes
         self.municipality = municipality
-        self.street_columns = [f"streetname_{language}" for language in languages]
-        self.name_columns = [f"municipality_name_{language}" for language in languages]
-        self.postname_columns = [f"postname_{language}" for language in languages]
+        self.languages = languages
         self.seen = SeenNumbers()
         self.street_names = StreetNames()
         self.refused: dict[int, str] = {}  # streets whose rename was refused (apply only)
+        # The street of the last row, kept while the rows name the same one (the file
+        # is grouped by street): the raw values it was made from, what they give.
+        self._street_raw: tuple | None = None
+        self._street_made: tuple = ()
+        self._street_last: StreetRow | None = None
 
-    def parse(self, values: dict[str, str], line: int) -> "Sighting | tuple[int, tuple, StreetRow]":
+    def header_read(self, header: list[str]) -> None:
+        """Each column's position; optional columns the file lacks read as empty."""
+        position = {name: index for index, name in enumerate(header)}
+        for attribute, column in (
+            ("_nis", "municipality_id"),
+            ("_status", "status"),
+            ("_address_id", "address_id"),
+            ("_postcode", "postcode"),
+            ("_house_number", "house_number"),
+            ("_box_number", "box_number"),
+            ("_latitude", "EPSG:4326_lat"),
+            ("_longitude", "EPSG:4326_lon"),
+        ):
+            setattr(self, attribute, position[column])  # required: the reader checked
+        languages = self.languages
+        self.street_columns = [position[f"streetname_{code}"] for code in languages]
+        self.name_columns = [position[f"municipality_name_{code}"] for code in languages]
+        self.postname_columns = [
+            position[f"postname_{code}"] for code in languages if f"postname_{code}" in position
+        ]
+        self.official_columns = [position[f"streetname_{code}"] for code in OFFICIAL]
+        # What a row's street is made of, in one tuple: when it equals the last row's,
+        # the street's names, id and section are the last row's too.
+        raw = [*self.official_columns, *self.postname_columns, *self.name_columns]
+        raw += [position["postcode"], position["municipality_id"]]
+        self._street_id = position.get("street_id")
+        if self._street_id is not None:
+            raw.append(self._street_id)
+        self._street_of = operator.itemgetter(*raw)
+
+    def parse(self, values: list[str], line: int) -> "Sighting | tuple[int, tuple, StreetRow]":
         """The line, the values of :data:`COLUMNS` and the street of one row; for a
         retired or rejected row only what it says about its street."""
-        nis_code = values["municipality_id"].strip()
+        nis_code = values[self._nis].strip()
         if self.nis_code is not None and nis_code != self.nis_code:
             raise Skipped("other municipality")
-        status = values["status"].strip().lower()
+        status = values[self._status].strip().lower()
         if status not in IMPORTED and status not in SKIPPED:
             raise Rejected(
                 f"unknown status {status!r} (expected current, proposed, retired or rejected)"
@@ -125,12 +161,12 @@ class AddressStep(CsvStep):
             if street is None or street.best_id is None:
                 raise Skipped(f"status {status}")
             return Sighting(line, street, f"status {status}")
-        address_id = values["address_id"].strip()
+        address_id = values[self._address_id].strip()
         if not address_id.isdigit():
             raise Rejected(f"address_id {address_id!r} is not a number")
         if len(nis_code) != 5 or not nis_code.isdigit():
             raise Rejected(f"municipality_id {nis_code!r} is not a NIS code (five digits)")
-        postcode = values["postcode"].strip()
+        postcode = values[self._postcode].strip()
         if self.nis_code is not None and postcode not in self.postcodes:
             raise Rejected(
                 f"postcode {postcode!r} is not a postcode of {self.municipality} "
@@ -138,13 +174,13 @@ class AddressStep(CsvStep):
             )
         parts = address_parts(
             street_name=_first(values, self.street_columns),
-            house_number=values["house_number"],
-            box_number=values["box_number"],
+            house_number=values[self._house_number],
+            box_number=values[self._box_number],
             postcode=postcode,
             municipality_name=_first(values, self.name_columns),
         )
-        latitude = _coordinate(values["EPSG:4326_lat"], "latitude", LATITUDES)
-        longitude = _coordinate(values["EPSG:4326_lon"], "longitude", LONGITUDES)
+        latitude = _coordinate(values[self._latitude], "latitude", LATITUDES)
+        longitude = _coordinate(values[self._longitude], "longitude", LONGITUDES)
         number = int(address_id)
         earlier = self.seen.add(number, line)
         if earlier is not None:
@@ -161,26 +197,49 @@ class AddressStep(CsvStep):
         self, values, line: int, nis_code: str, status: str, *, strict: bool, name: str = ""
     ) -> StreetRow | None:
         """The row's street; None for a retired row whose street cannot be told."""
-        names = tuple(" ".join(values.get(f"streetname_{code}", "").split()) for code in OFFICIAL)
-        name = name or " ".join(_first(values, self.street_columns).split())
-        text = values.get("street_id", "").strip()
-        best_id = None
-        if text:
-            if not text.isdigit():
-                if not strict:
-                    return None
-                raise Rejected(f"street_id {text!r} is not a number")
-            best_id = int(text)
+        raw = self._street_of(values)
+        if raw != self._street_raw:
+            self._street_raw, self._street_made = raw, self._street_make(values)
+            self._street_last = None
+        best_id, names, first_name, postcode, section, bad_id = self._street_made
+        if bad_id:
+            if not strict:
+                return None
+            raise Rejected(f"street_id {bad_id!r} is not a number")
+        name = name or first_name
         rank = RANKS.get(status, -1)
         if best_id is not None:
             rank = self.street_names.see(best_id, names, line, rank)
-        place = _first(values, self.postname_columns) if self.postname_columns else ""
+        last = self._street_last
+        if last is not None and last.rank == rank and last.name == name:
+            return last  # the same street as the row before (StreetRow is frozen)
+        street = StreetRow(best_id, name, names, postcode, nis_code, section, rank)
+        self._street_last = street
+        return street
+
+    def _street_make(self, values: list[str]) -> tuple:
+        """The register id, names (nl, fr, de), name, postcode and section of a row's
+        street, and the ``street_id`` when it is not a number."""
+        names = tuple(" ".join(values[index].split()) for index in self.official_columns)
+        first_name = " ".join(_first(values, self.street_columns).split())
+        text = values[self._street_id].strip() if self._street_id is not None else ""
+        best_id, bad_id = None, ""
+        if text:
+            if text.isdigit():
+                best_id = int(text)
+            else:
+                bad_id = text
+        place = _first(values, self.postname_columns)
         municipality = _first(values, self.name_columns)
-        postcode = values["postcode"].strip()
+        postcode = values[self._postcode].strip()
         section = place if place and place.casefold() != municipality.casefold() else ""
-        return StreetRow(best_id, name, names, postcode, nis_code, section[:100], rank)
+        return best_id, names, first_name, postcode, section[:100], bad_id
 
     def apply(self, batch: Batch) -> None:
+        with index_lookups():
+            self._apply(batch)
+
+    def _apply(self, batch: Batch) -> None:
         records: list[tuple[int, tuple]] = []
         streets: list[tuple[int, StreetRow]] = []
         for item in batch.items:
@@ -255,7 +314,7 @@ class Sighting:
     reason: str
 
 
-def _first(values: dict[str, str], columns: list[str]) -> str:
+def _first(values: list[str], columns: list[int]) -> str:
     """The value in the first language that has one."""
     for column in columns:
         value = values[column].strip()

@@ -49,9 +49,9 @@ STREET_COLUMNS = (
 )
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class StreetRow:
-    """What one line says about its street."""
+    """What one line says about its street (one is shared by the lines that say the same)."""
 
     best_id: int | None
     name: str

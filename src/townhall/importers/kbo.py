@@ -79,6 +79,7 @@ from townhall.importers.reading import (
 from townhall.importers.registry import register
 from townhall.importers.writing import (
     delete_matching,
+    index_lookups,
     insert_rows,
     rows_matching,
     update_rows,
@@ -193,6 +194,10 @@ class EnterpriseStep(Step):
             reader.close()
 
     def apply(self, batch: Batch) -> None:
+        with index_lookups():  # every statement of the batch finds its rows by an index
+            self._apply(batch)
+
+    def _apply(self, batch: Batch) -> None:
         enterprises: list[Enterprise] = batch.items
         existing = {
             number: (pk, tuple(values))

@@ -37,7 +37,7 @@ from townhall.importers.kbo_rows import (
     is_establishment,
 )
 from townhall.importers.reading import BadRow, SourceFile
-from townhall.importers.writing import insert_rows, rows_matching, update_rows
+from townhall.importers.writing import index_lookups, insert_rows, rows_matching, update_rows
 from townhall.registry.identifiers import format_enterprise_number
 from townhall.registry.models import Organisation
 from townhall.registry.provenance import FieldGroup
@@ -149,8 +149,9 @@ class TableStep(Step):
         return self._bytes, sum(self.files[name].size for name in names if name in self.files)
 
     def apply(self, batch: Batch) -> None:
-        for change in batch.items:
-            self.apply_change(batch, change)
+        with index_lookups():  # every statement of the batch finds its rows by an index
+            for change in batch.items:
+                self.apply_change(batch, change)
 
     def apply_change(self, batch: Batch, change: TableChange) -> None:
         """Count the rows: a table the register does not keep."""

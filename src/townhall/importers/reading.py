@@ -61,7 +61,7 @@ class SourceFile:
 @dataclass(slots=True)
 class Row:
     line: int
-    values: dict[str, str]
+    values: dict[str, str] | list[str]  # by column name; a list for a reader not ``mapped``
 
 
 @dataclass(slots=True)
@@ -136,6 +136,9 @@ class CsvReader:
     ``required`` columns must all be present; of each group in ``one_of`` at least
     one complete set must be present (e.g. either Lambert 72 or Lambert 2008
     coordinates). ``kind`` and ``expected_header`` make the error message.
+    With ``mapped=False`` a row's values are the list in the file's order, for a
+    caller that finds its columns once in :attr:`header` (a dict per row costs more
+    than the rest of reading the row).
     """
 
     def __init__(
@@ -146,8 +149,10 @@ class CsvReader:
         required: Sequence[str],
         one_of: Sequence[Sequence[Sequence[str]]] = (),
         expected_header: str = "",
+        mapped: bool = True,
     ):
         self.source = source
+        self.mapped = mapped
         self._stream = source.opener()
         self._lines = _Lines(self._stream)
         self._reader = csv.reader(self._lines, strict=True)
@@ -188,6 +193,7 @@ class CsvReader:
     def __iter__(self) -> Iterator[Row | BadRow]:
         header = self.header
         width = len(header)
+        mapped = self.mapped
         lines = self._lines
         reader = self._reader
         while True:
@@ -211,8 +217,10 @@ class CsvReader:
                 continue  # an empty line
             elif len(values) != width:
                 yield BadRow(line, f"expected {width} values as in the header, found {len(values)}")
-            else:
+            elif mapped:
                 yield Row(line, dict(zip(header, values, strict=True)))
+            else:
+                yield Row(line, values)
 
 
 def single_csv(path: Path) -> SourceFile:

@@ -29,6 +29,7 @@ update and delete as ``WITH changed AS (UPDATE/DELETE ... RETURNING) INSERT``;
 elsewhere simple-history's ``bulk_history_create``.
 """
 
+import contextlib
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
@@ -100,16 +101,52 @@ def rows_matching(
         f"WHERE ({' OR '.join(conditions)}){restriction}"
     )
     with connection.cursor() as cursor:
-        if connection.in_atomic_block:
-            # Every lookup is by an indexed column. During a long import the tables grow
-            # from nothing faster than their statistics follow (or autovacuum is off), and
-            # the planner would read the whole table for each batch: quadratic.
-            cursor.execute("SET LOCAL enable_seqscan = off")
+        # Every lookup is by an indexed column. During a long import the tables grow
+        # from nothing faster than their statistics follow (or autovacuum is off), and
+        # the planner would read the whole table for each batch: quadratic.
+        own = _seqscan_off(cursor)
         cursor.execute(sql, parameters)
         rows = cursor.fetchall()
-        if connection.in_atomic_block:
+        if own:
             cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
         return rows
+
+
+def _seqscan_off(cursor) -> bool:
+    """Turn sequential scans off for the transaction's next statement; True when it did so
+    (and the caller turns them on again), False within :func:`index_lookups` or outside a
+    transaction."""
+    if not connection.in_atomic_block or getattr(connection, "_index_lookups", False):
+        return False
+    cursor.execute("SET LOCAL enable_seqscan = off")
+    return True
+
+
+@contextlib.contextmanager
+def index_lookups():
+    """The lookups of a batch by indexed columns, with sequential scans off once for all of
+    them (a ``SET LOCAL`` before and after each was two round trips more per statement).
+
+    Only for statements that find rows by indexed columns (those of this module): the
+    planner then never reads a whole table for a batch (see :func:`rows_matching`).
+    """
+    if (
+        not _postgres()
+        or not connection.in_atomic_block
+        or getattr(connection, "_index_lookups", False)
+    ):
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    connection._index_lookups = True
+    try:
+        yield
+    finally:
+        connection._index_lookups = False
+    # Not after an error: the transaction is rolled back, and the setting with it.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
 
 
 def _defaults(model: type[models.Model], columns: Sequence[str]) -> tuple[list[str], tuple]:
@@ -200,14 +237,13 @@ def _history_of(model: type[models.Model], pks: list[int]) -> None:
     table = quote(model._meta.db_table)
     pk = quote(model._meta.pk.column)
     with connection.cursor() as cursor:
-        if connection.in_atomic_block:
-            cursor.execute("SET LOCAL enable_seqscan = off")  # see rows_matching
+        own = _seqscan_off(cursor)  # see rows_matching
         cursor.execute(
             f"INSERT INTO {historical} ({target}) SELECT {select} FROM {table} "  # noqa: S608
             f"WHERE {pk} = ANY(%s::bigint[])",
             [date, reason, "+", user, pks],
         )
-        if connection.in_atomic_block:
+        if own:
             cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
 
 
@@ -224,12 +260,22 @@ def _bulk_history(model: type[models.Model], instances: list, *, update: bool) -
     )
 
 
+_sequences: dict[tuple[str, str], str] = {}
+
+
 def _next_pks(model: type[models.Model], number: int) -> list[int]:
     """``number`` values of the primary key's sequence (a rolled-back batch leaves a gap)."""
+    table, column = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
+        sequence = _sequences.get((table, column))
+        if sequence is None:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+            (sequence,) = cursor.fetchone()
+            _sequences[table, column] = sequence
+        # The sequence as a constant: with its name looked up in the same statement,
+        # PostgreSQL looked it up again for every value (a third of the statement's time).
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [model._meta.db_table, model._meta.pk.column, number],
+            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, number]
         )
         return [pk for (pk,) in cursor.fetchall()]
 

@@ -175,6 +175,34 @@ def test_lambert_2008_columns_in_another_order_are_read_by_name(municipality):
     )
 
 
+def test_rows_without_a_section_name_and_files_without_those_columns_are_imported(
+    municipality, tmp_path
+):
+    """``postname_*`` is optional: a row with both empty, and a file without the columns,
+    give streets without a section (the German column, which BeST never has, is not
+    asked for)."""
+    lines = [line.decode() for line in (SAMPLES / FILE).read_bytes().splitlines()[:3]]
+    header = lines[0].split(",")
+    empty = tmp_path / "empty-postnames.csv"
+    rows = [line.split(",") for line in lines[1:]]
+    for values in rows:
+        values[header.index("postname_fr")] = values[header.index("postname_nl")] = ""
+    empty.write_text("\n".join([lines[0], *(",".join(v) for v in rows)]) + "\n", "utf-8")
+    kept = [i for i, name in enumerate(header) if not name.startswith("postname_")]
+    without = tmp_path / "no-postnames.csv"
+    without.write_text(
+        "\n".join(",".join(line.split(",")[i] for i in kept) for line in lines) + "\n", "utf-8"
+    )
+
+    for path in (empty, without):
+        run = import_best(path)
+
+        assert run.counts["addresses"]["read"] == 2
+        assert not rejections(run)
+    assert Address.objects.filter(register_uri__startswith=URI).count() == 2
+    assert Address.objects.get(register_uri=f"{URI}2001002").street.section == ""
+
+
 def test_a_file_of_another_kind_is_refused_naming_the_missing_columns(municipality):
     with pytest.raises(ImportFileError) as error:
         import_best(SAMPLES / "kbo" / "enterprise.csv")
