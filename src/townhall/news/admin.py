@@ -11,7 +11,9 @@ from townhall.news.models import NewsTopic
 
 @admin.register(NewsTopic)
 class NewsTopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "position", "is_active"]
+    # The code (an address's part, such as "road-works") is on the topic's own page: in
+    # the list it would read as an English word on a Dutch page.
+    list_display = ["name", "position", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "name_fr", "name_en", "code"]
     ordering = ["position", "name"]
