@@ -30,6 +30,7 @@ elsewhere simple-history's ``bulk_history_create``.
 """
 
 import contextlib
+import threading
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
@@ -122,6 +123,11 @@ def _seqscan_off(cursor) -> bool:
     return True
 
 
+# Whether this thread's connection (Django keeps one per thread) has sequential scans
+# off already, inside an outer index_lookups() of the same transaction.
+_index_lookups = threading.local()
+
+
 @contextlib.contextmanager
 def index_lookups():
     """The lookups of a batch by indexed columns, with sequential scans off once for all of
@@ -133,17 +139,17 @@ def index_lookups():
     if (
         not _postgres()
         or not connection.in_atomic_block
-        or getattr(connection, "_index_lookups", False)
+        or getattr(_index_lookups, "active", False)
     ):
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-    connection._index_lookups = True
+    _index_lookups.active = True
     try:
         yield
     finally:
-        connection._index_lookups = False
+        _index_lookups.active = False
     # Not after an error: the transaction is rolled back, and the setting with it.
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
