@@ -36,6 +36,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from townhall.messaging.errors import MessagingError
 from townhall.messaging.models import Message, MessageKind, MessageTemplate, TemplateText
@@ -189,13 +190,15 @@ def _texts(publication: Publication, *, url: str, for_subscribers: bool) -> list
     for language in publication.languages:
         title = _plain(publication.text("title", language))
         summary = _plain(publication.text("summary", language))
-        stop = f"\n\n{_('Unsubscribe')}: {{{{ {UNSUBSCRIBE} }}}}" if for_subscribers else ""
+        with override(language):  # the words around the link in the text's language
+            unsubscribe, stop_word = _("Unsubscribe"), _("Stop")
+        stop = f"\n\n{unsubscribe}: {{{{ {UNSUBSCRIBE} }}}}" if for_subscribers else ""
         email = "\n\n".join(part for part in (summary, url) if part) + stop
         rows.append((Channel.EMAIL, language, title, email))
         sms = publication.sms_text if language == "nl" and publication.sms_text else title
         sms = f"{_plain(sms)} {url}"
         if for_subscribers:
-            sms += f" {_('Stop')}: {{{{ {UNSUBSCRIBE} }}}}"
+            sms += f" {stop_word}: {{{{ {UNSUBSCRIBE} }}}}"
         rows.append((Channel.SMS, language, "", sms))
         if not for_subscribers:
             letter = "\n\n".join(part for part in (summary, url) if part)
