@@ -207,3 +207,22 @@ def test_digests_go_once_per_period_and_not_when_nothing_is_new(
     # The next day, nothing new: no digest.
     tomorrow = later + datetime.timedelta(days=1)
     assert digests.digests_send(frequency="daily", now=tomorrow, force=True) == 0
+
+
+def test_the_feed_is_kept_whole_and_a_new_publication_shows_at_once(
+    writer, client, committed, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    with committed():
+        published(writer, title="Eerste bericht")
+    first = client.get("/nieuws/feed/atom/")
+    assert first["Cache-Control"] == "public, max-age=60"
+    with django_assert_num_queries(0):
+        again = client.get("/nieuws/feed/atom/")
+    assert again.content == first.content
+    assert again["Cache-Control"] == "public, max-age=60"
+    with committed():
+        published(writer, title="Tweede bericht")
+    assert "Tweede bericht" in client.get("/nieuws/feed/atom/").content.decode()
