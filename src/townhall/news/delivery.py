@@ -31,7 +31,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -326,7 +326,16 @@ def _key(publication: Publication, recipient: Recipient) -> str:
 
 
 def _batch_write(publication, delivery, templates, batch: list[Recipient]) -> None:
-    """Write one batch of messages in one transaction and enqueue them in chunks."""
+    """Write one batch of messages in one transaction and enqueue them in chunks. When
+    another run wrote some of them at the same moment (the unique key refuses the
+    batch), the batch is read again and only the rest is written."""
+    try:
+        _batch_write_once(publication, delivery, templates, batch)
+    except IntegrityError:
+        _batch_write_once(publication, delivery, templates, batch)
+
+
+def _batch_write_once(publication, delivery, templates, batch: list[Recipient]) -> None:
     keys = {_key(publication, r): r for r in batch}
     done = set(
         Message.objects.filter(idempotency_key__in=list(keys)).values_list(

@@ -226,3 +226,34 @@ def test_the_feed_is_kept_whole_and_a_new_publication_shows_at_once(
     with committed():
         published(writer, title="Tweede bericht")
     assert "Tweede bericht" in client.get("/nieuws/feed/atom/").content.decode()
+
+
+def test_a_scheduled_alert_goes_out_when_its_time_has_come(
+    writer,
+    town,  # noqa: F811
+    committed,
+):
+    from townhall.news import services
+
+    later = timezone.now() + datetime.timedelta(hours=2)
+    fields = alert_fields(
+        topics=[town["road_works"]],
+        streets=[town["kerk"]],
+        channel_email=True,
+        ends_at=later + datetime.timedelta(days=1),
+    )
+    with committed():
+        publication = services.publication_create(author=writer, **fields)
+        services.publication_publish(publication=publication, actor=writer, publish_at=later)
+    assert PublicationDelivery.objects.get(publication=publication).state == "waiting"
+    assert not messages_of(publication).exists()
+    with committed():
+        assert delivery.deliveries_due() == 0  # not yet
+    with committed():
+        assert delivery.deliveries_due(now=later + datetime.timedelta(minutes=1)) == 1
+    # The task itself reads the clock: still early, so it waits again.
+    assert not messages_of(publication).exists()
+    Publication.objects.filter(pk=publication.pk).update(publish_at=timezone.now())
+    with committed():
+        delivery.deliveries_due()
+    assert messages_of(publication).filter(address="visitor@example.org").count() == 1
