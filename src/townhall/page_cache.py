@@ -96,10 +96,13 @@ def public_page(view):
         key = page_key(getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE), request.path)
         kept = cache.get(key)
         if kept is not None:
-            content, content_type = kept
+            content, content_type, *rest = kept
             if CSRF_PLACEHOLDER in content:
                 content = content.replace(CSRF_PLACEHOLDER, get_token(request))
-            return HttpResponse(content, content_type=content_type)
+            response = HttpResponse(content, content_type=content_type)
+            if rest and rest[0]:  # the view's own Cache-Control (a feed's max-age)
+                response["Cache-Control"] = rest[0]
+            return response
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
@@ -107,7 +110,8 @@ def public_page(view):
             content = CSRF_INPUT.sub(
                 rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode(response.charset)
             )
-            cache.set(key, (content, response["Content-Type"]), cache_seconds())
+            kept = (content, response["Content-Type"], response.get("Cache-Control", ""))
+            cache.set(key, kept, cache_seconds())
         return response
 
     wrapped.public_page = True

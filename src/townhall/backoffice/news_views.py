@@ -38,7 +38,10 @@ from townhall.accounts.roles import (
 from townhall.backoffice.messaging_views.access import staff_permission_required
 from townhall.backoffice.news_forms import PublicationForm
 from townhall.languages import INTERFACE, NAMES
-from townhall.news import channels, selectors, services
+from townhall.messaging.errors import MessagingError
+from townhall.messaging.social.configuration import account_codes
+from townhall.messaging.social.services import social_preview
+from townhall.news import channels, delivery_selectors, selectors, services
 from townhall.news.models import Publication
 from townhall.news.views import publication_page_context
 
@@ -200,7 +203,39 @@ def publication_preview(request, pk: int):
         context["email"] = channels.email_preview(publication, url=url, language=language)
     elif channel == "social":
         context["social"] = channels.social_preview(publication, url=url, language=language)
+        context["social_accounts"] = _social_previews(context["social"], url)
+    if channel in ("email", "sms"):
+        context["audience"] = delivery_selectors.publication_audience_count(publication=publication)
     return render(request, "backoffice/news/preview.html", context)
+
+
+def _social_previews(text: str, url: str) -> list:
+    """Each configured account's post and its length as that network counts it."""
+    words = text.removesuffix(f"\n\n{url}")
+    found = []
+    for account in account_codes():
+        try:
+            found.append(social_preview(account=account, text=words, link=url))
+        except MessagingError:
+            continue  # an account misconfigured: the social pages say so
+    return found
+
+
+@staff_permission_required(VIEW_PUBLICATIONS)
+def publication_reach(request, pk: int):
+    """Per channel and social account, how many of the publication's messages are
+    queued, sent, delivered and failed; the page refreshes while it goes out."""
+    publication = _publication_or_404(pk)
+    reach = delivery_selectors.publication_reach(publication=publication)
+    return render(
+        request,
+        "backoffice/news/reach.html",
+        {
+            "publication": publication,
+            "reach": reach,
+            "may_edit": request.user.has_perm(EDIT_PUBLICATION),
+        },
+    )
 
 
 ACTIONS = {

@@ -66,6 +66,9 @@ urlpatterns = [
     path(
         "publicaties/<int:pk>/status/", news_views.publication_state, name="news_publication_state"
     ),
+    path(
+        "publicaties/<int:pk>/bereik/", news_views.publication_reach, name="news_publication_reach"
+    ),
     # The documents the municipality issued (documenten): find, look at, revoke
     path("documenten/", document_views.document_list, name="documents"),
     path("documenten/<uuid:uuid>/", document_views.document_detail, name="document"),

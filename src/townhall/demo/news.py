@@ -14,8 +14,22 @@ from django.utils import timezone
 
 from townhall.accounts.models import User
 from townhall.news import services
-from townhall.news.models import NewsTopic
-from townhall.registry.models import Street
+from townhall.news.models import (
+    ConsentRecord,
+    Frequency,
+    NewsTopic,
+    Subscriber,
+    Subscription,
+    SubscriptionAudience,
+    SubscriptionChannel,
+)
+from townhall.registry.models import Person, Street
+
+# The words a demo resident "saw" on My page (the seed writes them as the page would).
+DEMO_WORDING = (
+    "Ik wil het nieuws van de gemeente ontvangen op dit adres. "
+    "Ik kan me altijd met één klik uitschrijven. (demogegevens)"
+)
 
 
 def _day_at(days: int, hour: int, minute: int = 0) -> datetime.datetime:
@@ -36,6 +50,50 @@ def _busiest_streets(count: int) -> list[Street]:
     return list(Street.objects.annotate(n=Count("addresses")).order_by("-n", "name", "pk")[:count])
 
 
+def demo_subscribers_create(*, topics: dict, streets: list[Street]) -> int:
+    """A few residents subscribed on My page (so the register's address is theirs):
+    three by e-mail at once for road works, one by SMS for road works, one with a
+    weekly digest of everything, all living elsewhere than the alert's streets (their
+    neighbours there get the alert as residents); how many."""
+    road_works = _topics(topics, "road-works")
+    elsewhere = Person.objects.filter(state=Person.State.RESIDENT).exclude(
+        domicile__street__in=streets
+    )
+    with_email = list(elsewhere.exclude(email="").order_by("pk")[:4])
+    taken = [p.pk for p in with_email]
+    with_mobile = list(elsewhere.exclude(mobile="").exclude(pk__in=taken).order_by("pk")[:1])
+    plans = [(p, SubscriptionChannel.EMAIL, Frequency.IMMEDIATE, False) for p in with_email[:3]]
+    plans += [(p, SubscriptionChannel.SMS, Frequency.IMMEDIATE, False) for p in with_mobile]
+    plans += [(p, SubscriptionChannel.EMAIL, Frequency.WEEKLY, True) for p in with_email[3:]]
+    now = timezone.now()
+    for person, channel, frequency, everything in plans:
+        address = person.email.strip().lower() if channel == "email" else person.mobile
+        language = person.language if person.language in ("nl", "fr", "en") else "nl"
+        subscriber, _created = Subscriber.objects.get_or_create(
+            channel=channel, address=address, defaults={"language": language, "person": person}
+        )
+        subscription = Subscription.objects.create(
+            subscriber=subscriber,
+            state=Subscription.State.ACTIVE,
+            all_topics=everything,
+            frequency=frequency,
+            confirmed_at=now - datetime.timedelta(days=8),
+        )
+        if not everything:
+            subscription.topics.set(road_works)
+        SubscriptionAudience.objects.create(subscription=subscription, audience="residents")
+        for action in (ConsentRecord.Action.REQUESTED, ConsentRecord.Action.GIVEN):
+            ConsentRecord.objects.create(
+                subscription=subscription,
+                action=action,
+                via=ConsentRecord.Via.MY_PAGE,
+                wording=DEMO_WORDING,
+                language="nl",
+                at=now - datetime.timedelta(days=8),
+            )
+    return len(plans)
+
+
 def demo_publications_create() -> int:
     """Write and publish the demo publications; how many. Nothing without ``communicatie``."""
     author = User.objects.filter(username="communicatie").first()
@@ -44,6 +102,7 @@ def demo_publications_create() -> int:
     topics = {topic.code: topic for topic in NewsTopic.objects.all()}
     streets = _busiest_streets(2)
     street_names = " en ".join(street.name for street in streets) or "het centrum"
+    demo_subscribers_create(topics=topics, streets=streets)
     now = timezone.now()
     items = [
         {
@@ -73,6 +132,7 @@ def demo_publications_create() -> int:
             ),
             "channel_sms": True,
             "channel_email": True,
+            "channel_social": True,
             "audiences": ["residents", "businesses"],
             "topics": _topics(topics, "road-works"),
             "streets": streets,

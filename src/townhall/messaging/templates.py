@@ -51,6 +51,7 @@ SHIPPED_NAMES = (
     gettext_noop("A message about your application"),
     gettext_noop("Confirm a subscription to news"),
     gettext_noop("Code to confirm alerts by text message"),
+    gettext_noop("News digest"),
 )
 
 

@@ -11,4 +11,4 @@ class NewsConfig(AppConfig):
     def ready(self):
         # The secret sources of the subscription messages (confirmation link, SMS code,
         # unsubscribe link), which the outbox asks for at hand-over.
-        from townhall.news import subscription_messages  # noqa: F401
+        from townhall.news import receivers, subscription_messages, tasks  # noqa: F401

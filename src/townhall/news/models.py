@@ -440,3 +440,65 @@ class ConsentRecord(models.Model):
         if not self._state.adding:
             raise ValueError("A consent record is never changed; add a new one.")
         super().save(*args, **kwargs)
+
+
+# --- Delivery (news/delivery.py) ---
+
+
+class PublicationDelivery(models.Model):
+    """The delivery of one published publication to its subscribers, the residents of
+    its streets and its social accounts: where it stands and how many it reached.
+
+    One row per publication. The task that writes the messages may run again after
+    a crash: each message carries the key ``news:<publication uuid>:<recipient>``,
+    unique in the outbox, so a second run skips whoever has theirs already.
+    """
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("waiting for its time of publication")
+        PREPARING = "preparing", _("writing the messages")
+        DONE = "done", _("all messages written")
+        CANCELLED = "cancelled", _("not sent (withdrawn)")
+
+    publication = models.OneToOneField(
+        Publication, on_delete=models.CASCADE, related_name="delivery"
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.WAITING
+    )
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    written = models.PositiveIntegerField(_("messages written"), default=0)
+    social_posts = models.PositiveSmallIntegerField(_("social media posts"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery of a publication")
+        verbose_name_plural = _("deliveries of publications")
+
+    def __str__(self) -> str:
+        return f"{self.publication_id}: {self.state}"
+
+
+class DigestSent(models.Model):
+    """One digest e-mail of one subscription for one period (a day or an ISO week):
+    the period's key is unique per subscription, so a digest never goes twice."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="digests")
+    period = models.CharField(_("period"), max_length=12)  # 2026-12-04 or 2026-W49
+    until = models.DateTimeField(_("publications until"))
+    publications = models.PositiveSmallIntegerField(_("publications"), default=0)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("digest sent")
+        verbose_name_plural = _("digests sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "period"], name="news_one_digest_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} {self.period}"

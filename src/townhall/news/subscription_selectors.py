@@ -102,7 +102,7 @@ def _batches(queryset, columns: Iterable[str], batch_size: int) -> Iterator[list
         last = batch[-1]["pk"]
 
 
-def _subscriptions_for(*, topic_ids, audiences, street_ids, kind):
+def _subscriptions_for(*, topic_ids, audiences, street_ids, kind, channels=None):
     topic_match = Q(all_topics=True) | Q(
         Exists(
             Subscription.topics.through.objects.filter(
@@ -116,8 +116,13 @@ def _subscriptions_for(*, topic_ids, audiences, street_ids, kind):
         )
     )
     street_match = Q(my_street=True, subscriber__person__domicile__street_id__in=street_ids)
-    channel_ok = Q(subscriber__channel=SubscriptionChannel.EMAIL, frequency=Frequency.IMMEDIATE)
-    if kind == KIND_ALERT:
+    channels = set(SubscriptionChannel.values if channels is None else channels)
+    channel_ok = Q(pk__in=[])
+    if SubscriptionChannel.EMAIL in channels:
+        channel_ok |= Q(
+            subscriber__channel=SubscriptionChannel.EMAIL, frequency=Frequency.IMMEDIATE
+        )
+    if kind == KIND_ALERT and SubscriptionChannel.SMS in channels:
         channel_ok |= Q(subscriber__channel=SubscriptionChannel.SMS)
     matches = topic_match & audience_match
     if street_ids:
@@ -133,16 +138,25 @@ def publication_recipients(
     kind: str,
     language_fallback: str = FALLBACK,
     batch_size: int = BATCH_SIZE,
+    channels: Iterable[str] | None = None,
 ) -> Iterator[Recipient]:
     """Each recipient of a publication once (see the module's steps). ``kind`` is
-    :data:`KIND_NEWS` or :data:`KIND_ALERT`."""
+    :data:`KIND_NEWS` or :data:`KIND_ALERT`. ``channels`` (all when None) limits them
+    to the channels chosen for the publication: a subscription on another channel is
+    left out, and a resident gets the first of the register's channels among them,
+    so a person whose subscription is on a channel not chosen may still be reached
+    as a resident of the street."""
     if kind not in REGISTER_TOPIC:
         raise ValueError(f"Unknown kind of publication: {kind!r}")
     street_ids = list(street_ids)
     persons: set[int] = set()
     addresses: set[tuple[str, str]] = set()
     subscriptions = _subscriptions_for(
-        topic_ids=topic_ids, audiences=audiences, street_ids=street_ids, kind=kind
+        topic_ids=topic_ids,
+        audiences=audiences,
+        street_ids=street_ids,
+        kind=kind,
+        channels=channels,
     )
     for batch in _batches(subscriptions, SUBSCRIPTION_COLUMNS, batch_size):
         for row in batch:
@@ -166,10 +180,14 @@ def publication_recipients(
                 person_id=person_id,
             )
     if street_ids:
-        yield from _residents(street_ids, kind, language_fallback, batch_size, persons, addresses)
+        yield from _residents(
+            street_ids, kind, language_fallback, batch_size, persons, addresses, channels
+        )
 
 
-def _residents(street_ids, kind, fallback, batch_size, persons, addresses) -> Iterator[Recipient]:
+def _residents(
+    street_ids, kind, fallback, batch_size, persons, addresses, allowed=None
+) -> Iterator[Recipient]:
     residents = Person.objects.filter(
         state=Person.State.RESIDENT, domicile__street_id__in=street_ids
     ).select_related("domicile")
@@ -182,6 +200,8 @@ def _residents(street_ids, kind, fallback, batch_size, persons, addresses) -> It
         channels = contact_channels_for_many(fresh, REGISTER_TOPIC[kind]) if fresh else {}
         for person in fresh:
             found = channels.get(person.pk) or []
+            if allowed is not None:
+                found = [c for c in found if c.channel in allowed]
             if not found:
                 continue  # news without consent, or no way to reach them at all
             first = found[0]

@@ -290,8 +290,10 @@ def _feed_title(filters: selectors.Filters, language: str, municipality) -> str:
     return " – ".join(parts)
 
 
+@public_page
 def feed(request, flavour: str):
-    """The Atom or RSS feed of every kind of publication, by topic and audience."""
+    """The Atom or RSS feed of every kind of publication, by topic and audience; kept
+    whole without a query string, as the pages are (a new version on publishing)."""
     if flavour not in FLAVOURS:
         raise Http404("No such feed format.")
     filters, language = _filters(request), _language()
@@ -311,8 +313,9 @@ def feed(request, flavour: str):
     return response
 
 
+@public_page
 def events_ical(request):
-    """The iCalendar feed of events, by topic (``onderwerp``)."""
+    """The iCalendar feed of events, by topic (``onderwerp``); kept whole like the pages."""
     filters, language = _filters(request), _language()
     municipality = municipality_for(request)
     name = _("Events in %(name)s") % {"name": municipality.name if municipality else "Townhall"}

@@ -176,6 +176,7 @@ def staff_pages(register) -> list[str]:
         reverse("backoffice:news_publication_new"),
         reverse("backoffice:news_publication", args=[register["publication"].pk]),
         reverse("backoffice:news_publication_preview", args=[register["publication"].pk]),
+        reverse("backoffice:news_publication_reach", args=[register["publication"].pk]),
         "/admin/bestaat-niet/",  # 404 as staff see it
     ]
     return list(dict.fromkeys(pages))

@@ -418,6 +418,9 @@ TABLE: dict[str, Rule] = {
     "backoffice:news_publication_state": Rule(
         perm("news.change_publication"), kwargs=_pk("news.publication")
     ),
+    "backoffice:news_publication_reach": Rule(
+        perm("news.view_publication"), kwargs=_pk("news.publication")
+    ),
     # Case handling: a case's page shows its applicant; a staff member of another
     # department gets 404 for it (the department scoping rule), as for no such case.
     "backoffice:case": Rule(

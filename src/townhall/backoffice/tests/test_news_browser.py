@@ -100,6 +100,7 @@ def test_the_back_office_pages_pass_axe_and_reflow(page, live_server, writer, pu
         reverse("backoffice:news_publication", args=[alert.pk]),
         reverse("backoffice:news_publication", args=[publications["draft"].pk]),
         *(preview + f"?kanaal={channel}" for channel in ("website", "email", "sms", "social")),
+        reverse("backoffice:news_publication_reach", args=[alert.pk]),
     ]
     failures = _walk(page, live_server, urls)
     assert not failures, "\n\n".join(failures)

@@ -149,6 +149,7 @@ def _news_samples() -> dict:
     return {
         "backoffice:news_publication": [publication.pk],
         "backoffice:news_publication_preview": [publication.pk],
+        "backoffice:news_publication_reach": [publication.pk],
     }
 
 

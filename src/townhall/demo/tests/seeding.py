@@ -9,7 +9,7 @@ from townhall.documents.models import DocumentBatch, IssuedDocument
 from townhall.eforms.models import FormDefinition, FormVersion, ReferenceCounter, Submission
 from townhall.messaging.models import Message, MessageStateCount, MessageTemplate, TemplateText
 from townhall.municipality.models import Municipality
-from townhall.news.models import Publication
+from townhall.news.models import Publication, Subscriber
 from townhall.registry.models import (
     AccessLogEntry,
     Address,
@@ -57,7 +57,8 @@ def register_digest() -> str:
 def demo_erase() -> None:
     """Delete what the seed wrote, children first, so another seed can run on the same database."""
     for model in (
-        Publication,  # the demo news; their state changes go with them
+        Publication,  # the demo news; their state changes and deliveries go with them
+        Subscriber,  # the demo subscribers; their subscriptions and consents go with them
         IssuedDocument,  # the demo cases' permits (their files are the test's media)
         DocumentBatch,  # the demo print batch
         Case,  # its timeline, questions and files go with it

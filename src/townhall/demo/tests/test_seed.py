@@ -332,3 +332,22 @@ def test_the_demo_publishes_news_events_and_a_road_works_alert(report):
     assert {p.created_by.username for p in Publication.objects.select_related("created_by")} == {
         "communicatie"
     }
+
+
+def test_the_demo_alert_reaches_its_subscribers_and_the_residents_of_its_streets_once(report):
+    from townhall.messaging.models import Message
+    from townhall.news.delivery import key_prefix
+    from townhall.news.models import PublicationDelivery, Subscription
+
+    (alert,) = alerts_current()
+    assert Subscription.objects.filter(state="active").count() == 5
+    delivery = PublicationDelivery.objects.get(publication=alert)
+    messages = Message.objects.filter(idempotency_key__startswith=key_prefix(alert))
+    persons = [pk for pk in messages.values_list("person_id", flat=True) if pk]
+    assert len(persons) == len(set(persons))  # each person once
+    subscribed = messages.filter(secret_source__source="news.subscription-unsubscribe")
+    assert subscribed.count() == 4  # three by e-mail and one by SMS; the digest's waits
+    street_ids = list(alert.streets.values_list("pk", flat=True))
+    on_the_streets = messages.filter(person__domicile__street_id__in=street_ids).count()
+    assert on_the_streets > 10
+    assert delivery.written == messages.count()

@@ -55,6 +55,10 @@ class Command(BaseCommand):
             "subscription sweeper": subprocess.Popen(  # noqa: S603
                 [*manage, "purge_pending_subscriptions", "--every", "3600"], env=env
             ),
+            # Scheduled publications go out at their time; daily and weekly digests.
+            "news deliveries": subprocess.Popen(  # noqa: S603
+                [*manage, "news_deliveries", "--every", "300"], env=env
+            ),
             # The files of issued documents past their retention go (the rows stay).
             "document retention": subprocess.Popen(  # noqa: S603
                 [*manage, "purge_documents", "--every", "3600"], env=env
