@@ -206,12 +206,17 @@ def _texts(publication: Publication, *, url: str, for_subscribers: bool) -> list
     return rows
 
 
+def delivery_template_code(publication: Publication, *, for_subscribers: bool) -> str:
+    """The code of one of the publication's two ad-hoc templates."""
+    return f"news-{publication.uuid}-{'s' if for_subscribers else 'r'}"
+
+
 def delivery_templates(publication: Publication, *, url: str) -> dict[bool, MessageTemplate]:
     """The two ad-hoc templates of the publication (made once): ``True`` for
     subscribers, ``False`` for residents."""
     templates = {}
     for for_subscribers in (True, False):
-        code = f"news-{publication.uuid}-{'s' if for_subscribers else 'r'}"
+        code = delivery_template_code(publication, for_subscribers=for_subscribers)
         template = MessageTemplate.objects.filter(code=code).first()
         if template is None:
             with transaction.atomic():

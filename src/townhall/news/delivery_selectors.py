@@ -10,9 +10,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from townhall.messaging.models import Message
+from townhall.messaging.models import Message, MessageTemplate
 from townhall.messaging.social.selectors import social_post_counts
-from townhall.news.delivery import delivery_source, key_prefix, recipients_of
+from townhall.news.delivery import (
+    delivery_source,
+    delivery_template_code,
+    recipients_of,
+)
 from townhall.news.models import Publication, PublicationDelivery
 from townhall.registry.preferences import Channel
 
@@ -72,12 +76,22 @@ class Reach:
 
 
 def publication_reach(*, publication: Publication) -> Reach:
-    """The publication's reach: its delivery, one grouped query over its messages (by
-    the key every message of it carries) and one over its social posts."""
+    """The publication's reach: its delivery, one grouped query over its messages (those
+    of its two templates) and one over its social posts."""
     delivery = PublicationDelivery.objects.filter(publication=publication).first()
     counts: dict[str, dict[str, int]] = {c: dict.fromkeys(COLUMNS, 0) for c in Channel.values}
     rows = (
-        Message.objects.filter(idempotency_key__startswith=key_prefix(publication))
+        # By the publication's two templates, whose foreign key is indexed: a prefix of
+        # the idempotency key (LIKE 'news:<uuid>:%') would read the whole outbox on a
+        # PostgreSQL database whose collation is not C.
+        Message.objects.filter(
+            template__in=MessageTemplate.objects.filter(
+                code__in=[
+                    delivery_template_code(publication, for_subscribers=True),
+                    delivery_template_code(publication, for_subscribers=False),
+                ]
+            )
+        )
         .values("channel", "state")
         .annotate(messages=Count("id"))
         .order_by()
