@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from townhall.accounts.models import User
+from townhall.languages import interface_language
 from townhall.news import services
 from townhall.news.models import (
     ConsentRecord,
@@ -68,7 +69,7 @@ def demo_subscribers_create(*, topics: dict, streets: list[Street]) -> int:
     now = timezone.now()
     for person, channel, frequency, everything in plans:
         address = person.email.strip().lower() if channel == "email" else person.mobile
-        language = person.language if person.language in ("nl", "fr", "en") else "nl"
+        language = interface_language(person.language)
         subscriber, _created = Subscriber.objects.get_or_create(
             channel=channel, address=address, defaults={"language": language, "person": person}
         )
