@@ -43,6 +43,7 @@ CODE_MAX_TRIES = 5
 
 CONFIRM_TEMPLATE = "news-subscription-confirm"
 CODE_TEMPLATE = "news-subscription-code"
+WELCOME_TEMPLATE = "news-subscription-welcome"
 CONFIRM_SOURCE = "news.subscription-confirm-link"
 CODE_SOURCE = "news.subscription-code"
 UNSUBSCRIBE_SOURCE = "news.subscription-unsubscribe"
@@ -189,6 +190,19 @@ def confirmation_send(*, subscription: Subscription) -> Message:
         secret_source=CODE_SOURCE,
         secret_arguments={"subscription": str(subscription.uuid)},
         urgent=True,
+    )
+
+
+def welcome_send(*, subscription: Subscription) -> Message:
+    """The e-mail that says a confirmed subscription is in force, with its one-click
+    unsubscribe link: the subscriber can leave before the first news comes."""
+    templates_ensure([WELCOME_TEMPLATE])
+    return subscriber_message_send(
+        subscription=subscription,
+        template=WELCOME_TEMPLATE,
+        context={},
+        topic="decisions",
+        idempotency_key=f"news-welcome:{subscription.uuid}",
     )
 
 

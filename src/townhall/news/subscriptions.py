@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from townhall.languages import interface_language
+from townhall.messaging.errors import MessagingError
 from townhall.news.models import (
     ConsentRecord,
     Frequency,
@@ -45,6 +46,7 @@ from townhall.news.subscription_messages import (
     CONFIRM_MAX_AGE,
     code_matches,
     confirmation_send,
+    welcome_send,
 )
 from townhall.registry.models import Person
 
@@ -165,6 +167,14 @@ def subscription_confirm(*, subscription: Subscription, wording: str, language: 
     if subscription is None or subscription.state != Subscription.State.PENDING:
         return False
     _activate(subscription, via=Via.LINK, wording=wording, language=language)
+    if subscription.subscriber.channel == SubscriptionChannel.EMAIL:
+        try:
+            with transaction.atomic():
+                welcome_send(subscription=subscription)
+        except MessagingError as error:
+            # The subscription stands: the welcome is a courtesy, and every message
+            # the subscriber gets carries the unsubscribe link as well.
+            logger.warning("No welcome e-mail for a news subscription: %s", error)
     return True
 
 

@@ -66,7 +66,8 @@ def test_a_visitor_subscribes_to_the_weekly_digest_confirms_and_unsubscribes(
     subscription.refresh_from_db()
     assert subscription.state == Subscription.State.PENDING
 
-    done = client.post(confirm)
+    with committed():
+        done = client.post(confirm)
     assert done.status_code == 200
     assert b"You are subscribed" in done.content
     subscription.refresh_from_db()
@@ -74,10 +75,21 @@ def test_a_visitor_subscribes_to_the_weekly_digest_confirms_and_unsubscribes(
     given = subscription.consent_records.last()
     assert (given.action, given.via) == (ConsentRecord.Action.GIVEN, ConsentRecord.Via.LINK)
 
-    # One click: the mail program's POST, no page, no session.
+    # The welcome e-mail says so and carries the subscription's own unsubscribe link,
+    # in its text and in List-Unsubscribe (one click from the mail program).
+    [_confirm_mail, welcome] = smtp.to("ana@example.org")
+    assert "subscribed" in welcome["Subject"]
     unsubscribe = reverse(
         "news_subscriptions:unsubscribe", kwargs={"token": unsubscribe_token(subscription)}
     )
+    assert link_path(welcome.get_content(), "/abonneren/afmelden/") == unsubscribe
+    assert unsubscribe in welcome["List-Unsubscribe"]
+    assert welcome["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Confirmed twice: one welcome.
+    client.post(confirm)
+    assert Message.objects.filter(template__code="news-subscription-welcome").count() == 1
+
+    # One click: the mail program's POST, no page, no session.
     one_click = client.post(unsubscribe, {"List-Unsubscribe": "One-Click"})
     assert one_click.status_code == 200
     assert one_click.content == b""
