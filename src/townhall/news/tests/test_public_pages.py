@@ -216,3 +216,17 @@ def test_the_public_pages_read_few_queries(client, writer, django_assert_max_num
         client.get(reverse("news:events_list"), {"doelgroep": "residents"})
     with django_assert_max_num_queries(3):
         client.get(reverse("news:feed", args=["atom"]), {"doelgroep": "residents"})
+
+
+def test_an_event_within_one_day_names_the_day_once(client, writer):
+    start = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0)
+    start += datetime.timedelta(days=3)
+    one_day = published(writer, **event_fields(starts_at=start, ends_at=start.replace(hour=16)))
+    page = client.get(reverse("news:publication", args=[one_day.slug])).content.decode()
+    assert re.search(r"14:00–16:00</dd>", page)
+    two_days = published(
+        writer,
+        **event_fields(title="Kermis", starts_at=start, ends_at=start + datetime.timedelta(days=1)),
+    )
+    page = client.get(reverse("news:publication", args=[two_days.slug])).content.decode()
+    assert re.search(r"14:00 – \w+ \d+ \w+ \d{4}, 14:00</dd>", page)
