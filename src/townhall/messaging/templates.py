@@ -50,6 +50,7 @@ SHIPPED_NAMES = (
     gettext_noop("News about your application"),
     gettext_noop("A message about your application"),
     gettext_noop("Confirm a subscription to news"),
+    gettext_noop("Welcome to a subscription to news"),
     gettext_noop("Code to confirm alerts by text message"),
     gettext_noop("News digest"),
 )
