@@ -124,6 +124,11 @@ def test_no_topic_and_no_consent_are_refused_with_the_choices_kept(client, templ
     page = answer.content.decode()
     assert "Choose at least one topic, or everything." in page
     assert "Tick this box to subscribe." in page
+    # The summary names the consent by its error, not by its whole wording.
+    start = page.index('class="error-summary"')
+    summary = page[start : page.index("</ul>", start)]
+    assert "Tick this box to subscribe." in summary
+    assert "unsubscribe at any time" not in summary
     assert 'value="ana@example.org"' in page
     assert not Subscription.objects.exists()
 
