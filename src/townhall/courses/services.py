@@ -16,6 +16,14 @@ offered it and has ``TOWNHALL_COURSES_OFFER_HOURS`` (48 by default, never past
 the session's start) to confirm; :func:`offers_expire`, run by the
 ``course_offers`` command, gives an unconfirmed place to the next one.
 
+Each service is one transaction. A request runs it as its outermost one (the
+pages will wrap each call in ``transaction.atomic(durable=True)``, as the back
+office does for news), so that nothing of it is committed with another change;
+the demo seed runs them inside its own. :func:`offers_expire`, which only the
+``course_offers`` command calls, opens a durable transaction per offer itself.
+Messages go through the outbox (sent after the commit) and the domain events
+(:mod:`townhall.courses.events`) are sent after the commit.
+
 Bad input raises ``ValidationError`` with a message per field, in the
 interface's language; :class:`SessionFull` (a ``ValidationError``) tells a
 caller that the session is full and that the waiting list is open.
@@ -125,7 +133,7 @@ def registration_register(
         registered_by_person=registered_by_person,
     )
     code = code_new()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         session = _session_locked(session, now=now)
         _not_registered_yet(session, fields)
         _waiting_promote(session, now=now)
@@ -204,7 +212,7 @@ def offer_confirm(
             raise ValidationError(
                 {"code": _("We do not know this code. Check it, or ask the library.")}
             )
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         session = _session_locked(registration.session, now=now, for_change=True)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.state == State.CONFIRMED:
@@ -326,7 +334,7 @@ def _waiting_promote(session: Session, *, now) -> list[Registration]:
 
 
 def _cancel(registration: Registration, *, by: str, now) -> Registration:
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         session = _session_locked(registration.session, now=now, for_change=True)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.state not in ACTIVE_STATES:
