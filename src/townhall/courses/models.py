@@ -179,7 +179,7 @@ class Registration(models.Model):
     language = models.CharField(
         _("language"), max_length=2, choices=INTERFACE_LANGUAGES, default=FALLBACK
     )
-    channel = models.CharField(_("registered"), max_length=6, choices=Channel.choices)
+    channel = models.CharField(_("channel of registration"), max_length=6, choices=Channel.choices)
     # The staff member who entered it at the desk or by phone.
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('family_name', models.CharField(blank=True, max_length=150, verbose_name='family name')),
                 ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone number')),
                 ('language', models.CharField(choices=[('nl', 'Dutch'), ('fr', 'French'), ('en', 'English')], default='nl', max_length=2, verbose_name='language')),
-                ('channel', models.CharField(choices=[('online', 'online'), ('desk', 'at the library desk'), ('phone', 'by phone')], max_length=6, verbose_name='registered')),
+                ('channel', models.CharField(choices=[('online', 'online'), ('desk', 'at the library desk'), ('phone', 'by phone')], max_length=6, verbose_name='channel of registration')),
                 ('state', models.CharField(choices=[('confirmed', 'registered'), ('waiting', 'on the waiting list'), ('offered', 'offered a place, to confirm'), ('cancelled', 'cancelled'), ('expired', 'offer not confirmed in time')], max_length=10, verbose_name='state')),
                 ('waiting_since', models.DateTimeField(blank=True, null=True, verbose_name='on the waiting list since')),
                 ('offered_at', models.DateTimeField(blank=True, null=True, verbose_name='place offered')),
