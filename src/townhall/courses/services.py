@@ -32,6 +32,7 @@ caller that the session is full and that the waiting list is open.
 import datetime
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -46,11 +47,12 @@ from townhall.courses import events
 from townhall.courses.models import ACTIVE_STATES, Registration, Session
 from townhall.languages import interface_language
 from townhall.messaging.errors import PermanentFailure
-from townhall.messaging.services import MobileRecipient, message_send
+from townhall.messaging.services import MobileRecipient, message_send, templates_usable
 from townhall.messaging.sms.numbers import mobile_number_checked
 from townhall.registry.models import Person
 from townhall.registry.services import mobile_normalise
 
+logger = logging.getLogger(__name__)
 State = Registration.State
 # Letters and digits that cannot be mistaken for one another when read out by phone.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -426,7 +428,13 @@ def _notify(registration: Registration, what: str, *, code: str = "") -> None:
     """The message of ``what`` to the participant, through the outbox (sent after the
     commit): a person on their channel in the register (e-mail, SMS, else a letter),
     someone known by name and mobile number by SMS. Someone known only by a fixed
-    line gets no message: staff tell them on the phone."""
+    line gets no message: staff tell them on the phone. A template that staff took
+    out of use (changed and not checked again) sends nothing and is logged; the
+    registration itself goes through."""
+    template = TEMPLATES[what]
+    if not templates_usable([template]):
+        logger.warning("Course message %s not sent: its template is not in use.", template)
+        return
     session = registration.session
     language = interface_language(registration.language)
     if registration.person_id:
@@ -458,7 +466,7 @@ def _notify(registration: Registration, what: str, *, code: str = "") -> None:
     # becomes offered once), so the key holds the registration and the kind.
     message_send(
         recipient=recipient,
-        template=TEMPLATES[what],
+        template=template,
         context=context,
         idempotency_key=f"course-registration:{registration.pk}:{what}",
     )

@@ -418,3 +418,17 @@ def test_the_course_offers_command_expires_what_is_due(residents):
 
     assert out.getvalue().strip() == "Expired 1 unconfirmed offers of a course place."
     assert Registration.objects.get(pk=second.registration.pk).state == State.EXPIRED
+
+
+def test_a_template_out_of_use_sends_nothing_but_the_registration_goes_through(
+    session, residents, templates, caplog
+):
+    from townhall.messaging.models import MessageTemplate
+
+    MessageTemplate.objects.filter(code="course-registered").update(is_active=False)
+
+    made = register(session, person=residents["email"])
+
+    assert made.registration.state == State.CONFIRMED
+    assert messages("course-registered") == []
+    assert "course-registered not sent" in caplog.text
