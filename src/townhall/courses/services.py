@@ -30,10 +30,7 @@ caller that the session is full and that the waiting list is open.
 """
 
 import datetime
-import hashlib
-import hmac
 import logging
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -44,7 +41,9 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from townhall.courses import events
+from townhall.courses.codes import code_hash, code_new
 from townhall.courses.models import ACTIVE_STATES, Registration, Session
+from townhall.courses.selectors import registration_by_code
 from townhall.languages import interface_language
 from townhall.messaging.errors import PermanentFailure
 from townhall.messaging.services import MobileRecipient, message_send, templates_usable
@@ -54,9 +53,6 @@ from townhall.registry.services import mobile_normalise
 
 logger = logging.getLogger(__name__)
 State = Registration.State
-# Letters and digits that cannot be mistaken for one another when read out by phone.
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 8
 TEMPLATES = {
     "registered": "course-registered",
     "waiting": "course-waiting",
@@ -84,19 +80,6 @@ class Registered:
 
     registration: Registration
     code: str
-
-
-def code_new() -> str:
-    """A random cancellation code, ``ABCD-EFGH``."""
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return f"{raw[:4]}-{raw[4:]}"
-
-
-def code_hash(code: str) -> str:
-    """The keyed hash of a code as stored; spaces, dashes and case do not matter."""
-    normal = "".join(ch for ch in code.upper() if ch.isalnum())
-    key = hashlib.sha256(f"townhall.courses.code:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, normal.encode(), hashlib.sha256).hexdigest()
 
 
 def registration_register(
@@ -180,7 +163,7 @@ def registration_cancel_by_code(*, code: str, now: datetime.datetime | None = No
     now = now or timezone.now()
     if not code.strip():
         raise ValidationError({"code": _("Enter the code of your registration.")})
-    registration = Registration.objects.filter(code_hash=code_hash(code)).first()
+    registration = registration_by_code(code)
     if registration is None:
         raise ValidationError(
             {"code": _("We do not know this code. Check it, or ask the library.")}
@@ -209,7 +192,7 @@ def offer_confirm(
     if registration is None:
         if not code.strip():
             raise ValidationError({"code": _("Enter the code of your registration.")})
-        registration = Registration.objects.filter(code_hash=code_hash(code)).first()
+        registration = registration_by_code(code)
         if registration is None:
             raise ValidationError(
                 {"code": _("We do not know this code. Check it, or ask the library.")}

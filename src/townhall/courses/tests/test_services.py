@@ -432,3 +432,25 @@ def test_a_template_out_of_use_sends_nothing_but_the_registration_goes_through(
     assert made.registration.state == State.CONFIRMED
     assert messages("course-registered") == []
     assert "course-registered not sent" in caplog.text
+
+
+def test_a_waiting_person_knows_their_place_on_the_list(residents):
+    from townhall.courses.selectors import registration_by_code, waiting_position
+
+    session = session_made(capacity=1)
+    first = register(session, person=residents["email"])
+    second = services.waiting_list_join(
+        session=session, channel=Channel.DESK, person=residents["sms"]
+    )
+    third = services.waiting_list_join(
+        session=session, channel=Channel.DESK, person=residents["letter"]
+    )
+
+    assert waiting_position(first.registration) is None
+    assert waiting_position(second.registration) == 1
+    assert waiting_position(third.registration) == 2
+    assert registration_by_code(third.code) == third.registration
+    assert registration_by_code(" ") is None
+
+    services.registration_cancel_by_code(code=second.code)
+    assert waiting_position(Registration.objects.get(pk=third.registration.pk)) == 1
