@@ -87,3 +87,25 @@ def test_the_same_person_at_two_desks_at_once_is_registered_once():
     assert "already" in refused[0].message_dict["session"][0]
     assert Registration.objects.filter(session=session).count() == 1
     assert Session.objects.get(pk=session.pk).seats_taken == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_the_services_lock_the_conditional_update_still_gives_the_last_place_once():
+    """The database alone: many connections take the last place by the bare
+    conditional UPDATE at the same moment, none of them locking the row first."""
+    from django.db import transaction
+    from django.db.models import F
+
+    session = session_made(capacity=3)
+    Session.objects.filter(pk=session.pk).update(seats_taken=2)
+
+    def take():
+        with transaction.atomic():
+            return Session.objects.filter(pk=session.pk, seats_taken__lt=F("capacity")).update(
+                seats_taken=F("seats_taken") + 1
+            )
+
+    outcomes = at_once([take for _ in range(6)])
+
+    assert sorted(outcomes) == [0, 0, 0, 0, 0, 1], outcomes
+    assert Session.objects.get(pk=session.pk).seats_taken == 3
