@@ -454,3 +454,36 @@ def test_a_waiting_person_knows_their_place_on_the_list(residents):
 
     services.registration_cancel_by_code(code=second.code)
     assert waiting_position(Registration.objects.get(pk=third.registration.pk)) == 1
+
+
+def test_a_registration_sends_its_event_after_the_commit_with_ids_only(
+    residents, django_capture_on_commit_callbacks
+):
+    session = session_made(capacity=1)
+    register(session, person=residents["email"])
+    received = []
+
+    def hear(sender, event, **kwargs):
+        received.append(event)
+
+    events.registration_created.connect(hear)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            made = services.waiting_list_join(
+                session=session, channel=Channel.PHONE, person=residents["sms"]
+            )
+        assert received == []  # nothing before the commit
+        for callback in callbacks:
+            callback()
+    finally:
+        events.registration_created.disconnect(hear)
+
+    (event,) = received
+    assert event.type == "be.townhall.courses.registration.created"
+    assert event.subject == f"registration/{made.registration.pk}"
+    assert dict(event.data) == {
+        "session": session.pk,
+        "course": session.course_id,
+        "state": "waiting",
+        "channel": "phone",
+    }
