@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "townhall.cases",
     "townhall.documents",
     "townhall.news",
+    "townhall.courses",
     "townhall.portal",
     "townhall.backoffice",
     "townhall.demo",
@@ -468,6 +469,10 @@ TOWNHALL_SEAL = {
 TOWNHALL_DOCUMENTS = {
     "BATCH_PROCESSES": env.int("TOWNHALL_DOCUMENT_BATCH_PROCESSES", default=0),
 }
+
+# --- Computer courses (docs/courses.md) ------------------------------------
+# How long a person offered a freed place on a session has to confirm it.
+TOWNHALL_COURSES_OFFER_HOURS = env.int("TOWNHALL_COURSES_OFFER_HOURS", default=48)
 
 # --- Data protection ------------------------------------------------------
 # Key of the keyed hash (HMAC-SHA256) through which national register numbers

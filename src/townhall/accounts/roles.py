@@ -189,6 +189,11 @@ ROLES: dict[str, Role] = {
                 *_perms("registry", "address"),
                 *_perms("registry", "street"),
                 *CASE_HANDLING,  # room bookings, subsidies, course registrations
+                # The library's computer courses, their sessions and registrations at
+                # the desk and by phone (docs/courses.md; the pages come next).
+                *_perms("courses", "course", MANAGE),
+                *_perms("courses", "session", MANAGE),
+                *_perms("courses", "registration", MANAGE),
             ),
         ),
         Role(

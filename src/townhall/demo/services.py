@@ -10,7 +10,8 @@
    addresses, persons and households, organisations, where each came from
    (record sources), staff accounts, a few access-log entries and the product
    catalogue (through the LPDC importer, ``demo.catalogue``), and the website's
-   news, events and alerts (``demo.news``). A failure
+   news, events and alerts (``demo.news``), and the library's computer courses
+   (``demo.courses``). A failure
    leaves nothing behind.
 """
 
@@ -27,6 +28,7 @@ from townhall.demo.businesses import businesses_plan
 from townhall.demo.cases import demo_cases_create
 from townhall.demo.catalogue import demo_catalogue_create
 from townhall.demo.contacts import ContactDetails
+from townhall.demo.courses import demo_courses_create
 from townhall.demo.forms import demo_forms_create
 from townhall.demo.households import population_plan
 from townhall.demo.messages import demo_messages_create
@@ -94,6 +96,7 @@ class SeedReport:
     forms: int = 0
     cases: int = 0
     publications: int = 0
+    course_registrations: int = 0
 
     def lines(self) -> list[str]:
         return [f"{name.replace('_', ' ')}: {count:,}" for name, count in vars(self).items()]
@@ -217,6 +220,7 @@ def _demo_seed(*, seed: int, scale: float) -> SeedReport:
     logged = AccessLogEntry.objects.count()
     cases = demo_cases_create(users=users)
     publications = demo_publications_create()
+    course_registrations = demo_courses_create()
     # The clerk who grants a demo parking card issues its permit: a read of the register.
     entries += AccessLogEntry.objects.count() - logged
     kinds = [planned.organisation.kind for planned in plan.organisations]
@@ -236,4 +240,5 @@ def _demo_seed(*, seed: int, scale: float) -> SeedReport:
         forms=forms,
         cases=cases,
         publications=publications,
+        course_registrations=course_registrations,
     )

@@ -53,6 +53,10 @@ SHIPPED_NAMES = (
     gettext_noop("Welcome to a subscription to news"),
     gettext_noop("Code to confirm alerts by text message"),
     gettext_noop("News digest"),
+    gettext_noop("Registered for a computer course"),
+    gettext_noop("On the waiting list of a computer course"),
+    gettext_noop("A place for you on a computer course"),
+    gettext_noop("Registration for a computer course cancelled"),
 )
 
 

@@ -5,6 +5,7 @@ import hashlib
 from townhall.accounts.models import User
 from townhall.cases.models import Case, Workflow, WorkflowVersion
 from townhall.catalog.models import Product, ProductSnapshot
+from townhall.courses.models import Course, Registration, Session
 from townhall.documents.models import DocumentBatch, IssuedDocument
 from townhall.eforms.models import FormDefinition, FormVersion, ReferenceCounter, Submission
 from townhall.messaging.models import Message, MessageStateCount, MessageTemplate, TemplateText
@@ -57,6 +58,9 @@ def register_digest() -> str:
 def demo_erase() -> None:
     """Delete what the seed wrote, children first, so another seed can run on the same database."""
     for model in (
+        Registration,  # the demo course registrations, then their sessions and courses
+        Session,
+        Course,
         Publication,  # the demo news; their state changes and deliveries go with them
         Subscriber,  # the demo subscribers; their subscriptions and consents go with them
         IssuedDocument,  # the demo cases' permits (their files are the test's media)

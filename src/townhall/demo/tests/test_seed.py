@@ -351,3 +351,29 @@ def test_the_demo_alert_reaches_its_subscribers_and_the_residents_of_its_streets
     on_the_streets = messages.filter(person__domicile__street_id__in=street_ids).count()
     assert on_the_streets > 10
     assert delivery.written == messages.count()
+
+
+def test_the_demo_library_offers_computer_courses_one_session_full_with_a_waiting_list(report):
+    from townhall.courses.models import Course, Registration, Session
+
+    assert Course.objects.count() == 4
+    eid = Course.objects.get(code="eid-en-kaartlezer")
+    assert eid.title == "Werken met uw eID en kaartlezer"
+    first, second = Session.objects.filter(course=eid).order_by("starts_at")
+    assert (first.seats_taken, first.capacity) == (12, 12)
+    assert first.registrations.filter(state=Registration.State.WAITING).count() == 3
+    assert second.places_left == 7
+    assert Session.objects.filter(starts_at__lte=timezone.now()).count() == 0
+    assert report.course_registrations == Registration.objects.count() == 12 + 3 + 5 + 3 + 2
+    # Registered online, at the desk and by phone; one participant is not in the register.
+    assert set(Registration.objects.values_list("channel", flat=True)) == {
+        "online",
+        "desk",
+        "phone",
+    }
+    assert Registration.objects.filter(person__isnull=True).count() == 1
+    assert set(
+        Registration.objects.exclude(channel="online").values_list(
+            "registered_by__username", flat=True
+        )
+    ) == {"vrijetijd"}

@@ -59,6 +59,11 @@ class Command(BaseCommand):
             "news deliveries": subprocess.Popen(  # noqa: S603
                 [*manage, "news_deliveries", "--every", "300"], env=env
             ),
+            # Course places offered from a waiting list and not confirmed in time
+            # go to the next person waiting.
+            "course offers": subprocess.Popen(  # noqa: S603
+                [*manage, "course_offers", "--every", "300"], env=env
+            ),
             # The files of issued documents past their retention go (the rows stay).
             "document retention": subprocess.Popen(  # noqa: S603
                 [*manage, "purge_documents", "--every", "3600"], env=env
