@@ -43,7 +43,7 @@ from townhall.messaging.models import Message, MessageKind, MessageTemplate, Tem
 from townhall.messaging.outbox_rows import messages_insert
 from townhall.messaging.queueing import chunk_enqueue
 from townhall.messaging.secret_values import marker
-from townhall.messaging.services import usable_channels_many
+from townhall.messaging.services import template_texts, usable_channels_many
 from townhall.messaging.social.configuration import account_codes
 from townhall.messaging.social.services import social_post_request
 from townhall.messaging.templates import render, text_errors
@@ -287,14 +287,16 @@ def publication_deliver(publication_id: int) -> PublicationDelivery | None:
         _social_posts(publication, delivery, url)
     if publication_channels(publication):
         templates = delivery_templates(publication, url=url)
+        # Each template's texts by (channel, language), read once for every batch.
+        texts = {for_subscribers: template_texts(t) for for_subscribers, t in templates.items()}
         batch: list[Recipient] = []
         for recipient in recipients_of(publication):
             batch.append(recipient)
             if len(batch) >= BATCH:
-                _batch_write(publication, delivery, templates, batch)
+                _batch_write(publication, delivery, templates, texts, batch)
                 batch = []
         if batch:
-            _batch_write(publication, delivery, templates, batch)
+            _batch_write(publication, delivery, templates, texts, batch)
     PublicationDelivery.objects.filter(pk=delivery.pk).update(
         state=PublicationDelivery.State.DONE, finished_at=timezone.now()
     )
@@ -330,17 +332,17 @@ def _key(publication: Publication, recipient: Recipient) -> str:
     return f"{key_prefix(publication)}p{recipient.person_id}"
 
 
-def _batch_write(publication, delivery, templates, batch: list[Recipient]) -> None:
+def _batch_write(publication, delivery, templates, texts, batch: list[Recipient]) -> None:
     """Write one batch of messages in one transaction and enqueue them in chunks. When
     another run wrote some of them at the same moment (the unique key refuses the
     batch), the batch is read again and only the rest is written."""
     try:
-        _batch_write_once(publication, delivery, templates, batch)
+        _batch_write_once(publication, delivery, templates, texts, batch)
     except IntegrityError:
-        _batch_write_once(publication, delivery, templates, batch)
+        _batch_write_once(publication, delivery, templates, texts, batch)
 
 
-def _batch_write_once(publication, delivery, templates, batch: list[Recipient]) -> None:
+def _batch_write_once(publication, delivery, templates, texts, batch: list[Recipient]) -> None:
     keys = {_key(publication, r): r for r in batch}
     done = set(
         Message.objects.filter(idempotency_key__in=list(keys)).values_list(
@@ -364,12 +366,6 @@ def _batch_write_once(publication, delivery, templates, batch: list[Recipient]) 
     usable = usable_channels_many(
         {i: [ContactChannel(r.channel, r.address)] for i, (_, r) in enumerate(fresh)}
     )
-    texts = {
-        for_subscribers: {
-            (t.channel, t.language): (t.subject, t.body) for t in template.texts.all()
-        }
-        for for_subscribers, template in templates.items()
-    }
     queue = _queue(publication)
     messages = []
     for i, (key, recipient) in enumerate(fresh):

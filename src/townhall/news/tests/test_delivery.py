@@ -10,6 +10,7 @@ from django.utils import timezone
 from townhall.conf import DEMO_MASTODON_TOKEN
 from townhall.demo.fake_mastodon import FakeMastodon
 from townhall.messaging.models import Message
+from townhall.messaging.services import template_texts
 from townhall.messaging.social.models import SocialPost
 from townhall.news import delivery, digests
 from townhall.news.models import DigestSent, Publication, PublicationDelivery
@@ -85,7 +86,8 @@ def test_a_crash_half_way_and_a_second_run_send_nothing_twice(
     templates = delivery.delivery_templates(publication, url=delivery.publication_url(publication))
     state = PublicationDelivery.objects.get(publication=publication)
     # The worker died after its first batch of two.
-    delivery._batch_write(publication, state, templates, everyone[:2])
+    texts = {for_subscribers: template_texts(t) for for_subscribers, t in templates.items()}
+    delivery._batch_write(publication, state, templates, texts, everyone[:2])
     assert messages_of(publication).count() == 2
     delivery.publication_deliver(publication.pk)
     delivery.publication_deliver(publication.pk)  # a duplicate event: done already
